@@ -1,0 +1,16 @@
+namespace TranscodeFarm.Core.Ffmpeg;
+
+/// <summary>File names of a packaged asset. ffmpeg's DASH muxer writes HLS playlists over the same CMAF segments.</summary>
+public static class OutputLayout
+{
+    public const string DashManifest = "manifest.mpd";
+    public const string HlsMaster = "master.m3u8";
+    public const string InitTemplate = "init-$RepresentationID$.mp4";
+    public const string SegmentTemplate = "seg-$RepresentationID$-$Number%05d$.m4s";
+
+    /// <summary>Media playlist name ffmpeg gives representation <paramref name="index"/>.</summary>
+    public static string MediaPlaylist(int index) => $"media_{index}.m3u8";
+
+    public static bool IsManifest(string fileName) =>
+        fileName.EndsWith(".m3u8", StringComparison.Ordinal) || fileName.EndsWith(".mpd", StringComparison.Ordinal);
+}

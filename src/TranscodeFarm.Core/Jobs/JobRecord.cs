@@ -1,0 +1,69 @@
+namespace TranscodeFarm.Core.Jobs;
+
+/// <summary>A job as the queue stores it.</summary>
+public sealed record JobRecord
+{
+    public required string Id { get; init; }
+    public required string IdempotencyKey { get; init; }
+    public required string SourcePath { get; init; }
+    public required string SourceName { get; init; }
+    public required string Profile { get; init; }
+    public required JobOrigin Origin { get; init; }
+    public string? Title { get; init; }
+    public int Priority { get; init; }
+    public JobState State { get; init; }
+    public int Attempts { get; init; }
+    public int MaxAttempts { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset NotBefore { get; init; }
+    public string? LeaseOwner { get; init; }
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+    public bool CancelRequested { get; init; }
+    public string? Error { get; init; }
+    public JobProgress? Progress { get; init; }
+    public JobOutputs? Outputs { get; init; }
+}
+
+/// <summary>Where the source came from decides who moves it afterwards.</summary>
+public enum JobOrigin
+{
+    /// <summary>Taken from the drop folder: moved to done/ or failed/ when the job ends.</summary>
+    DropFolder,
+    /// <summary>Submitted by <c>transcodefarm submit</c>: a private copy, deleted when the job ends.</summary>
+    Submit,
+}
+
+public sealed record JobProgress(string Stage, double Fraction, double? Speed);
+
+public sealed record JobOutputs(
+    string AssetId,
+    string HlsMaster,
+    string DashManifest,
+    IReadOnlyList<RenditionSummary> Renditions,
+    double DurationSeconds,
+    int ObjectCount,
+    long TotalBytes);
+
+public sealed record RenditionSummary(string Name, string Kind, int? Width, int? Height, int BitrateKbps, string Codec);
+
+public sealed record JobEvent(string JobId, DateTimeOffset At, string State, string? WorkerId, string? Message);
+
+public sealed record JobRequest
+{
+    public required string SourcePath { get; init; }
+    public required string SourceName { get; init; }
+    public required string ContentHash { get; init; }
+    public required string Profile { get; init; }
+    public required JobOrigin Origin { get; init; }
+    public string? Title { get; init; }
+    public int Priority { get; init; }
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Submit a new job even if the same content and profile were submitted before.</summary>
+    public bool Force { get; init; }
+
+    public string IdempotencyKey => $"{ContentHash}:{Profile}";
+}
+
+public sealed record SubmitResult(JobRecord Job, bool Created);

@@ -1,0 +1,156 @@
+using TranscodeFarm.Core.Ffmpeg;
+
+namespace TranscodeFarm.Core.Manifests;
+
+public sealed record ManifestCheckResult(IReadOnlyList<string> Problems, IReadOnlySet<string> ReferencedFiles)
+{
+    public bool Ok => Problems.Count == 0;
+}
+
+/// <summary>
+/// Checks a packaged asset's manifests against the HLS and DASH rules players depend on, and lists every
+/// file they reference, so packaging can prove nothing is missing before anything is published.
+/// </summary>
+public static class ManifestCheck
+{
+    /// <param name="manifests">Manifest file name → text, for the master, every media playlist and the MPD.</param>
+    public static ManifestCheckResult Check(IReadOnlyDictionary<string, string> manifests)
+    {
+        var problems = new List<string>();
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        CheckHls(manifests, problems, files);
+        CheckDash(manifests, problems, files);
+        return new ManifestCheckResult(problems, files);
+    }
+
+    private static void CheckHls(IReadOnlyDictionary<string, string> manifests, List<string> problems, HashSet<string> files)
+    {
+        if (!manifests.TryGetValue(OutputLayout.HlsMaster, out var masterText))
+        {
+            problems.Add($"{OutputLayout.HlsMaster} is missing");
+            return;
+        }
+
+        var master = HlsParser.ParseMaster(masterText);
+        if (master.Version is null)
+        {
+            problems.Add("master playlist has no #EXT-X-VERSION");
+        }
+
+        if (master.Variants.Count == 0)
+        {
+            problems.Add("master playlist has no variant streams");
+        }
+
+        foreach (var v in master.Variants)
+        {
+            if (v.Bandwidth is null or <= 0)
+            {
+                problems.Add($"variant {v.Uri} has no BANDWIDTH");
+            }
+
+            if (string.IsNullOrEmpty(v.Codecs))
+            {
+                problems.Add($"variant {v.Uri} has no CODECS");
+            }
+
+            if (v.Codecs?.Contains("avc1", StringComparison.Ordinal) == true && string.IsNullOrEmpty(v.Resolution))
+            {
+                problems.Add($"video variant {v.Uri} has no RESOLUTION");
+            }
+        }
+
+        var playlists = master.Variants.Select(v => v.Uri).Concat(master.Media.Select(m => m.Uri).OfType<string>()).Distinct();
+        foreach (var name in playlists)
+        {
+            files.Add(name);
+            if (!manifests.TryGetValue(name, out var text))
+            {
+                problems.Add($"media playlist {name} is referenced but missing");
+                continue;
+            }
+
+            CheckMediaPlaylist(name, HlsParser.ParseMedia(text), problems, files);
+        }
+    }
+
+    private static void CheckMediaPlaylist(string name, HlsMediaPlaylist media, List<string> problems, HashSet<string> files)
+    {
+        if (media.Version is null)
+        {
+            problems.Add($"{name} has no #EXT-X-VERSION");
+        }
+
+        if (media.MapUri is null)
+        {
+            problems.Add($"{name} has no #EXT-X-MAP (fMP4 needs an init segment)");
+        }
+        else
+        {
+            files.Add(media.MapUri);
+        }
+
+        if (!media.EndList)
+        {
+            problems.Add($"{name} has no #EXT-X-ENDLIST");
+        }
+
+        if (media.Segments.Count == 0)
+        {
+            problems.Add($"{name} has no segments");
+        }
+
+        var longest = media.Segments.Count == 0 ? 0 : media.Segments.Max(s => s.Duration);
+        // RFC 8216 §4.3.3.1: each EXTINF duration, rounded to the nearest integer, must not exceed TARGETDURATION.
+        if (media.TargetDuration is null || Math.Round(longest, MidpointRounding.AwayFromZero) > media.TargetDuration)
+        {
+            problems.Add($"{name}: TARGETDURATION {media.TargetDuration} is below the longest segment ({longest:0.###} s)");
+        }
+
+        foreach (var s in media.Segments)
+        {
+            files.Add(s.Uri);
+        }
+    }
+
+    private static void CheckDash(IReadOnlyDictionary<string, string> manifests, List<string> problems, HashSet<string> files)
+    {
+        if (!manifests.TryGetValue(OutputLayout.DashManifest, out var xml))
+        {
+            problems.Add($"{OutputLayout.DashManifest} is missing");
+            return;
+        }
+
+        DashManifest mpd;
+        try
+        {
+            mpd = DashParser.Parse(xml);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Xml.XmlException)
+        {
+            problems.Add($"{OutputLayout.DashManifest} is not a valid MPD: {ex.Message}");
+            return;
+        }
+
+        if (mpd.Representations.Count == 0)
+        {
+            problems.Add("MPD has no representations");
+        }
+
+        foreach (var r in mpd.Representations)
+        {
+            if (r.Segments.Count == 0)
+            {
+                problems.Add($"MPD representation {r.Id} has no segments");
+            }
+
+            if (string.IsNullOrEmpty(r.Codecs))
+            {
+                problems.Add($"MPD representation {r.Id} has no codecs");
+            }
+
+            files.Add(r.Initialization);
+            files.UnionWith(r.Segments);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace TranscodeFarm.Core.Planning;
+
+/// <summary>What the probe learned about a source, reduced to what planning needs.</summary>
+public sealed record SourceInfo(
+    string FormatName,
+    double DurationSeconds,
+    VideoSourceInfo? Video,
+    AudioSourceInfo? Audio);
+
+/// <param name="Width">Coded width, before rotation.</param>
+/// <param name="Height">Coded height, before rotation.</param>
+/// <param name="Rotation">Display rotation in degrees from the container (0, 90, 180, 270; sign ignored).</param>
+/// <param name="SampleAspectRatio">Pixel aspect (1 for square pixels).</param>
+public sealed record VideoSourceInfo(
+    string Codec,
+    int Width,
+    int Height,
+    double FrameRate,
+    int Rotation = 0,
+    double SampleAspectRatio = 1.0)
+{
+    /// <summary>Size as a viewer sees it: rotation applied, non-square pixels stretched horizontally.</summary>
+    public (int Width, int Height) DisplaySize
+    {
+        get
+        {
+            var w = (int)Math.Round(Width * (SampleAspectRatio > 0 ? SampleAspectRatio : 1.0));
+            return IsQuarterTurn ? (Height, w) : (w, Height);
+        }
+    }
+
+    public bool IsQuarterTurn => Math.Abs(Rotation) % 180 == 90;
+}
+
+public sealed record AudioSourceInfo(string Codec, int Channels, int SampleRate);

@@ -1,0 +1,44 @@
+namespace TranscodeFarm.Core.Profiles;
+
+/// <summary>An ABR ladder: what renditions to make and how to cut them into segments.</summary>
+public sealed record LadderProfile
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public IReadOnlyList<VideoRendition> Video { get; init; } = [];
+    public IReadOnlyList<AudioRendition> Audio { get; init; } = [];
+
+    /// <summary>Target segment duration; every rendition is cut at the same instants.</summary>
+    public double SegmentSeconds { get; init; } = 4;
+
+    /// <summary>Closed GOP length; must divide the segment duration so segments start on keyframes.</summary>
+    public double GopSeconds { get; init; } = 2;
+
+    /// <summary>Frame rate cap; faster sources are reduced to this (e.g. 60 → 30).</summary>
+    public double MaxFrameRate { get; init; } = 60;
+}
+
+public sealed record VideoRendition
+{
+    public required string Name { get; init; }
+    public required int Height { get; init; }
+    public required int BitrateKbps { get; init; }
+    public int? MaxrateKbps { get; init; }
+    public int? BufsizeKbps { get; init; }
+    public string Codec { get; init; } = "libx264";
+    public string Preset { get; init; } = "veryfast";
+    public string? Profile { get; init; }
+    public string? Level { get; init; }
+
+    public int EffectiveMaxrateKbps => MaxrateKbps ?? (int)Math.Round(BitrateKbps * 1.1);
+    public int EffectiveBufsizeKbps => BufsizeKbps ?? EffectiveMaxrateKbps * 2;
+}
+
+public sealed record AudioRendition
+{
+    public required string Name { get; init; }
+    public int BitrateKbps { get; init; } = 128;
+    public int Channels { get; init; } = 2;
+    public int SampleRate { get; init; } = 48000;
+    public string Codec { get; init; } = "aac";
+}

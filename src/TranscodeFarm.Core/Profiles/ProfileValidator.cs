@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+
+namespace TranscodeFarm.Core.Profiles;
+
+public static partial class ProfileValidator
+{
+    private static readonly HashSet<string> VideoCodecs = ["libx264", "libx265", "h264_nvenc", "hevc_nvenc"];
+    private static readonly HashSet<string> AudioCodecs = ["aac"];
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    public static IReadOnlyList<string> Validate(LadderProfile p)
+    {
+        var errors = new List<string>();
+        if (!NamePattern().IsMatch(p.Name))
+        {
+            errors.Add($"name '{p.Name}' must be lowercase letters, digits, '-' or '_' (max 64)");
+        }
+
+        if (p.Video.Count == 0 && p.Audio.Count == 0)
+        {
+            errors.Add("a profile needs at least one video or audio rendition");
+        }
+
+        if (p.SegmentSeconds is < 1 or > 20)
+        {
+            errors.Add($"segmentSeconds must be between 1 and 20 (got {p.SegmentSeconds})");
+        }
+
+        if (p.GopSeconds <= 0 || p.GopSeconds > p.SegmentSeconds || !DividesEvenly(p.SegmentSeconds, p.GopSeconds))
+        {
+            errors.Add($"gopSeconds ({p.GopSeconds}) must be positive and divide segmentSeconds ({p.SegmentSeconds})");
+        }
+
+        if (p.MaxFrameRate is < 1 or > 120)
+        {
+            errors.Add($"maxFrameRate must be between 1 and 120 (got {p.MaxFrameRate})");
+        }
+
+        CheckUnique(p.Video.Select(v => v.Name).Concat(p.Audio.Select(a => a.Name)), errors);
+        for (var i = 0; i < p.Video.Count; i++)
+        {
+            ValidateVideo(p.Video[i], $"video[{i}]", errors);
+        }
+
+        for (var i = 0; i < p.Audio.Count; i++)
+        {
+            ValidateAudio(p.Audio[i], $"audio[{i}]", errors);
+        }
+
+        return errors;
+    }
+
+    private static void ValidateVideo(VideoRendition v, string at, List<string> errors)
+    {
+        if (!NamePattern().IsMatch(v.Name))
+        {
+            errors.Add($"{at}.name '{v.Name}' must be lowercase letters, digits, '-' or '_'");
+        }
+
+        if (v.Height is < 64 or > 4320 || v.Height % 2 != 0)
+        {
+            errors.Add($"{at}.height must be an even number between 64 and 4320 (got {v.Height})");
+        }
+
+        if (v.BitrateKbps is < 50 or > 100_000)
+        {
+            errors.Add($"{at}.bitrateKbps must be between 50 and 100000 (got {v.BitrateKbps})");
+        }
+
+        if (v.MaxrateKbps is { } max && max < v.BitrateKbps)
+        {
+            errors.Add($"{at}.maxrateKbps ({max}) must be at least bitrateKbps ({v.BitrateKbps})");
+        }
+
+        if (v.BufsizeKbps is <= 0)
+        {
+            errors.Add($"{at}.bufsizeKbps must be positive");
+        }
+
+        if (!VideoCodecs.Contains(v.Codec))
+        {
+            errors.Add($"{at}.codec '{v.Codec}' is not supported (use one of {string.Join(", ", VideoCodecs)})");
+        }
+
+        if (!FfmpegToken(v.Preset) || (v.Profile is not null && !FfmpegToken(v.Profile)) || (v.Level is not null && !FfmpegToken(v.Level)))
+        {
+            errors.Add($"{at}: preset, profile and level must be plain words (letters, digits, '.', '_')");
+        }
+    }
+
+    private static void ValidateAudio(AudioRendition a, string at, List<string> errors)
+    {
+        if (!NamePattern().IsMatch(a.Name))
+        {
+            errors.Add($"{at}.name '{a.Name}' must be lowercase letters, digits, '-' or '_'");
+        }
+
+        if (a.BitrateKbps is < 16 or > 512)
+        {
+            errors.Add($"{at}.bitrateKbps must be between 16 and 512 (got {a.BitrateKbps})");
+        }
+
+        if (a.Channels is < 1 or > 8)
+        {
+            errors.Add($"{at}.channels must be between 1 and 8 (got {a.Channels})");
+        }
+
+        if (a.SampleRate is not (22050 or 32000 or 44100 or 48000))
+        {
+            errors.Add($"{at}.sampleRate must be 22050, 32000, 44100 or 48000 (got {a.SampleRate})");
+        }
+
+        if (!AudioCodecs.Contains(a.Codec))
+        {
+            errors.Add($"{at}.codec '{a.Codec}' is not supported (use aac)");
+        }
+    }
+
+    private static void CheckUnique(IEnumerable<string> names, List<string> errors)
+    {
+        foreach (var dup in names.GroupBy(n => n).Where(g => g.Count() > 1))
+        {
+            errors.Add($"rendition name '{dup.Key}' is used more than once");
+        }
+    }
+
+    private static bool DividesEvenly(double whole, double part)
+    {
+        var ratio = whole / part;
+        return Math.Abs(ratio - Math.Round(ratio)) < 1e-6;
+    }
+
+    private static bool FfmpegToken(string s) => s.Length is > 0 and < 32 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_');
+}

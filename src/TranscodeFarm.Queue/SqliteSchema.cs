@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+
+namespace TranscodeFarm.Queue;
+
+/// <summary>Versioned schema migrations for the embedded queue. Append new steps; never edit a shipped one.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            source_path TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            title TEXT,
+            priority INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            max_attempts INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            not_before INTEGER NOT NULL,
+            lease_owner TEXT,
+            lease_expires_at INTEGER,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            progress TEXT,
+            outputs TEXT
+        );
+        CREATE INDEX jobs_claim ON jobs (state, priority DESC, not_before, created_at);
+        CREATE TABLE job_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            worker_id TEXT,
+            message TEXT
+        );
+        CREATE INDEX job_events_job ON job_events (job_id, seq);
+        """,
+    ];
+
+    public static void Migrate(SqliteConnection db)
+    {
+        using (db)
+        {
+            Exec(db, "PRAGMA journal_mode = WAL;");
+            Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            using var tx = db.BeginTransaction();
+            using var get = db.CreateCommand();
+            get.Transaction = tx;
+            get.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var current = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            for (var v = current; v < Migrations.Length; v++)
+            {
+                Exec(db, Migrations[v], tx);
+                Exec(db, $"INSERT INTO schema_version (version) VALUES ({v + 1})", tx);
+            }
+
+            tx.Commit();
+        }
+    }
+
+    private static void Exec(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}
