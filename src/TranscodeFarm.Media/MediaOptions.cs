@@ -1,0 +1,25 @@
+namespace TranscodeFarm.Media;
+
+public sealed class MediaOptions
+{
+    public const string Section = "Media";
+
+    /// <summary>Folder holding ffmpeg and ffprobe; empty means look them up on PATH.</summary>
+    public string FfmpegFolder { get; set; } = "";
+
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An encode may take this many times the source duration...</summary>
+    public double EncodeTimeoutFactor { get; set; } = 20;
+
+    /// <summary>...but never less than this (short sources on a busy machine).</summary>
+    public TimeSpan MinEncodeTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public string FfmpegPath => string.IsNullOrEmpty(FfmpegFolder) ? "ffmpeg" : Path.Combine(FfmpegFolder, "ffmpeg");
+
+    public TimeSpan EncodeTimeoutFor(double durationSeconds)
+    {
+        var byDuration = TimeSpan.FromSeconds(Math.Max(0, durationSeconds) * EncodeTimeoutFactor);
+        return byDuration > MinEncodeTimeout ? byDuration : MinEncodeTimeout;
+    }
+}

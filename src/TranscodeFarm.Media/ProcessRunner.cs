@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace TranscodeFarm.Media;
+
+/// <summary>
+/// The thin process seam: starts a program with an argument list, streams stdout lines to a callback,
+/// always drains stderr (keeping a tail for error reports), and on timeout or cancellation first asks the
+/// program to quit, then kills its whole tree.
+/// </summary>
+public sealed class ProcessRunner(TimeProvider time)
+{
+    private const int StderrTailLines = 40;
+
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, Func<string, ValueTask>? onStdoutLine, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo(spec.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            WorkingDirectory = spec.WorkingDirectory ?? "",
+        };
+        foreach (var a in spec.Arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var started = time.GetTimestamp();
+        using var process = new Process { StartInfo = psi };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new InvalidOperationException($"cannot start '{spec.FileName}': {ex.Message}", ex);
+        }
+
+        var stderr = new StderrTail(StderrTailLines);
+        var stderrTask = DrainAsync(process.StandardError, line => { stderr.Add(line); return ValueTask.CompletedTask; });
+        var stdoutTask = DrainAsync(process.StandardOutput, onStdoutLine ?? (_ => ValueTask.CompletedTask));
+
+        using var timeout = new CancellationTokenSource(spec.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var outcome = ProcessOutcome.Exited;
+        try
+        {
+            await process.WaitForExitAsync(linked.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = cancellationToken.IsCancellationRequested ? ProcessOutcome.Cancelled : ProcessOutcome.TimedOut;
+            await StopAsync(process, spec);
+        }
+
+        // The pipes close when the process exits; a grandchild holding them is killed with the tree above.
+        await Task.WhenAll(stderrTask, stdoutTask).WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return new ProcessResult(outcome, process.HasExited ? process.ExitCode : -1, stderr.ToString(), time.GetElapsedTime(started));
+    }
+
+    private async Task StopAsync(Process process, ProcessSpec spec)
+    {
+        try
+        {
+            if (spec.QuitCommand is not null && !process.HasExited)
+            {
+                await process.StandardInput.WriteAsync(spec.QuitCommand);
+                await process.StandardInput.FlushAsync();
+            }
+        }
+        catch (IOException)
+        {
+            // stdin already closed: the process is going away on its own
+        }
+
+        using var grace = new CancellationTokenSource(spec.GracePeriod, time);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task DrainAsync(StreamReader reader, Func<string, ValueTask> onLine)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            await onLine(line);
+        }
+    }
+
+    /// <summary>Keeps the last N stderr lines; thread-safe because it is written by one reader and read after it ends.</summary>
+    private sealed class StderrTail(int capacity)
+    {
+        private readonly Queue<string> _lines = new();
+        private readonly Lock _gate = new();
+
+        public void Add(string line)
+        {
+            lock (_gate)
+            {
+                if (_lines.Count == capacity)
+                {
+                    _lines.Dequeue();
+                }
+
+                _lines.Enqueue(line.Length > 500 ? line[..500] + "…" : line);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_gate)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+}

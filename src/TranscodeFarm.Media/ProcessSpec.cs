@@ -1,0 +1,26 @@
+namespace TranscodeFarm.Media;
+
+/// <summary>What to run: a program and its arguments as a list (never a shell command line).</summary>
+public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments, TimeSpan Timeout)
+{
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>How long a process gets to exit after it was asked to quit, before its tree is killed.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What to write to stdin to ask for a graceful stop ("q" for ffmpeg).</summary>
+    public string? QuitCommand { get; init; } = "q";
+}
+
+public enum ProcessOutcome
+{
+    Exited,
+    TimedOut,
+    Cancelled,
+}
+
+/// <param name="StderrTail">The last lines ffmpeg wrote to stderr: the error a producer reads.</param>
+public sealed record ProcessResult(ProcessOutcome Outcome, int ExitCode, string StderrTail, TimeSpan Elapsed)
+{
+    public bool Succeeded => Outcome == ProcessOutcome.Exited && ExitCode == 0;
+}

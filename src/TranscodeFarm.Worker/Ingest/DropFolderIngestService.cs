@@ -1,0 +1,239 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Worker.Jobs;
+
+namespace TranscodeFarm.Worker.Ingest;
+
+/// <summary>
+/// Watches the drop folder by scanning it (inotify misses files on network mounts and says nothing about
+/// completeness). A file is taken once its size and mtime have been stable for a while: it is renamed into
+/// ".processing/&lt;token&gt;/" (atomic), hashed and submitted. Symlinks are never followed.
+/// </summary>
+public sealed partial class DropFolderIngestService(
+    DropFolderLayout layout,
+    SourceImporter importer,
+    SourceDisposition disposition,
+    IJobQueue queue,
+    ProfileCatalog profiles,
+    JobSignal signal,
+    IOptions<FarmOptions> farmOptions,
+    IOptions<IngestOptions> ingestOptions,
+    IOptions<WorkerOptions> workerOptions,
+    TimeProvider time,
+    ILogger<DropFolderIngestService> logger) : BackgroundService
+{
+    private const string OriginalNameFile = "original.name";
+    private readonly Dictionary<string, (long Size, DateTime Mtime, long Since)> _watching = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        layout.EnsureExists();
+        LogWatching(logger, layout.Drop);
+        using var timer = new PeriodicTimer(ingestOptions.Value.ScanInterval, time);
+        var scans = 0;
+        do
+        {
+            try
+            {
+                // Reconcile now and then: settles jobs that ended while no worker watched (a CLI cancel, a crash).
+                if (scans++ % 10 == 0)
+                {
+                    await ReconcileAsync(stoppingToken);
+                }
+
+                await ScanOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogScanFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task ScanOnceAsync(CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in new DirectoryInfo(layout.Drop).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo || !DropFolderLayout.IsCandidate(entry.Name))
+            {
+                continue;
+            }
+
+            if (entry.LinkTarget is not null)
+            {
+                await RejectAsync(entry.FullName, entry.Name, null, "symbolic links are not accepted: put the file itself in the drop folder", cancellationToken);
+                continue;
+            }
+
+            present.Add(entry.FullName);
+            if (IsStable((FileInfo)entry))
+            {
+                _watching.Remove(entry.FullName);
+                await TakeAsync((FileInfo)entry, cancellationToken);
+            }
+        }
+
+        foreach (var gone in _watching.Keys.Where(k => !present.Contains(k)).ToList())
+        {
+            _watching.Remove(gone);
+        }
+    }
+
+    private bool IsStable(FileInfo file)
+    {
+        var now = time.GetTimestamp();
+        if (!_watching.TryGetValue(file.FullName, out var seen) || seen.Size != file.Length || seen.Mtime != file.LastWriteTimeUtc)
+        {
+            _watching[file.FullName] = (file.Length, file.LastWriteTimeUtc, now);
+            return ingestOptions.Value.StableFor == TimeSpan.Zero;
+        }
+
+        return time.GetElapsedTime(seen.Since, now) >= ingestOptions.Value.StableFor;
+    }
+
+    private async Task TakeAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(layout.Processing, JobIds.New());
+        Directory.CreateDirectory(folder);
+        var owned = Path.Combine(folder, DropFolderLayout.SafeSourceName(file.Name));
+        try
+        {
+            File.Move(file.FullName, owned);
+        }
+        catch (IOException)
+        {
+            Directory.Delete(folder, recursive: true); // gone or busy: look again next scan
+            return;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, OriginalNameFile), file.Name, cancellationToken);
+        if (Sidecar.PathsFor(file.FullName).FirstOrDefault(File.Exists) is { } sidecar)
+        {
+            File.Move(sidecar, Path.Combine(folder, DropFolderLayout.SidecarFile));
+        }
+
+        LogTaken(logger, file.Name, file.Length);
+        await SubmitOwnedAsync(folder, owned, file.Name, cancellationToken);
+    }
+
+    private async Task SubmitOwnedAsync(string folder, string owned, string originalName, CancellationToken cancellationToken)
+    {
+        var sidecarPath = Path.Combine(folder, DropFolderLayout.SidecarFile);
+        Sidecar? sidecar = null;
+        if (File.Exists(sidecarPath))
+        {
+            (sidecar, var error) = Sidecar.Parse(await File.ReadAllTextAsync(sidecarPath, cancellationToken));
+            if (error is not null)
+            {
+                await RejectAsync(owned, originalName, folder, error, cancellationToken);
+                return;
+            }
+        }
+
+        var profile = sidecar?.Profile ?? farmOptions.Value.DefaultProfile;
+        if (profiles.Find(profile) is null)
+        {
+            await RejectAsync(owned, originalName, folder, $"unknown profile '{profile}' (available: {profiles.Names})", cancellationToken);
+            return;
+        }
+
+        var options = new SourceOptions(profile, sidecar?.Priority ?? 0, sidecar?.Title);
+        var result = await importer.SubmitAsync(owned, originalName, JobOrigin.DropFolder, options, workerOptions.Value.MaxAttempts, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, DropFolderLayout.JobIdFile), result.Job.Id, cancellationToken);
+        if (result.Created)
+        {
+            WorkerMetrics.IngestedFiles.WithLabels("submitted").Inc();
+            LogSubmitted(logger, originalName, result.Job.Id, profile);
+            signal.Notify();
+            return;
+        }
+
+        await HandleDuplicateAsync(result.Job, folder, owned, originalName, cancellationToken);
+    }
+
+    /// <summary>The same content with the same profile was submitted before.</summary>
+    private async Task HandleDuplicateAsync(JobRecord existing, string folder, string owned, string originalName, CancellationToken cancellationToken)
+    {
+        if (existing.State is JobState.Failed or JobState.Dead or JobState.Cancelled)
+        {
+            // Dropping a file again after a failure means "try again".
+            await queue.UpdateSourcePathAsync(existing.Id, owned, cancellationToken);
+            await queue.RetryAsync(existing.Id, cancellationToken);
+            WorkerMetrics.IngestedFiles.WithLabels("retried").Inc();
+            LogRetried(logger, originalName, existing.Id);
+            signal.Notify();
+            return;
+        }
+
+        var destination = DropFolderLayout.UniquePath(layout.Done, originalName);
+        File.Move(owned, destination);
+        Directory.Delete(folder, recursive: true);
+        WorkerMetrics.IngestedFiles.WithLabels("duplicate").Inc();
+        LogDuplicate(logger, originalName, existing.Id, existing.State.ToWire());
+    }
+
+    private async Task RejectAsync(string path, string originalName, string? folder, string reason, CancellationToken cancellationToken)
+    {
+        var destination = DropFolderLayout.UniquePath(layout.Failed, originalName);
+        File.Move(path, destination);
+        await SourceDisposition.WriteErrorReportAsync(destination, new ErrorReport(Path.GetFileName(destination), null, "rejected", reason, null, null, 0, time.GetUtcNow()), cancellationToken);
+        if (folder is not null)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        WorkerMetrics.IngestedFiles.WithLabels("rejected").Inc();
+        LogRejected(logger, originalName, reason);
+    }
+
+    /// <summary>Settles processing folders whose job has ended and resubmits any a crash left unsubmitted.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(layout.Processing))
+        {
+            var idFile = Path.Combine(folder, DropFolderLayout.JobIdFile);
+            if (File.Exists(idFile))
+            {
+                if (await queue.GetAsync((await File.ReadAllTextAsync(idFile, cancellationToken)).Trim(), cancellationToken) is { } job && job.State.IsTerminal())
+                {
+                    await disposition.SettleAsync(job, cancellationToken);
+                }
+
+                continue;
+            }
+
+            var nameFile = Path.Combine(folder, OriginalNameFile);
+            var source = Directory.EnumerateFiles(folder, "source.*").FirstOrDefault();
+            if (source is not null && File.Exists(nameFile))
+            {
+                await SubmitOwnedAsync(folder, source, (await File.ReadAllTextAsync(nameFile, cancellationToken)).Trim(), cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching drop folder {Folder}")]
+    private static partial void LogWatching(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took {File} ({Bytes} bytes) from the drop folder")]
+    private static partial void LogTaken(ILogger logger, string file, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submitted {File} as job {JobId} with profile {Profile}")]
+    private static partial void LogSubmitted(ILogger logger, string file, string jobId, string profile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File} was dropped again after job {JobId} failed: retrying it")]
+    private static partial void LogRetried(ILogger logger, string file, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File} is a duplicate of job {JobId} ({State}): moved to done/ without a new job")]
+    private static partial void LogDuplicate(ILogger logger, string file, string jobId, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {File}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder scan failed")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.Worker.Ingest;
+
+/// <summary>
+/// Puts a job's source where it belongs once the job has ended: a drop-folder file moves to done/, or to
+/// failed/ next to a "&lt;name&gt;.error.json" that tells the producer what to fix; a submitted copy is deleted.
+/// Nothing is ever deleted from the drop folder itself.
+/// </summary>
+public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout layout, FarmPaths paths, TimeProvider time, ILogger<SourceDisposition> logger)
+{
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task SettleAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        if (!job.State.IsTerminal())
+        {
+            return;
+        }
+
+        var folder = Path.GetDirectoryName(job.SourcePath)!;
+        if (job.Origin == JobOrigin.Submit)
+        {
+            if (Directory.Exists(folder) && folder.StartsWith(paths.Sources + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            return;
+        }
+
+        // Only files still in the processing area are ours to move (a retried job's file may already sit in failed/).
+        if (!job.SourcePath.StartsWith(layout.Processing + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(job.SourcePath))
+        {
+            return;
+        }
+
+        var succeeded = job.State == JobState.Succeeded;
+        var destination = DropFolderLayout.UniquePath(succeeded ? layout.Done : layout.Failed, job.SourceName);
+        File.Move(job.SourcePath, destination);
+        if (!succeeded)
+        {
+            await WriteErrorReportAsync(destination, job, cancellationToken);
+        }
+
+        await queue.UpdateSourcePathAsync(job.Id, destination, cancellationToken);
+        Directory.Delete(folder, recursive: true);
+        LogSettled(logger, job.Id, job.State.ToWire(), destination);
+    }
+
+    public async Task WriteErrorReportAsync(string movedFile, JobRecord job, CancellationToken cancellationToken) =>
+        await WriteErrorReportAsync(movedFile, new ErrorReport(
+            Path.GetFileName(movedFile),
+            job.Id,
+            job.State.ToWire(),
+            FirstLine(job.Error),
+            Rest(job.Error),
+            job.Profile,
+            job.Attempts,
+            time.GetUtcNow()), cancellationToken);
+
+    public static async Task WriteErrorReportAsync(string movedFile, ErrorReport report, CancellationToken cancellationToken) =>
+        await File.WriteAllTextAsync(movedFile + ".error.json", JsonSerializer.Serialize(report, Indented), cancellationToken);
+
+    private static string FirstLine(string? error) => (error ?? "unknown error").Split('\n')[0];
+
+    private static string? Rest(string? error)
+    {
+        var nl = error?.IndexOf('\n', StringComparison.Ordinal) ?? -1;
+        return nl < 0 ? null : error![(nl + 1)..];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {State}: source moved to {Destination}")]
+    private static partial void LogSettled(ILogger logger, string jobId, string state, string destination);
+}
+
+/// <summary>What a producer finds next to a failed file.</summary>
+public sealed record ErrorReport(string File, string? JobId, string State, string Reason, string? Detail, string? Profile, int Attempts, DateTimeOffset FailedAt);

@@ -1,0 +1,232 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Worker.Ingest;
+using TranscodeFarm.Worker.Pipeline;
+
+namespace TranscodeFarm.Worker.Jobs;
+
+/// <summary>
+/// Runs jobs in <see cref="WorkerOptions.Slots"/> parallel slots. While a job runs its lease is renewed;
+/// a lost lease or a cancel request stops its ffmpeg. On shutdown, slots stop claiming; a running job gets
+/// <see cref="WorkerOptions.ShutdownGrace"/> to finish and is then released for another worker.
+/// </summary>
+public sealed partial class JobRunnerService(
+    IJobQueue queue,
+    TranscodePipeline pipeline,
+    SourceDisposition disposition,
+    FarmPaths paths,
+    JobSignal signal,
+    WorkerIdentity identity,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<JobRunnerService> logger) : BackgroundService
+{
+    private WorkerOptions Options => options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarted(logger, identity.Id, Options.Slots);
+        await Task.WhenAll(Enumerable.Range(0, Options.Slots).Select(_ => SlotLoopAsync(stoppingToken)));
+    }
+
+    private async Task SlotLoopAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            JobRecord? job;
+            try
+            {
+                job = await queue.ClaimAsync(identity.Id, Options.LeaseDuration, stoppingToken);
+                if (job is null)
+                {
+                    await signal.WaitAsync(Options.PollInterval, stoppingToken);
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogQueueError(logger, ex);
+                await Task.Delay(Options.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            await RunJobAsync(job, stoppingToken);
+        }
+    }
+
+    private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
+    {
+        LogRunning(logger, job.Id, job.SourceName, job.Attempts);
+        WorkerMetrics.JobsRunning.Inc();
+        using var stop = new CancellationTokenSource();
+        var why = StopReason.None;
+        void Stop(StopReason reason)
+        {
+            if (why == StopReason.None)
+            {
+                why = reason;
+            }
+
+            stop.Cancel();
+        }
+
+        // Shutdown does not stop a job at once: it gets a grace period to finish, then it is released.
+        await using var onShutdown = stoppingToken.Register(() => stop.CancelAfter(Options.ShutdownGrace));
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(job, Stop, heartbeatStop.Token);
+        PipelineResult result;
+        try
+        {
+            var lastReport = 0L;
+            result = await pipeline.RunAsync(job, async p =>
+            {
+                // The database gets at most one progress write a second; stage changes always go through.
+                if (p.Stage != "encode" || time.GetElapsedTime(lastReport).TotalSeconds >= 1)
+                {
+                    lastReport = time.GetTimestamp();
+                    await queue.ReportProgressAsync(job.Id, identity.Id, p, CancellationToken.None);
+                }
+            }, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            result = PipelineResult.Transient("stopped", "the job was stopped");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or HttpRequestException)
+        {
+            result = PipelineResult.Transient("worker", $"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            WorkerMetrics.JobsRunning.Dec();
+        }
+
+        if (stop.IsCancellationRequested && why == StopReason.None)
+        {
+            why = StopReason.Shutdown;
+        }
+
+        await RecordOutcomeAsync(job, result, why);
+    }
+
+    private async Task RecordOutcomeAsync(JobRecord job, PipelineResult result, StopReason why)
+    {
+        var ct = CancellationToken.None; // the outcome must be written even while the host stops
+        string outcome;
+        if (why == StopReason.LeaseLost)
+        {
+            outcome = "lease_lost";
+        }
+        else if (why == StopReason.Shutdown && !result.Succeeded)
+        {
+            await queue.ReleaseAsync(job.Id, identity.Id, ct);
+            outcome = "released";
+        }
+        else if (result.Succeeded)
+        {
+            outcome = await queue.CompleteAsync(job.Id, identity.Id, result.Outputs!, ct) ? "succeeded" : "lease_lost";
+        }
+        else
+        {
+            var error = why == StopReason.Cancelled ? "cancelled by request" : result.Describe();
+            var state = await queue.FailAsync(job.Id, identity.Id, error, result.Retryable, ct);
+            outcome = state?.ToWire() ?? "lease_lost";
+            LogFailed(logger, job.Id, outcome, error.Split('\n')[0]);
+        }
+
+        WorkerMetrics.JobsFinished.WithLabels(outcome).Inc();
+        LogFinished(logger, job.Id, outcome);
+        if (await queue.GetAsync(job.Id, ct) is { } final && final.State.IsTerminal())
+        {
+            await disposition.SettleAsync(final, ct);
+        }
+
+        if (outcome != "lease_lost")
+        {
+            TryDelete(paths.WorkFor(job.Id));
+        }
+    }
+
+    private async Task HeartbeatAsync(JobRecord job, Action<StopReason> stop, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    switch (await queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, cancellationToken))
+                    {
+                        case LeaseStatus.Lost:
+                            LogLeaseLost(logger, job.Id);
+                            stop(StopReason.LeaseLost);
+                            return;
+                        case LeaseStatus.CancelRequested:
+                            stop(StopReason.Cancelled);
+                            return;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogQueueError(logger, ex); // keep trying: the lease has slack for a missed beat
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the job ended
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // pruned later
+        }
+    }
+
+    private enum StopReason
+    {
+        None,
+        Shutdown,
+        Cancelled,
+        LeaseLost,
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} started with {Slots} slot(s)")]
+    private static partial void LogStarted(ILogger logger, string workerId, int slots);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: running {Source} (attempt {Attempt})")]
+    private static partial void LogRunning(ILogger logger, string jobId, string source, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Outcome}")]
+    private static partial void LogFinished(ILogger logger, string jobId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed ({State}): {Reason}")]
+    private static partial void LogFailed(ILogger logger, string jobId, string state, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: lease lost, another worker owns it now")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue error")]
+    private static partial void LogQueueError(ILogger logger, Exception exception);
+}

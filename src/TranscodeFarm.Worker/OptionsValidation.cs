@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace TranscodeFarm.Worker;
+
+/// <summary>Start-time checks; each message names the setting as it is written in configuration.</summary>
+public sealed class FarmOptionsValidator : IValidateOptions<FarmOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FarmOptions o) =>
+        string.IsNullOrWhiteSpace(o.DataDirectory)
+            ? ValidateOptionsResult.Fail("Farm:DataDirectory must be set")
+            : ValidateOptionsResult.Success;
+}
+
+public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkerOptions o)
+    {
+        var errors = new List<string>();
+        if (o.Slots is < 1 or > 64)
+        {
+            errors.Add($"Worker:Slots must be between 1 and 64 (got {o.Slots})");
+        }
+
+        if (o.LeaseDuration < TimeSpan.FromSeconds(2))
+        {
+            errors.Add($"Worker:LeaseDuration must be at least 00:00:02 (got {o.LeaseDuration})");
+        }
+
+        if (o.HeartbeatInterval <= TimeSpan.Zero || o.HeartbeatInterval * 2 > o.LeaseDuration)
+        {
+            errors.Add($"Worker:HeartbeatInterval ({o.HeartbeatInterval}) must be positive and at most half of Worker:LeaseDuration ({o.LeaseDuration})");
+        }
+
+        if (o.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add("Worker:PollInterval must be positive");
+        }
+
+        if (o.MaxAttempts is < 1 or > 100)
+        {
+            errors.Add($"Worker:MaxAttempts must be between 1 and 100 (got {o.MaxAttempts})");
+        }
+
+        if (o.PublishConcurrency is < 1 or > 64)
+        {
+            errors.Add($"Worker:PublishConcurrency must be between 1 and 64 (got {o.PublishConcurrency})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestOptions o)
+    {
+        var errors = new List<string>();
+        if (o.StableFor < TimeSpan.Zero)
+        {
+            errors.Add("Ingest:StableFor must not be negative");
+        }
+
+        if (o.ScanInterval <= TimeSpan.Zero)
+        {
+            errors.Add("Ingest:ScanInterval must be positive");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Media;
+
+namespace TranscodeFarm.Worker.Pipeline;
+
+/// <summary>
+/// One job from source to published asset: probe and validate → plan → encode the whole ladder in one
+/// ffmpeg process → package (finish and check manifests) → publish (manifests last).
+/// </summary>
+public sealed partial class TranscodePipeline(
+    MediaProber prober,
+    FfmpegEncoder encoder,
+    AssetPublisher publisher,
+    ProfileCatalog profiles,
+    FarmPaths paths,
+    IOptions<WorkerOptions> workerOptions,
+    TimeProvider time,
+    ILogger<TranscodePipeline> logger)
+{
+    public async Task<PipelineResult> RunAsync(JobRecord job, Func<JobProgress, ValueTask> onProgress, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(job.SourcePath))
+        {
+            return PipelineResult.BadInput("probe", $"the source file is gone ({job.SourceName})");
+        }
+
+        if (profiles.Find(job.Profile) is not { } profile)
+        {
+            return PipelineResult.BadInput("plan", $"unknown profile '{job.Profile}' (available: {profiles.Names})");
+        }
+
+        var work = paths.WorkFor(job.Id);
+        var output = Path.Combine(work, "out");
+        // A retried job starts clean: a crashed attempt may have left half-written segments behind.
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        Directory.CreateDirectory(output);
+
+        await onProgress(new JobProgress("probe", 0, null));
+        var probeStarted = time.GetTimestamp();
+        var probe = await prober.ProbeAsync(job.SourcePath, cancellationToken);
+        Observe("probe", probeStarted);
+        if (probe.Source is not { } source)
+        {
+            return PipelineResult.BadInput("probe", probe.Error ?? "ffprobe failed");
+        }
+
+        var planned = LadderPlanner.Plan(profile, source);
+        if (planned.Plan is not { } plan)
+        {
+            return PipelineResult.BadInput("plan", planned.Error!);
+        }
+
+        LogPlan(logger, job.Id, plan.Video.Count, plan.Audio.Count, source.DurationSeconds);
+        var encodeStarted = time.GetTimestamp();
+        var encode = await encoder.EncodeAsync(plan, job.SourcePath, output, p =>
+        {
+            WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
+            return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
+        }, cancellationToken);
+        Observe("encode", encodeStarted);
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (encode.Outcome)
+        {
+            case ProcessOutcome.TimedOut:
+                return PipelineResult.Transient("encode", $"ffmpeg did not finish within its time limit ({encode.Elapsed.TotalSeconds:0} s)\n{encode.StderrTail}");
+            case ProcessOutcome.Exited when encode.ExitCode != 0:
+                return PipelineResult.BadInput("encode", $"ffmpeg failed with exit code {encode.ExitCode}: the source could not be decoded or encoded\n{encode.StderrTail}");
+        }
+
+        WorkerMetrics.EncodedSeconds.Inc(source.DurationSeconds);
+
+        await onProgress(new JobProgress("package", 1, null));
+        var packaged = await FinishPackageAsync(output, cancellationToken);
+        if (packaged is not null)
+        {
+            return PipelineResult.BadInput("package", packaged);
+        }
+
+        await onProgress(new JobProgress("publish", 1, null));
+        var publishStarted = time.GetTimestamp();
+        var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
+        var (objects, bytes) = await publisher.PublishAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, cancellationToken);
+        Observe("publish", publishStarted);
+        WorkerMetrics.PublishedBytes.Inc(bytes);
+
+        return PipelineResult.Ok(new JobOutputs(
+            job.Id,
+            $"{job.Id}/{OutputLayout.HlsMaster}",
+            $"{job.Id}/{OutputLayout.DashManifest}",
+            [
+                .. plan.Video.Select(v => new RenditionSummary(v.Name, "video", v.Width, v.Height, v.BitrateKbps, v.Codec)),
+                .. plan.Audio.Select(a => new RenditionSummary(a.Name, "audio", null, null, a.BitrateKbps, a.Codec)),
+            ],
+            source.DurationSeconds,
+            objects,
+            bytes));
+    }
+
+    /// <summary>Rewrites the HLS playlists for VOD and proves every file the manifests reference exists.</summary>
+    private static async Task<string?> FinishPackageAsync(string output, CancellationToken cancellationToken)
+    {
+        var manifests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(output).Where(f => OutputLayout.IsManifest(Path.GetFileName(f))))
+        {
+            var name = Path.GetFileName(path);
+            var text = await File.ReadAllTextAsync(path, cancellationToken);
+            if (name.EndsWith(".m3u8", StringComparison.Ordinal))
+            {
+                text = name == OutputLayout.HlsMaster ? HlsPlaylistFinisher.FinishMaster(text) : HlsPlaylistFinisher.FinishMedia(text);
+                await File.WriteAllTextAsync(path, text, cancellationToken);
+            }
+
+            manifests[name] = text;
+        }
+
+        var check = ManifestCheck.Check(manifests);
+        var missing = check.ReferencedFiles.Where(f => !File.Exists(Path.Combine(output, f))).Order(StringComparer.Ordinal).ToList();
+        if (!check.Ok || missing.Count > 0)
+        {
+            return "packaging produced an incomplete asset: "
+                + string.Join("; ", check.Problems.Concat(missing.Take(5).Select(m => $"{m} is referenced but was not written")));
+        }
+
+        return null;
+    }
+
+    private void Observe(string stage, long started) => WorkerMetrics.StageSeconds.WithLabels(stage).Observe(time.GetElapsedTime(started).TotalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: encoding {VideoCount} video and {AudioCount} audio renditions of {DurationSeconds:0.0} s")]
+    private static partial void LogPlan(ILogger logger, string jobId, int videoCount, int audioCount, double durationSeconds);
+}

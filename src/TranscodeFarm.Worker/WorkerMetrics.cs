@@ -1,0 +1,32 @@
+using Prometheus;
+
+namespace TranscodeFarm.Worker;
+
+/// <summary>Prometheus metrics of the worker host (prometheus-net's default registry, served on /metrics).</summary>
+public static class WorkerMetrics
+{
+    public static readonly Counter JobsFinished = Metrics.CreateCounter(
+        "transcodefarm_jobs_finished_total", "Jobs this worker finished, by outcome.", "outcome");
+
+    public static readonly Gauge JobsRunning = Metrics.CreateGauge(
+        "transcodefarm_jobs_running", "Jobs running on this worker now.");
+
+    public static readonly Gauge QueueJobs = Metrics.CreateGauge(
+        "transcodefarm_queue_jobs", "Jobs in the queue by state.", "state");
+
+    public static readonly Histogram StageSeconds = Metrics.CreateHistogram(
+        "transcodefarm_stage_duration_seconds", "Time spent per pipeline stage.",
+        new HistogramConfiguration { LabelNames = ["stage"], Buckets = Histogram.ExponentialBuckets(0.01, 2.5, 14) });
+
+    public static readonly Gauge EncodeSpeed = Metrics.CreateGauge(
+        "transcodefarm_encode_speed_ratio", "Speed of the latest encode as a multiple of real time.");
+
+    public static readonly Counter EncodedSeconds = Metrics.CreateCounter(
+        "transcodefarm_encoded_media_seconds_total", "Seconds of source media encoded.");
+
+    public static readonly Counter PublishedBytes = Metrics.CreateCounter(
+        "transcodefarm_published_bytes_total", "Bytes published to the object store.");
+
+    public static readonly Counter IngestedFiles = Metrics.CreateCounter(
+        "transcodefarm_ingest_files_total", "Files taken from the drop folder, by result.", "result");
+}

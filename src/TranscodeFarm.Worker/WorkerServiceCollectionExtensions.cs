@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Media;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Storage;
+using TranscodeFarm.Worker.Ingest;
+using TranscodeFarm.Worker.Jobs;
+using TranscodeFarm.Worker.Pipeline;
+
+namespace TranscodeFarm.Worker;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>Options, queue, store and profiles: what every host and CLI command of the embedded farm needs.</summary>
+    public static IServiceCollection AddFarmCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingletonTimeProvider();
+        services.AddOptions<FarmOptions>().Bind(configuration.GetSection(FarmOptions.Section)).ValidateOnStart();
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateOnStart();
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section));
+        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.Section));
+        services.AddSingleton<IValidateOptions<FarmOptions>, FarmOptionsValidator>();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+
+        services.AddSingleton(sp => new FarmPaths(sp.GetRequiredService<IOptions<FarmOptions>>().Value.DataDirectory));
+        services.AddSingleton(sp => ProfileCatalog.Load(sp.GetRequiredService<IOptions<FarmOptions>>().Value.ProfilesDirectory));
+        services.AddSingleton<IJobQueue>(sp => new SqliteJobQueue(
+            sp.GetRequiredService<FarmPaths>().QueueDatabase,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<QueueOptions>>().Value));
+        services.AddSingleton<IObjectStore>(sp => new FileSystemObjectStore(sp.GetRequiredService<FarmPaths>().Store, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
+        return services;
+    }
+
+    /// <summary>The worker: job slots, the drop-folder watcher and queue metrics.</summary>
+    public static IServiceCollection AddFarmWorker(this IServiceCollection services, bool withIngest)
+    {
+        services.AddSingleton<WorkerIdentity>();
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<ProcessRunner>();
+        services.AddSingleton<MediaProber>();
+        services.AddSingleton<FfmpegEncoder>();
+        services.AddSingleton<AssetPublisher>();
+        services.AddSingleton<TranscodePipeline>();
+        services.AddSingleton<SourceImporter>();
+        services.AddSingleton(sp =>
+        {
+            var ingest = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
+            var paths = sp.GetRequiredService<FarmPaths>();
+            return new DropFolderLayout(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
+        });
+        services.AddSingleton<SourceDisposition>();
+        services.AddHostedService<JobRunnerService>();
+        services.AddHostedService<QueueMetricsService>();
+        if (withIngest)
+        {
+            services.AddHostedService<DropFolderIngestService>();
+        }
+
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
