@@ -40,6 +40,9 @@ public interface IJobQueue
 
     Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>The job submitted for this content and profile (see <see cref="JobRequest.IdempotencyKey"/>), if any.</summary>
+    Task<JobRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<JobRecord>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<JobEvent>> EventsAsync(string jobId, CancellationToken cancellationToken);

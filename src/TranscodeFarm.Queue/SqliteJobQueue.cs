@@ -236,6 +236,12 @@ public sealed class SqliteJobQueue : IJobQueue
         return await QuerySingleAsync(db, null, cancellationToken, "SELECT * FROM jobs WHERE id = @id", ("@id", jobId));
     }
 
+    public async Task<JobRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var db = Open();
+        return await FindByKeyAsync(db, null, idempotencyKey, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken)
     {
         await using var db = Open();
@@ -287,7 +293,7 @@ public sealed class SqliteJobQueue : IJobQueue
         await ExecAsync(db, tx, ct, "INSERT INTO job_events (job_id, at, state, worker_id, message) VALUES (@id, @at, @s, @w, @m)",
             ("@id", id), ("@at", Now()), ("@s", state.ToWire()), ("@w", workerId), ("@m", message));
 
-    private static async Task<JobRecord?> FindByKeyAsync(SqliteConnection db, SqliteTransaction tx, string key, CancellationToken ct) =>
+    private static async Task<JobRecord?> FindByKeyAsync(SqliteConnection db, SqliteTransaction? tx, string key, CancellationToken ct) =>
         await QuerySingleAsync(db, tx, ct, "SELECT * FROM jobs WHERE idempotency_key = @k", ("@k", key));
 
     private static async Task<JobRecord?> QuerySingleAsync(SqliteConnection db, SqliteTransaction? tx, CancellationToken ct, string sql, params (string, object?)[] ps)

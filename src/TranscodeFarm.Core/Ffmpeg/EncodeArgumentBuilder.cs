@@ -85,7 +85,8 @@ public static class EncodeArgumentBuilder
         {
             var v = plan.Video[i];
             sb.Append(";[s").Append(i).Append("]scale=").Append(v.Width).Append(':').Append(v.Height)
-              .Append(":flags=bicubic,setsar=1[v").Append(i).Append(']');
+              .Append(":flags=bicubic,setdar=").Append(plan.DisplayAspect.Num).Append('/').Append(plan.DisplayAspect.Den)
+              .Append("[v").Append(i).Append(']');
         }
 
         return sb.ToString();

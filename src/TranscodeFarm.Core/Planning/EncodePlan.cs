@@ -10,6 +10,13 @@ public sealed record EncodePlan(
     double? OutputFrameRate,
     double SourceDurationSeconds)
 {
+    /// <summary>
+    /// Display aspect ratio every video rendition is tagged with. Rungs are rounded to even sizes (426x240 is
+    /// not exactly 16:9), so each gets a near-square sample aspect that keeps the display aspect identical:
+    /// DASH requires one aspect ratio per adaptation set, and players switch renditions without a jump.
+    /// </summary>
+    public (int Num, int Den) DisplayAspect { get; init; } = (16, 9);
+
     public bool IsAudioOnly => Video.Count == 0;
 }
 

@@ -52,8 +52,15 @@ public static class LadderPlanner
         double? fps = v.FrameRate > profile.MaxFrameRate || v.FrameRate <= 0 || double.IsNaN(v.FrameRate)
             ? CapFrameRate(v.FrameRate, profile.MaxFrameRate)
             : null;
-        return PlanResult.Ok(new EncodePlan(profile.Name, video, audio, profile.SegmentSeconds, profile.GopSeconds, fps, source.DurationSeconds));
+        var (dw, dh) = v.DisplaySize;
+        var gcd = Gcd(dw, dh);
+        return PlanResult.Ok(new EncodePlan(profile.Name, video, audio, profile.SegmentSeconds, profile.GopSeconds, fps, source.DurationSeconds)
+        {
+            DisplayAspect = (dw / gcd, dh / gcd),
+        });
     }
+
+    private static int Gcd(int a, int b) => b == 0 ? Math.Max(1, a) : Gcd(b, a % b);
 
     /// <summary>Frame rate to force: halve while above the cap (60→30, 50→25), else the cap itself.</summary>
     internal static double CapFrameRate(double sourceFps, double cap)

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Media;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Worker;
+using TranscodeFarm.Worker.Ingest;
+
+namespace TranscodeFarm.Cli.Commands;
+
+/// <summary>
+/// `demo [FILE]`: starts the embedded farm, drops a file (or a generated 720p test clip) into the drop folder,
+/// shows progress, and prints the URLs a player can open. Ctrl-C stops everything.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo?>("file") { Description = "Media file to transcode (default: a generated 10 s 720p test clip)", Arity = ArgumentArity.ZeroOrOne };
+        var url = new Option<string?>("--url") { Description = "Edge URL (default http://127.0.0.1:8080)" };
+        var once = new Option<bool>("--once") { Description = "Exit after the job ends and its master playlist was fetched from the edge" };
+        var cmd = new Command("demo", "Transcode a sample on the embedded farm and print the HLS/DASH URLs");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(url);
+        cmd.Options.Add(once);
+        cmd.SetAction(async parse =>
+        {
+            var edgeUrl = (parse.GetValue(url) ?? "http://127.0.0.1:8080").TrimEnd('/');
+            await using var app = FarmHost.Build(parse, HostRoles.All, new Dictionary<string, string?> { ["Edge:Url"] = edgeUrl }, LogLevel.Warning);
+            var stopping = app.Lifetime.ApplicationStopping;
+            var paths = app.Services.GetRequiredService<FarmPaths>();
+            var source = parse.GetValue(file) ?? await GenerateSampleAsync(app.Services, paths, stopping);
+            if (!source.Exists)
+            {
+                throw new CliException($"'{source.FullName}' does not exist");
+            }
+
+            await app.StartAsync(stopping);
+            Console.WriteLine($"TranscodeFarm is running: edge {edgeUrl}, data in {paths.Root}");
+
+            var profile = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FarmOptions>>().Value.DefaultProfile;
+            var key = new JobRequest { SourcePath = "", SourceName = "", ContentHash = await SourceImporter.HashAsync(source.FullName, stopping), Profile = profile, Origin = JobOrigin.DropFolder }.IdempotencyKey;
+            var layout = app.Services.GetRequiredService<DropFolderLayout>();
+            layout.EnsureExists();
+            var dropped = Path.Combine(layout.Drop, source.Name);
+            File.Copy(source.FullName, dropped + ".part", overwrite: true); // ".part" is ignored until the rename
+            File.Move(dropped + ".part", dropped, overwrite: true);
+            Console.WriteLine($"dropped {source.Name} into {layout.Drop}");
+
+            var queue = app.Services.GetRequiredService<IJobQueue>();
+            JobRecord? job;
+            while ((job = await queue.FindByIdempotencyKeyAsync(key, stopping)) is null)
+            {
+                await Task.Delay(250, stopping);
+            }
+
+            var final = await JobView.FollowAsync(queue, job.Id, stopping);
+            if (final is null || stopping.IsCancellationRequested)
+            {
+                return 130;
+            }
+
+            JobView.PrintOutcome(final, edgeUrl);
+            if (final.State != JobState.Succeeded)
+            {
+                await app.StopAsync(CancellationToken.None);
+                return 1;
+            }
+
+            Console.WriteLine($"  metrics: {edgeUrl}/metrics   health: {edgeUrl}/healthz");
+            Console.WriteLine($"  play it: ffplay {edgeUrl}/vod/{final.Outputs!.HlsMaster}   (or any hls.js / dash.js / Shaka player page)");
+            if (parse.GetValue(once))
+            {
+                using var http = new HttpClient();
+                var response = await http.GetAsync(new Uri($"{edgeUrl}/vod/{final.Outputs.HlsMaster}"), stopping);
+                Console.WriteLine($"edge check: GET master.m3u8 → {(int)response.StatusCode}");
+                await app.StopAsync(CancellationToken.None);
+                return response.IsSuccessStatusCode ? 0 : 1;
+            }
+
+            Console.WriteLine("Press Ctrl-C to stop.");
+            await app.WaitForShutdownAsync(CancellationToken.None);
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>A 10 s 1280x720 clip from ffmpeg's lavfi test sources, made once and reused.</summary>
+    private static async Task<FileInfo> GenerateSampleAsync(IServiceProvider services, FarmPaths paths, CancellationToken cancellationToken)
+    {
+        var sample = new FileInfo(Path.Combine(paths.Root, "samples", "sample-720p.mp4"));
+        if (sample.Exists)
+        {
+            return sample;
+        }
+
+        Directory.CreateDirectory(sample.DirectoryName!);
+        Console.WriteLine("generating a 10 s 720p sample clip with ffmpeg (testsrc2 + sine)...");
+        var media = services.GetRequiredService<MediaOptions>();
+        var runner = new ProcessRunner(TimeProvider.System);
+        var temp = sample.FullName + ".tmp.mp4";
+        var result = await runner.RunAsync(new ProcessSpec(media.FfmpegPath,
+        [
+            "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=10",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", temp,
+        ], TimeSpan.FromMinutes(2)), null, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new CliException("could not generate the sample clip: " + result.StderrTail);
+        }
+
+        File.Move(temp, sample.FullName);
+        sample.Refresh();
+        return sample;
+    }
+}

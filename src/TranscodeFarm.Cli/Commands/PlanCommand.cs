@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Media;
+using TranscodeFarm.Worker.Ingest;
+
+namespace TranscodeFarm.Cli.Commands;
+
+/// <summary>`plan FILE`: what the farm would do with a file, and the exact ffmpeg arguments (for benchmarks and debugging).</summary>
+public static class PlanCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Source media file" };
+        var profile = new Option<string?>("--profile") { Description = "Ladder profile (default h264-cmaf)" };
+        var output = new Option<string>("--output") { Description = "Output folder to put in the ffmpeg arguments", DefaultValueFactory = _ => "out" };
+        var args0 = new Option<bool>("--args0") { Description = "Print only the ffmpeg arguments, NUL-separated (for scripts: no shell parsing)" };
+        var cmd = new Command("plan", "Probe a file and print the rendition plan and the ffmpeg arguments the farm would run");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(profile);
+        cmd.Options.Add(output);
+        cmd.Options.Add(args0);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var farm = FarmServices.Create(parse);
+            var source = parse.GetValue(file)!;
+            if (!source.Exists)
+            {
+                throw new CliException($"'{source.FullName}' does not exist");
+            }
+
+            var profileName = parse.GetValue(profile) ?? farm.Farm.DefaultProfile;
+            var ladder = farm.Profiles.Find(profileName) ?? throw new CliException($"--profile: unknown profile '{profileName}' (available: {farm.Profiles.Names})");
+
+            // Probe through a link with a safe name: ffprobe never sees the user's file name.
+            var temp = Directory.CreateTempSubdirectory("transcodefarm-plan-");
+            try
+            {
+                var link = Path.Combine(temp.FullName, DropFolderLayout.SafeSourceName(source.Name));
+                File.CreateSymbolicLink(link, source.FullName);
+                var probe = await farm.Get<MediaProber>().ProbeAsync(link, ct);
+                if (probe.Source is null)
+                {
+                    throw new CliException(probe.Error!);
+                }
+
+                var planned = LadderPlanner.Plan(ladder, probe.Source);
+                if (planned.Plan is null)
+                {
+                    throw new CliException(planned.Error!);
+                }
+
+                var args = EncodeArgumentBuilder.Build(planned.Plan, source.FullName, Path.GetFullPath(parse.GetValue(output)!));
+                if (parse.GetValue(args0))
+                {
+                    using var stdout = Console.OpenStandardOutput();
+                    foreach (var a in args)
+                    {
+                        stdout.Write(System.Text.Encoding.UTF8.GetBytes(a));
+                        stdout.WriteByte(0);
+                    }
+
+                    return 0;
+                }
+
+                var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+                Console.WriteLine(JsonSerializer.Serialize(new { source = probe.Source, plan = planned.Plan, ffmpeg = args }, options));
+                return 0;
+            }
+            finally
+            {
+                temp.Delete(recursive: true);
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Worker.Ingest;
+
+namespace TranscodeFarm.Cli.Commands;
+
+public static class SubmitCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Source media file" };
+        var profile = new Option<string?>("--profile") { Description = "Ladder profile (default Farm:DefaultProfile, h264-cmaf)" };
+        var priority = new Option<int>("--priority") { Description = "Higher runs first (-100..100)" };
+        var title = new Option<string?>("--title") { Description = "Title to keep with the job" };
+        var force = new Option<bool>("--force") { Description = "New job even if this content was submitted with this profile before" };
+        var wait = new Option<bool>("--wait") { Description = "Show progress until the job ends; exit 1 if it fails" };
+        var cmd = new Command("submit", "Queue a file for transcoding (the farm's `run` or `worker` picks it up)");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(profile);
+        cmd.Options.Add(priority);
+        cmd.Options.Add(title);
+        cmd.Options.Add(force);
+        cmd.Options.Add(wait);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var farm = FarmServices.Create(parse);
+            var source = parse.GetValue(file)!;
+            if (!source.Exists || source.LinkTarget is not null)
+            {
+                throw new CliException($"'{source.FullName}' is not a regular file");
+            }
+
+            var profileName = parse.GetValue(profile) ?? farm.Farm.DefaultProfile;
+            if (farm.Profiles.Find(profileName) is null)
+            {
+                throw new CliException($"--profile: unknown profile '{profileName}' (available: {farm.Profiles.Names})");
+            }
+
+            if (parse.GetValue(priority) is < -100 or > 100)
+            {
+                throw new CliException("--priority must be between -100 and 100");
+            }
+
+            // The farm works on its own copy under a safe name: the original may move, and no tool sees its name.
+            var folder = Path.Combine(farm.Paths.Sources, Queue.JobIds.New());
+            Directory.CreateDirectory(folder);
+            var owned = Path.Combine(folder, DropFolderLayout.SafeSourceName(source.Name));
+            File.Copy(source.FullName, owned);
+            var importer = farm.Get<SourceImporter>();
+            var result = await importer.SubmitAsync(owned, source.Name, JobOrigin.Submit,
+                new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force)),
+                farm.Worker.MaxAttempts, ct);
+            if (!result.Created)
+            {
+                Directory.Delete(folder, recursive: true);
+                Console.WriteLine($"already submitted as job {result.Job.Id} ({result.Job.State.ToWire()}); use --force for a new job");
+            }
+            else
+            {
+                Console.WriteLine($"submitted job {result.Job.Id}");
+            }
+
+            if (!parse.GetValue(wait))
+            {
+                return 0;
+            }
+
+            var final = await JobView.FollowAsync(farm.Queue, result.Job.Id, ct);
+            if (final is null)
+            {
+                return 1;
+            }
+
+            JobView.PrintOutcome(final, farm.EdgeUrl);
+            return final.State == JobState.Succeeded ? 0 : 1;
+        });
+        return cmd;
+    }
+}

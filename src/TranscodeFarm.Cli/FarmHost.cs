@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using TranscodeFarm.Edge;
+using TranscodeFarm.Worker;
+
+namespace TranscodeFarm.Cli;
+
+[Flags]
+public enum HostRoles
+{
+    Worker = 1,
+    Ingest = 2,
+    Edge = 4,
+    All = Worker | Ingest | Edge,
+}
+
+/// <summary>
+/// Builds the long-running host for `run` (everything in one process), `worker` and `edge`. Every host
+/// serves /metrics and /healthz; SIGTERM and Ctrl-C stop it gracefully (running jobs get a grace period).
+/// </summary>
+public static class FarmHost
+{
+    public static WebApplication Build(ParseResult parse, HostRoles roles, IDictionary<string, string?> flags, LogLevel? consoleLevel = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        GlobalOptions.Apply(builder.Configuration, parse, flags);
+        ConfigureLogging(builder, consoleLevel);
+
+        builder.Services.AddFarmCore(builder.Configuration);
+        var health = builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        if (roles.HasFlag(HostRoles.Worker))
+        {
+            builder.Services.AddFarmWorker(withIngest: roles.HasFlag(HostRoles.Ingest) && builder.Configuration.GetValue("Ingest:Enabled", true));
+            health.AddCheck<QueueHealthCheck>("queue");
+        }
+
+        if (roles.HasFlag(HostRoles.Edge))
+        {
+            builder.Services.AddEdge(builder.Configuration);
+        }
+
+        var grace = builder.Configuration.GetValue("Worker:ShutdownGrace", TimeSpan.FromSeconds(20));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace + TimeSpan.FromSeconds(15));
+
+        var url = roles.HasFlag(HostRoles.Edge)
+            ? builder.Configuration.GetValue("Edge:Url", "http://127.0.0.1:8080")!
+            : builder.Configuration.GetValue("Worker:MetricsUrl", "http://127.0.0.1:9101")!;
+        builder.WebHost.UseUrls(url);
+
+        var app = builder.Build();
+        if (roles.HasFlag(HostRoles.Edge))
+        {
+            app.UseCors();
+        }
+
+        app.UseHttpMetrics();
+        app.MapMetrics("/metrics");
+        app.MapHealthChecks("/healthz");
+        if (roles.HasFlag(HostRoles.Edge))
+        {
+            app.MapEdge();
+        }
+
+        return app;
+    }
+
+    /// <summary>Structured JSON logs for machines, readable lines on a terminal; Logging:Format overrides.</summary>
+    private static void ConfigureLogging(WebApplicationBuilder builder, LogLevel? consoleLevel)
+    {
+        builder.Logging.ClearProviders();
+        var format = builder.Configuration.GetValue<string>("Logging:Format") ?? (Console.IsOutputRedirected ? "json" : "text");
+        if (format == "json")
+        {
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        if (consoleLevel is { } level)
+        {
+            builder.Logging.SetMinimumLevel(level);
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", level);
+        }
+    }
+
+    /// <summary>Runs a host until SIGTERM/Ctrl-C; configuration errors become one clear message.</summary>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        await app.RunAsync();
+        return 0;
+    }
+}
+
+/// <summary>Healthy when the job queue answers.</summary>
+public sealed class QueueHealthCheck(Queue.IJobQueue queue) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var counts = await queue.CountByStateAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{counts[Core.Jobs.JobState.Queued]} queued, {counts[Core.Jobs.JobState.Running]} running");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("queue unreachable: " + ex.Message);
+        }
+    }
+}

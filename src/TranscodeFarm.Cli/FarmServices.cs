@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Worker;
+
+namespace TranscodeFarm.Cli;
+
+/// <summary>The farm's services for one-shot commands (submit, jobs, profiles) without starting a host.</summary>
+public sealed class FarmServices : IDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private FarmServices(ServiceProvider provider, IConfiguration configuration)
+    {
+        _provider = provider;
+        Configuration = configuration;
+    }
+
+    public IConfiguration Configuration { get; }
+    public IJobQueue Queue => _provider.GetRequiredService<IJobQueue>();
+    public ProfileCatalog Profiles => _provider.GetRequiredService<ProfileCatalog>();
+    public FarmPaths Paths => _provider.GetRequiredService<FarmPaths>();
+    public FarmOptions Farm => _provider.GetRequiredService<IOptions<FarmOptions>>().Value;
+    public WorkerOptions Worker => _provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
+    public string EdgeUrl => (Configuration.GetValue<string>("Edge:Url") ?? "http://127.0.0.1:8080").TrimEnd('/');
+
+    public static FarmServices Create(ParseResult parse)
+    {
+        var configuration = GlobalOptions.Build(parse);
+        var services = new ServiceCollection();
+        services.AddFarmCore(configuration);
+        var provider = services.BuildServiceProvider();
+        var farm = new FarmServices(provider, configuration);
+        _ = farm.Farm; // validates now, with a message naming the setting
+        _ = farm.Worker;
+        return farm;
+    }
+
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    public void Dispose() => _provider.Dispose();
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Cli;
+using TranscodeFarm.Cli.Commands;
+
+var root = new RootCommand("TranscodeFarm: drop folder → queue → FFmpeg ABR ladder → CMAF HLS + DASH → object store → edge");
+GlobalOptions.AddTo(root);
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(HostCommands.Run());
+root.Subcommands.Add(HostCommands.Worker());
+root.Subcommands.Add(HostCommands.Edge());
+root.Subcommands.Add(SubmitCommand.Create());
+root.Subcommands.Add(JobsCommands.Create());
+root.Subcommands.Add(ProfilesCommands.Create());
+root.Subcommands.Add(PlanCommand.Create());
+
+try
+{
+    // Hosts handle SIGTERM/Ctrl-C themselves (graceful job shutdown), so System.CommandLine must not kill the process.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (CliException ex)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    return 2;
+}
+catch (OptionsValidationException ex)
+{
+    Console.Error.WriteLine("configuration error: " + string.Join("; ", ex.Failures));
+    return 2;
+}
+catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringComparison.Ordinal) || ex.Message.StartsWith("invalid profiles", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine("configuration error: " + ex.Message);
+    return 2;
+}
