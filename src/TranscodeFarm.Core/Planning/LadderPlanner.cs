@@ -83,7 +83,7 @@ public static class LadderPlanner
     {
         // Rendition "height" means the short side, so a portrait phone video gets a 1080-wide top rung, not 1080 tall.
         var portrait = display.Height > display.Width;
-        var shortSide = Even(Math.Min(display.Width, display.Height));
+        var shortSide = Math.Min(display.Width, display.Height) / 2 * 2; // round down: never a pixel above the source
         var aspect = (double)display.Width / display.Height;
 
         // Never upscale. Rungs above the source collapse into one rung at the source's own size (from the

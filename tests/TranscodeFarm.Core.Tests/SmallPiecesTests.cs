@@ -1,0 +1,95 @@
+using TranscodeFarm.Core.Assets;
+using TranscodeFarm.Core.Caching;
+using TranscodeFarm.Core.Jobs;
+
+namespace TranscodeFarm.Core.Tests;
+
+public class ObjectKeysTests
+{
+    [Theory]
+    [InlineData("abc123/master.m3u8")]
+    [InlineData("abc/seg-0-00001.m4s")]
+    [InlineData("a/b/c.mp4")]
+    public void Accepts_asset_paths(string key) => Assert.True(ObjectKeys.IsValid(key));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a/../../queue.db")]
+    [InlineData("..")]
+    [InlineData("a/./b")]
+    [InlineData("a//b")]
+    [InlineData("a/.meta/x.json")]
+    [InlineData("a/b\\..\\c")]
+    [InlineData("a/b%2e%2e")]
+    [InlineData("a/ b")]
+    [InlineData("a/")]
+    public void Rejects_anything_that_could_escape_or_hide(string key) => Assert.False(ObjectKeys.IsValid(key));
+}
+
+public class MediaTypesTests
+{
+    [Theory]
+    [InlineData("master.m3u8", false, "application/vnd.apple.mpegurl")]
+    [InlineData("manifest.mpd", false, "application/dash+xml")]
+    [InlineData("init-0.mp4", false, "video/mp4")]
+    [InlineData("init-4.mp4", true, "audio/mp4")]
+    [InlineData("seg-0-00001.m4s", false, "video/iso.segment")]
+    [InlineData("seg-4-00001.m4s", true, "audio/mp4")]
+    public void Content_types(string file, bool audio, string expected) => Assert.Equal(expected, MediaTypes.ForFile(file, audio));
+
+    [Fact]
+    public void Segments_are_immutable_and_manifests_short_lived()
+    {
+        Assert.Contains("immutable", MediaTypes.CacheControlFor("seg-0-00001.m4s"));
+        Assert.Equal("public, max-age=10", MediaTypes.CacheControlFor("master.m3u8"));
+    }
+}
+
+public class ByteBudgetLruCacheTests
+{
+    [Fact]
+    public void Evicts_least_recently_used_to_stay_within_budget()
+    {
+        var cache = new ByteBudgetLruCache<string>(100);
+        cache.Set("a", "A", 40);
+        cache.Set("b", "B", 40);
+        Assert.True(cache.TryGet("a", out _)); // a is now most recent
+        cache.Set("c", "C", 40);                // evicts b
+        Assert.False(cache.TryGet("b", out _));
+        Assert.True(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("c", out _));
+        Assert.Equal(80, cache.SizeBytes);
+    }
+
+    [Fact]
+    public void Refuses_values_larger_than_the_budget_and_replaces_in_place()
+    {
+        var cache = new ByteBudgetLruCache<int>(10);
+        Assert.False(cache.Set("big", 1, 11));
+        cache.Set("k", 1, 5);
+        cache.Set("k", 2, 7);
+        Assert.True(cache.TryGet("k", out var v));
+        Assert.Equal(2, v);
+        Assert.Equal(7, cache.SizeBytes);
+        Assert.Equal(1, cache.Count);
+    }
+}
+
+public class RetryPolicyTests
+{
+    [Fact]
+    public void Backoff_doubles_and_is_capped()
+    {
+        var b = TimeSpan.FromSeconds(5);
+        var max = TimeSpan.FromSeconds(30);
+        Assert.Equal([5, 10, 20, 30, 30], Enumerable.Range(1, 5).Select(a => RetryPolicy.Backoff(a, b, max).TotalSeconds));
+    }
+
+    [Theory]
+    [InlineData(false, 1, 3, JobState.Failed)]
+    [InlineData(true, 1, 3, JobState.Queued)]
+    [InlineData(true, 3, 3, JobState.Dead)]
+    public void Next_state(bool retryable, int attempts, int max, JobState expected) =>
+        Assert.Equal(expected, RetryPolicy.NextState(retryable, attempts, max));
+}
