@@ -172,6 +172,7 @@ public sealed partial class DropFolderIngestService(
 
         var destination = DropFolderLayout.UniquePath(layout.Done, originalName);
         File.Move(owned, destination);
+        SourceDisposition.KeepSidecar(folder, destination);
         Directory.Delete(folder, recursive: true);
         WorkerMetrics.IngestedFiles.WithLabels("duplicate").Inc();
         LogDuplicate(logger, originalName, existing.Id, existing.State.ToWire());
@@ -181,6 +182,11 @@ public sealed partial class DropFolderIngestService(
     {
         var destination = DropFolderLayout.UniquePath(layout.Failed, originalName);
         File.Move(path, destination);
+        if (folder is not null)
+        {
+            SourceDisposition.KeepSidecar(folder, destination);
+        }
+
         await SourceDisposition.WriteErrorReportAsync(destination, new ErrorReport(Path.GetFileName(destination), null, "rejected", reason, null, null, 0, time.GetUtcNow()), cancellationToken);
         if (folder is not null)
         {

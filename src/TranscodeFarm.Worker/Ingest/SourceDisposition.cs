@@ -12,7 +12,12 @@ namespace TranscodeFarm.Worker.Ingest;
 /// </summary>
 public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout layout, FarmPaths paths, TimeProvider time, ILogger<SourceDisposition> logger)
 {
-    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: the report is read by people, and "can't" must not become "can\u0027t".
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public async Task SettleAsync(JobRecord job, CancellationToken cancellationToken)
     {
@@ -41,6 +46,7 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
         var succeeded = job.State == JobState.Succeeded;
         var destination = DropFolderLayout.UniquePath(succeeded ? layout.Done : layout.Failed, job.SourceName);
         File.Move(job.SourcePath, destination);
+        KeepSidecar(folder, destination);
         if (!succeeded)
         {
             await WriteErrorReportAsync(destination, job, cancellationToken);
@@ -49,6 +55,16 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
         await queue.UpdateSourcePathAsync(job.Id, destination, cancellationToken);
         Directory.Delete(folder, recursive: true);
         LogSettled(logger, job.Id, job.State.ToWire(), destination);
+    }
+
+    /// <summary>A producer's sidecar travels with its file to done/ or failed/ as "&lt;name&gt;.json".</summary>
+    public static void KeepSidecar(string processingFolder, string movedFile)
+    {
+        var sidecar = Path.Combine(processingFolder, DropFolderLayout.SidecarFile);
+        if (File.Exists(sidecar) && !File.Exists(movedFile + ".json"))
+        {
+            File.Move(sidecar, movedFile + ".json");
+        }
     }
 
     public async Task WriteErrorReportAsync(string movedFile, JobRecord job, CancellationToken cancellationToken) =>
