@@ -34,3 +34,9 @@ catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringCo
     Console.Error.WriteLine("configuration error: " + ex.Message);
     return 2;
 }
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    // A bug or an unexpected environment problem: the whole exception helps more than a one-liner.
+    Console.Error.WriteLine("error: " + ex);
+    return 1;
+}

@@ -72,6 +72,7 @@ public sealed class SqliteJobQueue : IJobQueue
                 """, ("@now", now));
             if (job is null)
             {
+                await tx.CommitAsync(cancellationToken); // keeps any dead-lettering done above
                 return null;
             }
 

@@ -33,6 +33,9 @@ public static class WorkerServiceCollectionExtensions
             sp.GetRequiredService<IOptions<QueueOptions>>().Value));
         services.AddSingleton<IObjectStore>(sp => new FileSystemObjectStore(sp.GetRequiredService<FarmPaths>().Store, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
+        services.AddSingleton<ProcessRunner>();
+        services.AddSingleton<MediaProber>();
+        services.AddSingleton<SourceImporter>();
         return services;
     }
 
@@ -41,12 +44,9 @@ public static class WorkerServiceCollectionExtensions
     {
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<JobSignal>();
-        services.AddSingleton<ProcessRunner>();
-        services.AddSingleton<MediaProber>();
         services.AddSingleton<FfmpegEncoder>();
         services.AddSingleton<AssetPublisher>();
         services.AddSingleton<TranscodePipeline>();
-        services.AddSingleton<SourceImporter>();
         services.AddSingleton(sp =>
         {
             var ingest = sp.GetRequiredService<IOptions<IngestOptions>>().Value;

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using TranscodeFarm.IntegrationTests.Infrastructure;
+
+namespace TranscodeFarm.IntegrationTests;
+
+[Collection(SharedFarmCollection.Name)]
+public sealed class CliTests(SharedFarm shared)
+{
+    private FarmProcess Farm => shared.Farm;
+    private Dictionary<string, string> FarmEnv => FarmProcess.TestEnvironment(Farm.DataDirectory);
+
+    public static TheoryData<string> Commands() =>
+    [
+        "", "run", "worker", "edge", "submit", "jobs", "jobs list", "jobs show", "jobs retry", "jobs cancel",
+        "profiles", "profiles list", "profiles show", "plan", "demo",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Every_command_has_help(string command)
+    {
+        var r = await Tools.CliAsync(null, [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Usage:", r.Stdout);
+        Assert.Contains("Description:", r.Stdout);
+    }
+
+    [Theory]
+    [InlineData("TRANSCODEFARM__Worker__Slots", "0", "Worker:Slots")]
+    [InlineData("TRANSCODEFARM__Worker__HeartbeatInterval", "00:01:00", "Worker:HeartbeatInterval")]
+    [InlineData("TRANSCODEFARM__Edge__Url", "not a url", "Edge:Url")]
+    [InlineData("TRANSCODEFARM__Farm__ProfilesDirectory", "/nonexistent/profiles", "Farm:ProfilesDirectory")]
+    public async Task Bad_configuration_stops_the_host_at_start_naming_the_setting(string variable, string value, string setting)
+    {
+        var data = Directory.CreateTempSubdirectory("tf-badcfg-").FullName;
+        var env = new Dictionary<string, string> { ["TRANSCODEFARM__Edge__Url"] = $"http://127.0.0.1:{Tools.FreePort()}" };
+        env[variable] = value; // (a --url flag would win over the environment)
+        var r = await Tools.CliAsync(env, "--data-dir", data, "run");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(setting, r.Stderr);
+    }
+
+    [Fact]
+    public async Task Profiles_list_and_show()
+    {
+        var list = await Tools.CliAsync(null, "profiles", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("h264-cmaf", list.Stdout);
+        Assert.Contains("1080p@6000k", list.Stdout);
+        var show = await Tools.CliAsync(null, "profiles", "show", "test-tiny");
+        using var json = JsonDocument.Parse(show.Stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("video").GetArrayLength());
+        var missing = await Tools.CliAsync(null, "profiles", "show", "nope");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("unknown profile 'nope'", missing.Stderr);
+    }
+
+    [Fact]
+    public async Task Submit_wait_reports_urls_that_the_edge_serves_and_jobs_show_has_history()
+    {
+        var clip = await TestMedia.ClipAsync(200, 120, 2, extra: "-metadata comment=submit");
+        var env = FarmEnv;
+        env["TRANSCODEFARM__Edge__Url"] = Farm.BaseUrl;
+        var r = await Tools.CliAsync(env, "submit", clip, "--profile", "test-tiny", "--wait", "--title", "CLI");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        var hls = r.Stdout.Split('\n').Single(l => l.Contains("HLS:", StringComparison.Ordinal)).Split("HLS:")[1].Trim();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Farm.Http.GetAsync(new Uri(hls))).StatusCode);
+        Assert.True(File.Exists(clip), "submit never moves or deletes the user's file");
+
+        var again = await Tools.CliAsync(env, "submit", clip, "--profile", "test-tiny");
+        Assert.Contains("already submitted as job", again.Stdout);
+
+        var list = await Tools.CliAsync(env, "jobs", "list", "--json", "--state", "succeeded");
+        using var jobs = JsonDocument.Parse(list.Stdout);
+        var id = jobs.RootElement.EnumerateArray().First(j => j.GetProperty("title").GetString() == "CLI").GetProperty("id").GetString()!;
+        var show = await Tools.CliAsync(env, "jobs", "show", id);
+        Assert.Contains("claimed", show.Stdout);
+        Assert.Contains("succeeded", show.Stdout);
+
+        var cancel = await Tools.CliAsync(env, "jobs", "cancel", id);
+        Assert.Equal(1, cancel.ExitCode);
+        Assert.Contains("is not queued or running", cancel.Stderr);
+    }
+
+    [Fact]
+    public async Task Plan_prints_the_exact_ffmpeg_arguments_which_run_as_is()
+    {
+        var clip = await TestMedia.ClipAsync(320, 240, 2);
+        var output = Directory.CreateTempSubdirectory("tf-plan-").FullName;
+        var r = await Tools.CliAsync(null, "plan", clip, "--profile", "test-tiny", "--output", output, "--args0");
+        Assert.Equal(0, r.ExitCode);
+        var args = r.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("-filter_complex", args);
+        var ffmpeg = await Tools.RunAsync("ffmpeg", args);
+        Assert.True(ffmpeg.ExitCode == 0, ffmpeg.Stderr);
+        Assert.True(File.Exists(Path.Combine(output, "master.m3u8")));
+    }
+}

@@ -1,0 +1,11 @@
+namespace TranscodeFarm.IntegrationTests.Infrastructure;
+
+/// <summary>A clock the test moves by hand (lease expiry and backoff without sleeping).</summary>
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}

@@ -1,0 +1,213 @@
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.IntegrationTests.Infrastructure;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.IntegrationTests;
+
+/// <summary>
+/// The semantics every <see cref="IJobQueue"/> must keep. SQLite runs them now; the PostgreSQL queue will
+/// derive from this class and run the same tests.
+/// </summary>
+public abstract class JobQueueContractTests
+{
+    protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    protected ManualTime Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    protected QueueOptions Options { get; } = new() { RetryBaseDelay = TimeSpan.FromSeconds(10), RetryMaxDelay = TimeSpan.FromMinutes(5) };
+
+    protected abstract IJobQueue CreateQueue(TimeProvider time);
+
+    private static JobRequest Request(string hash, int priority = 0, int maxAttempts = 3, bool force = false) => new()
+    {
+        SourcePath = $"/src/{hash}.mp4",
+        SourceName = $"{hash}.mp4",
+        ContentHash = hash,
+        Profile = "p",
+        Origin = JobOrigin.Submit,
+        Priority = priority,
+        MaxAttempts = maxAttempts,
+        Force = force,
+    };
+
+    [Fact]
+    public async Task Submission_is_idempotent_on_content_and_profile_unless_forced()
+    {
+        var q = CreateQueue(Time);
+        var a = await q.SubmitAsync(Request("h1"), default);
+        var b = await q.SubmitAsync(Request("h1"), default);
+        var c = await q.SubmitAsync(Request("h1", force: true), default);
+        Assert.True(a.Created);
+        Assert.False(b.Created);
+        Assert.Equal(a.Job.Id, b.Job.Id);
+        Assert.True(c.Created);
+        Assert.NotEqual(a.Job.Id, c.Job.Id);
+        Assert.Equal(a.Job.Id, (await q.FindByIdempotencyKeyAsync("h1:p", default))!.Id);
+    }
+
+    [Fact]
+    public async Task Claims_highest_priority_first_then_oldest()
+    {
+        var q = CreateQueue(Time);
+        var low = await q.SubmitAsync(Request("low"), default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var high = await q.SubmitAsync(Request("high", priority: 5), default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var low2 = await q.SubmitAsync(Request("low2"), default);
+        Assert.Equal(high.Job.Id, (await q.ClaimAsync("w", Lease, default))!.Id);
+        Assert.Equal(low.Job.Id, (await q.ClaimAsync("w", Lease, default))!.Id);
+        Assert.Equal(low2.Job.Id, (await q.ClaimAsync("w", Lease, default))!.Id);
+        Assert.Null(await q.ClaimAsync("w", Lease, default));
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_reclaimed_and_the_old_worker_loses_the_job()
+    {
+        var q = CreateQueue(Time);
+        var job = (await q.SubmitAsync(Request("h"), default)).Job;
+        Assert.Equal(job.Id, (await q.ClaimAsync("dead-worker", Lease, default))!.Id);
+        Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Null(await q.ClaimAsync("other", Lease, default)); // lease still alive
+        Time.Advance(TimeSpan.FromSeconds(11));
+        var reclaimed = await q.ClaimAsync("other", Lease, default);
+        Assert.Equal((job.Id, 2, "other"), (reclaimed!.Id, reclaimed.Attempts, reclaimed.LeaseOwner));
+        Assert.Equal(LeaseStatus.Lost, await q.RenewLeaseAsync(job.Id, "dead-worker", Lease, default));
+        Assert.False(await q.CompleteAsync(job.Id, "dead-worker", Outputs(job.Id), default));
+        Assert.True(await q.CompleteAsync(job.Id, "other", Outputs(job.Id), default));
+        Assert.Equal(JobState.Succeeded, (await q.GetAsync(job.Id, default))!.State);
+    }
+
+    [Fact]
+    public async Task Renewal_keeps_the_lease_alive()
+    {
+        var q = CreateQueue(Time);
+        var job = (await q.SubmitAsync(Request("h"), default)).Job;
+        await q.ClaimAsync("w", Lease, default);
+        for (var i = 0; i < 5; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(20));
+            Assert.Equal(LeaseStatus.Renewed, await q.RenewLeaseAsync(job.Id, "w", Lease, default));
+        }
+
+        Assert.Null(await q.ClaimAsync("other", Lease, default));
+    }
+
+    [Fact]
+    public async Task Retryable_failures_back_off_exponentially_then_dead_letter_with_the_last_error()
+    {
+        var q = CreateQueue(Time);
+        var job = (await q.SubmitAsync(Request("h", maxAttempts: 3), default)).Job;
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Queued, await q.FailAsync(job.Id, "w", "disk full", retryable: true, default));
+        Assert.Null(await q.ClaimAsync("w", Lease, default)); // backing off 10 s
+        Time.Advance(TimeSpan.FromSeconds(10));
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Queued, await q.FailAsync(job.Id, "w", "disk full", retryable: true, default));
+        Time.Advance(TimeSpan.FromSeconds(19));
+        Assert.Null(await q.ClaimAsync("w", Lease, default)); // second backoff is 20 s
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Dead, await q.FailAsync(job.Id, "w", "disk still full", retryable: true, default));
+        var dead = (await q.GetAsync(job.Id, default))!;
+        Assert.Equal((JobState.Dead, 3, "disk still full"), (dead.State, dead.Attempts, dead.Error));
+    }
+
+    [Fact]
+    public async Task Bad_input_fails_at_once_and_retry_requeues()
+    {
+        var q = CreateQueue(Time);
+        var job = (await q.SubmitAsync(Request("h"), default)).Job;
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Failed, await q.FailAsync(job.Id, "w", "not media", retryable: false, default));
+        Assert.Null(await q.ClaimAsync("w", Lease, default));
+        Assert.True(await q.RetryAsync(job.Id, default));
+        var again = await q.ClaimAsync("w", Lease, default);
+        Assert.Equal((job.Id, 1), (again!.Id, again.Attempts));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_queued_jobs_at_once_and_asks_running_ones()
+    {
+        var q = CreateQueue(Time);
+        var queued = (await q.SubmitAsync(Request("a"), default)).Job;
+        Assert.True(await q.CancelAsync(queued.Id, default));
+        Assert.Equal(JobState.Cancelled, (await q.GetAsync(queued.Id, default))!.State);
+
+        var running = (await q.SubmitAsync(Request("b"), default)).Job;
+        await q.ClaimAsync("w", Lease, default);
+        Assert.True(await q.CancelAsync(running.Id, default));
+        Assert.Equal(LeaseStatus.CancelRequested, await q.RenewLeaseAsync(running.Id, "w", Lease, default));
+        Assert.Equal(JobState.Cancelled, await q.FailAsync(running.Id, "w", "cancelled by request", retryable: false, default));
+        Assert.False(await q.CancelAsync(running.Id, default));
+    }
+
+    [Fact]
+    public async Task Release_requeues_without_counting_an_attempt_and_history_is_kept()
+    {
+        var q = CreateQueue(Time);
+        var job = (await q.SubmitAsync(Request("h"), default)).Job;
+        await q.ClaimAsync("w", Lease, default);
+        Assert.True(await q.ReleaseAsync(job.Id, "w", default));
+        var released = (await q.GetAsync(job.Id, default))!;
+        Assert.Equal((JobState.Queued, 0, null), (released.State, released.Attempts, released.LeaseOwner));
+        var states = (await q.EventsAsync(job.Id, default)).Select(e => e.State);
+        Assert.Equal(["queued", "running", "queued"], states);
+        var counts = await q.CountByStateAsync(default);
+        Assert.Equal(1, counts[JobState.Queued]);
+    }
+
+    [Fact]
+    public async Task A_worker_that_keeps_dying_dead_letters_the_job()
+    {
+        var q = CreateQueue(Time);
+        var job = (await q.SubmitAsync(Request("h", maxAttempts: 2), default)).Job;
+        await q.ClaimAsync("w1", Lease, default);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        await q.ClaimAsync("w2", Lease, default);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Null(await q.ClaimAsync("w3", Lease, default));
+        var dead = (await q.GetAsync(job.Id, default))!;
+        Assert.Equal(JobState.Dead, dead.State);
+        Assert.Contains("stopped responding", dead.Error);
+    }
+
+    [Fact]
+    public async Task Concurrent_claimers_never_take_the_same_job()
+    {
+        var q = CreateQueue(TimeProvider.System);
+        for (var i = 0; i < 60; i++)
+        {
+            await q.SubmitAsync(Request($"c{i}"), default);
+        }
+
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            while (await q.ClaimAsync($"w{w}", Lease, default) is { } job)
+            {
+                claimed.Add(job.Id);
+                Assert.True(await q.CompleteAsync(job.Id, $"w{w}", Outputs(job.Id), default));
+            }
+        })));
+        Assert.Equal(60, claimed.Count);
+        Assert.Equal(60, claimed.Distinct().Count());
+    }
+
+    private static JobOutputs Outputs(string id) => new(id, $"{id}/master.m3u8", $"{id}/manifest.mpd", [], 1, 1, 1);
+}
+
+public sealed class SqliteJobQueueTests : JobQueueContractTests
+{
+    protected override IJobQueue CreateQueue(TimeProvider time) =>
+        new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db"), time, Options);
+
+    [Fact]
+    public async Task Jobs_survive_reopening_the_database()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db");
+        var id = (await new SqliteJobQueue(path, Time, Options).SubmitAsync(new JobRequest
+        {
+            SourcePath = "/x", SourceName = "x", ContentHash = "h", Profile = "p", Origin = JobOrigin.DropFolder,
+        }, default)).Job.Id;
+        var reopened = new SqliteJobQueue(path, Time, Options);
+        Assert.Equal(JobOrigin.DropFolder, (await reopened.GetAsync(id, default))!.Origin);
+    }
+}
