@@ -56,6 +56,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<SourceDisposition>();
         services.AddHostedService<JobRunnerService>();
         services.AddHostedService<QueueMetricsService>();
+        services.AddHostedService<WorkFolderPruningService>();
         if (withIngest)
         {
             services.AddHostedService<DropFolderIngestService>();

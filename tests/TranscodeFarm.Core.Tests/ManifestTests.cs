@@ -45,6 +45,18 @@ public class ManifestTests
     }
 
     [Fact]
+    public void Finisher_sets_peak_bandwidth_and_keeps_the_average()
+    {
+        var peaks = new Dictionary<string, long> { ["media_0.m3u8"] = 1_200_000, ["media_1.m3u8"] = 100 };
+        var text = HlsPlaylistFinisher.FinishMaster(Fixture("ffmpeg51-master.m3u8"), peaks);
+        var master = HlsParser.ParseMaster(text);
+        Assert.Equal(1_200_000, master.Variants[0].Bandwidth);
+        Assert.Equal("899950", master.Variants[0].Attributes["AVERAGE-BANDWIDTH"]);
+        Assert.Equal(398234, master.Variants[1].Bandwidth); // a peak below the average is never written
+        Assert.Equal(text, HlsPlaylistFinisher.FinishMaster(text, peaks));
+    }
+
+    [Fact]
     public void Parses_attribute_lists_with_quoted_commas()
     {
         var a = HlsParser.ParseAttributes("BANDWIDTH=1,CODECS=\"avc1.4d401e,mp4a.40.2\",RESOLUTION=640x360");

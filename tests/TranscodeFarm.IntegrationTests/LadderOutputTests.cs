@@ -33,6 +33,28 @@ public sealed class LadderOutputTests(SharedFarm shared)
     }
 
     [Fact]
+    public async Task Worker_metrics_count_jobs_stages_and_queue_depth()
+    {
+        await LadderJobAsync(Farm);
+        var metrics = await Farm.MetricsAsync();
+        Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_jobs_finished_total{outcome=\"succeeded\"}") >= 1, metrics);
+        Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_stage_duration_seconds_count{stage=\"encode\"}") >= 1);
+        Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_encoded_media_seconds_total") >= 6);
+        Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_published_bytes_total") > 0);
+        Assert.Contains("transcodefarm_queue_jobs{state=\"queued\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Master_playlist_bandwidth_is_the_peak_rate()
+    {
+        var job = await LadderJobAsync(Farm);
+        var master = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(AssetFolder(job), OutputLayout.HlsMaster)));
+        // test-tiny: 240p at 400k (maxrate 440k) + 64k audio.
+        Assert.Equal(504_000, master.Variants[0].Bandwidth);
+        Assert.True(long.Parse(master.Variants[0].Attributes["AVERAGE-BANDWIDTH"]) < 504_000);
+    }
+
+    [Fact]
     public async Task Mpd_has_the_planned_representations_with_real_codecs_and_sizes()
     {
         var job = await LadderJobAsync(Farm);

@@ -1,25 +1,54 @@
+using System.Globalization;
 using System.Text;
 
 namespace TranscodeFarm.Core.Manifests;
 
 /// <summary>
 /// Turns the playlists ffmpeg's DASH muxer writes into proper VOD playlists: marks segments independent
-/// (every segment starts on a keyframe), declares the playlist type, and drops wall-clock
-/// PROGRAM-DATE-TIME tags that describe the encode, not the content.
+/// (every segment starts on a keyframe), declares the playlist type, drops wall-clock PROGRAM-DATE-TIME
+/// tags that describe the encode, not the content, and in the master sets BANDWIDTH to the peak rate
+/// (RFC 8216 §4.3.4.2) keeping ffmpeg's average as AVERAGE-BANDWIDTH.
 /// </summary>
 public static class HlsPlaylistFinisher
 {
-    public static string FinishMaster(string text) => Rewrite(text, isMedia: false);
-
-    public static string FinishMedia(string text) => Rewrite(text, isMedia: true);
-
-    private static string Rewrite(string text, bool isMedia)
+    /// <param name="peakBandwidth">Variant URI → peak bits per second (video maxrate + audio), or null to keep ffmpeg's value.</param>
+    public static string FinishMaster(string text, IReadOnlyDictionary<string, long>? peakBandwidth = null)
     {
-        var sb = new StringBuilder(text.Length + 64);
-        var inserted = false;
-        foreach (var raw in text.Split('\n'))
+        var lines = Normalize(text);
+        for (var i = 0; i < lines.Count - 1; i++)
         {
-            var line = raw.TrimEnd('\r');
+            if (lines[i].StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal)
+                && peakBandwidth?.TryGetValue(lines[i + 1].Trim(), out var peak) == true)
+            {
+                lines[i] = WithPeak(lines[i], peak);
+            }
+        }
+
+        return Rewrite(lines, isMedia: false);
+    }
+
+    public static string FinishMedia(string text) => Rewrite(Normalize(text), isMedia: true);
+
+    private static string WithPeak(string streamInf, long peak)
+    {
+        var attributes = HlsParser.ParseAttributes(streamInf["#EXT-X-STREAM-INF:".Length..]);
+        if (attributes.ContainsKey("AVERAGE-BANDWIDTH") || !attributes.TryGetValue("BANDWIDTH", out var average))
+        {
+            return streamInf; // already finished
+        }
+
+        var peakText = Math.Max(peak, long.Parse(average, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);
+        return streamInf.Replace($"BANDWIDTH={average}", $"BANDWIDTH={peakText},AVERAGE-BANDWIDTH={average}", StringComparison.Ordinal);
+    }
+
+    private static List<string> Normalize(string text) => text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+
+    private static string Rewrite(List<string> lines, bool isMedia)
+    {
+        var sb = new StringBuilder();
+        var inserted = false;
+        foreach (var line in lines)
+        {
             if (line.StartsWith("#EXT-X-PROGRAM-DATE-TIME", StringComparison.Ordinal)
                 || line == "#EXT-X-INDEPENDENT-SEGMENTS"
                 || line.StartsWith("#EXT-X-PLAYLIST-TYPE", StringComparison.Ordinal))

@@ -80,7 +80,7 @@ public sealed partial class TranscodePipeline(
         WorkerMetrics.EncodedSeconds.Inc(source.DurationSeconds);
 
         await onProgress(new JobProgress("package", 1, null));
-        var packaged = await FinishPackageAsync(output, cancellationToken);
+        var packaged = await FinishPackageAsync(output, PeakBandwidths(plan), cancellationToken);
         if (packaged is not null)
         {
             return PipelineResult.BadInput("package", packaged);
@@ -107,7 +107,7 @@ public sealed partial class TranscodePipeline(
     }
 
     /// <summary>Rewrites the HLS playlists for VOD and proves every file the manifests reference exists.</summary>
-    private static async Task<string?> FinishPackageAsync(string output, CancellationToken cancellationToken)
+    private static async Task<string?> FinishPackageAsync(string output, IReadOnlyDictionary<string, long> peaks, CancellationToken cancellationToken)
     {
         var manifests = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(output).Where(f => OutputLayout.IsManifest(Path.GetFileName(f))))
@@ -116,7 +116,7 @@ public sealed partial class TranscodePipeline(
             var text = await File.ReadAllTextAsync(path, cancellationToken);
             if (name.EndsWith(".m3u8", StringComparison.Ordinal))
             {
-                text = name == OutputLayout.HlsMaster ? HlsPlaylistFinisher.FinishMaster(text) : HlsPlaylistFinisher.FinishMedia(text);
+                text = name == OutputLayout.HlsMaster ? HlsPlaylistFinisher.FinishMaster(text, peaks) : HlsPlaylistFinisher.FinishMedia(text);
                 await File.WriteAllTextAsync(path, text, cancellationToken);
             }
 
@@ -132,6 +132,14 @@ public sealed partial class TranscodePipeline(
         }
 
         return null;
+    }
+
+    /// <summary>Peak rate of each video variant: its maxrate plus the (first) audio rendition it is played with.</summary>
+    private static Dictionary<string, long> PeakBandwidths(EncodePlan plan)
+    {
+        var audio = plan.Audio.Count > 0 ? plan.Audio[0].BitrateKbps : 0;
+        return plan.Video.Select((v, i) => (OutputLayout.MediaPlaylist(i), (v.MaxrateKbps + audio) * 1000L))
+            .ToDictionary(p => p.Item1, p => p.Item2);
     }
 
     private void Observe(string stage, long started) => WorkerMetrics.StageSeconds.WithLabels(stage).Observe(time.GetElapsedTime(started).TotalSeconds);

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Profiles;
+using TranscodeFarm.Media;
+using TranscodeFarm.Queue;
+
+// End-to-end ladder benchmark, all three ways in the same run on the same clip:
+//   raw   - the single ffmpeg command the farm runs (from the same argument builder), nothing else
+//   farm  - drop the file into a running `transcodefarm run`: ingest, hash, queue, probe, encode, package, publish
+//   naive - one ffmpeg process per rendition (what a pile of scripts does): the source is decoded N times
+// Usage: benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf]
+var seconds = Arg("--seconds", 10);
+var runs = Arg("--runs", 1);
+var profileName = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault() ?? "h264-cmaf";
+var work = Path.Combine(Path.GetTempPath(), "transcodefarm-e2e");
+Directory.CreateDirectory(work);
+var runner = new ProcessRunner(TimeProvider.System);
+var media = new MediaOptions { MinEncodeTimeout = TimeSpan.FromMinutes(30) };
+
+var clip = Path.Combine(work, $"source-1080p-{seconds}s.mp4");
+if (!File.Exists(clip))
+{
+    Console.WriteLine($"making a {seconds} s 1080p30 clip (testsrc2 + sine)...");
+    await Check(runner.RunAsync(new ProcessSpec("ffmpeg",
+    [
+        "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+        "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={seconds}",
+        "-c:v", "libx264", "-preset", "veryfast", "-b:v", "8M", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
+    ], TimeSpan.FromMinutes(10)), null, CancellationToken.None));
+}
+
+var profileFile = Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", profileName + ".json");
+var profile = ProfileParser.Parse(File.ReadAllText(profileFile), profileFile).Profile ?? throw new InvalidOperationException("bad profile");
+var source = (await new MediaProber(media).ProbeAsync(clip, CancellationToken.None)).Source!;
+var plan = LadderPlanner.Plan(profile, source).Plan!;
+Console.WriteLine($"clip {source.Video!.Width}x{source.Video.Height} {source.DurationSeconds:0.#} s, profile {profileName}: " +
+    string.Join(", ", plan.Video.Select(v => $"{v.Height}p")) + $" + {plan.Audio.Count} audio; {Environment.ProcessorCount} cores");
+
+var raw = new List<double>();
+var farm = new List<double>();
+var naive = new List<double>();
+for (var run = 1; run <= runs; run++)
+{
+    raw.Add(await RawAsync());
+    farm.Add(await FarmAsync(run));
+    naive.Add(await NaiveAsync());
+    Console.WriteLine($"run {run}: raw {raw[^1]:0.00} s, farm {farm[^1]:0.00} s, naive {naive[^1]:0.00} s");
+}
+
+double r = Median(raw), f = Median(farm), n = Median(naive);
+Console.WriteLine();
+Console.WriteLine("| way | wall time (s) | vs raw |");
+Console.WriteLine("|---|---:|---:|");
+Console.WriteLine($"| raw ffmpeg, one process (what the farm runs) | {r:0.00} | 1.00 |");
+Console.WriteLine($"| farm: drop folder → published asset | {f:0.00} | {f / r:0.00} |");
+Console.WriteLine($"| naive: one ffmpeg per rendition | {n:0.00} | {n / r:0.00} |");
+Console.WriteLine($"farm/raw ratio: {f / r:0.000} (goal ≤ 1.05); naive/raw: {n / r:0.000}; realtime factor of raw: {source.DurationSeconds / r:0.00}x");
+return 0;
+
+async Task<double> RawAsync()
+{
+    var output = Fresh("raw");
+    var watch = Stopwatch.StartNew();
+    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, output), TimeSpan.FromMinutes(30)), null, CancellationToken.None));
+    return watch.Elapsed.TotalSeconds;
+}
+
+async Task<double> NaiveAsync()
+{
+    var total = 0.0;
+    var single = plan.Video.Select(v => plan with { Video = [v], Audio = [] }).Append(plan with { Video = [], Audio = plan.Audio, OutputFrameRate = null });
+    var i = 0;
+    foreach (var p in single)
+    {
+        var output = Fresh($"naive-{i++}");
+        var watch = Stopwatch.StartNew();
+        await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(p, clip, output), TimeSpan.FromMinutes(30)), null, CancellationToken.None));
+        total += watch.Elapsed.TotalSeconds;
+    }
+
+    return total;
+}
+
+async Task<double> FarmAsync(int run)
+{
+    var data = Fresh($"farm-{run}");
+    var port = FreePort();
+    var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transcodefarm.dll"), "--data-dir", data, "run", "--url", $"http://127.0.0.1:{port}" })
+    {
+        psi.ArgumentList.Add(a);
+    }
+
+    psi.Environment["TRANSCODEFARM__Farm__DefaultProfile"] = profileName;
+    psi.Environment["TRANSCODEFARM__Ingest__StableFor"] = "00:00:00";
+    psi.Environment["TRANSCODEFARM__Ingest__ScanInterval"] = "00:00:00.100";
+    psi.Environment["TRANSCODEFARM__Logging__Format"] = "json";
+    using var process = Process.Start(psi)!;
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, _) => { };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    using var http = new HttpClient();
+    while (true)
+    {
+        try
+        {
+            if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).IsSuccessStatusCode)
+            {
+                break;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        await Task.Delay(50);
+    }
+
+    var queue = new SqliteJobQueue(Path.Combine(data, "queue.db"), TimeProvider.System, new QueueOptions());
+    var drop = Path.Combine(data, "drop");
+    Directory.CreateDirectory(drop);
+    File.Copy(clip, Path.Combine(drop, "bench.mp4.part"));
+    var watch = Stopwatch.StartNew();
+    File.Move(Path.Combine(drop, "bench.mp4.part"), Path.Combine(drop, "bench.mp4"));
+    JobRecord? job;
+    while ((job = (await queue.ListAsync(null, 1, CancellationToken.None)).FirstOrDefault()) is not { State: JobState.Succeeded or JobState.Failed or JobState.Dead })
+    {
+        await Task.Delay(20);
+    }
+
+    var elapsed = watch.Elapsed.TotalSeconds;
+    process.Kill(entireProcessTree: true);
+    await process.WaitForExitAsync();
+    if (job.State != JobState.Succeeded)
+    {
+        throw new InvalidOperationException("farm job failed: " + job.Error);
+    }
+
+    return elapsed;
+}
+
+string Fresh(string name)
+{
+    var dir = Path.Combine(work, name);
+    if (Directory.Exists(dir))
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+
+    Directory.CreateDirectory(dir);
+    return dir;
+}
+
+static async Task Check(Task<ProcessResult> task)
+{
+    var result = await task;
+    if (!result.Succeeded)
+    {
+        throw new InvalidOperationException("ffmpeg failed: " + result.StderrTail);
+    }
+}
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static int FreePort()
+{
+    var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    l.Start();
+    var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    l.Stop();
+    return port;
+}
+
+int Arg(string name, int fallback) =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
