@@ -34,7 +34,11 @@ catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringCo
     Console.Error.WriteLine("configuration error: " + ex.Message);
     return 2;
 }
-catch (Exception ex) when (ex is not OperationCanceledException)
+catch (OperationCanceledException)
+{
+    return 130;
+}
+catch (Exception ex)
 {
     // A bug or an unexpected environment problem: the whole exception helps more than a one-liner.
     Console.Error.WriteLine("error: " + ex);

@@ -51,15 +51,27 @@ public static class DemoCommand
             Console.WriteLine($"dropped {source.Name} into {layout.Drop}");
 
             var queue = app.Services.GetRequiredService<IJobQueue>();
-            JobRecord? job;
-            while ((job = await queue.FindByIdempotencyKeyAsync(key, stopping)) is null)
+            JobRecord? final;
+            try
             {
-                await Task.Delay(250, stopping);
+                JobRecord? job;
+                while ((job = await queue.FindByIdempotencyKeyAsync(key, stopping)) is null)
+                {
+                    await Task.Delay(250, stopping);
+                }
+
+                final = await JobView.FollowAsync(queue, job.Id, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                final = null;
             }
 
-            var final = await JobView.FollowAsync(queue, job.Id, stopping);
             if (final is null || stopping.IsCancellationRequested)
             {
+                // Ctrl-C while the job ran: the host is already stopping (the job is released for next time).
+                await app.WaitForShutdownAsync(CancellationToken.None);
+                Console.WriteLine("stopped.");
                 return 130;
             }
 
