@@ -45,23 +45,20 @@ internal static class SqliteSchema
 
     public static void Migrate(SqliteConnection db)
     {
-        using (db)
+        Exec(db, "PRAGMA journal_mode = WAL;");
+        Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var tx = db.BeginTransaction();
+        using var get = db.CreateCommand();
+        get.Transaction = tx;
+        get.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var current = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var v = current; v < Migrations.Length; v++)
         {
-            Exec(db, "PRAGMA journal_mode = WAL;");
-            Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-            using var tx = db.BeginTransaction();
-            using var get = db.CreateCommand();
-            get.Transaction = tx;
-            get.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-            var current = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            for (var v = current; v < Migrations.Length; v++)
-            {
-                Exec(db, Migrations[v], tx);
-                Exec(db, $"INSERT INTO schema_version (version) VALUES ({v + 1})", tx);
-            }
-
-            tx.Commit();
+            Exec(db, Migrations[v], tx);
+            Exec(db, $"INSERT INTO schema_version (version) VALUES ({v + 1})", tx);
         }
+
+        tx.Commit();
     }
 
     private static void Exec(SqliteConnection db, string sql, SqliteTransaction? tx = null)
