@@ -7,6 +7,14 @@ source scripts/lib.sh
 ensure_ffmpeg
 ffmpeg -hide_banner -version | head -n 1
 
+# A real PostgreSQL for the farm-mode tests: started here, stopped on exit. The tests fail loudly without it.
+pg_dir=$(mktemp -d /tmp/transcodefarm-pg-XXXXXX)
+pg_port=$(( 20000 + RANDOM % 20000 ))
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+TRANSCODEFARM_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" "$pg_port")
+export TRANSCODEFARM_TEST_POSTGRES
+echo "test PostgreSQL: $TRANSCODEFARM_TEST_POSTGRES"
+
 dotnet build TranscodeFarm.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)

@@ -35,11 +35,11 @@ public static class FarmHost
         ConfigureLogging(builder, consoleLevel);
 
         builder.Services.AddFarmCore(builder.Configuration);
-        var health = builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddQueueStartup();
+        var health = builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<QueueHealthCheck>("queue");
         if (roles.HasFlag(HostRoles.Worker))
         {
             builder.Services.AddFarmWorker(withIngest: roles.HasFlag(HostRoles.Ingest) && builder.Configuration.GetValue("Ingest:Enabled", true));
-            health.AddCheck<QueueHealthCheck>("queue");
         }
 
         if (roles.HasFlag(HostRoles.Edge))

@@ -40,5 +40,17 @@ public sealed class FarmServices : IDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
+    /// <summary>For commands that use the queue: its schema is migrated (or checked) first.</summary>
+    public static async Task<FarmServices> CreateWithQueueAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var farm = Create(parse);
+        if (farm.Queue is SqlJobQueue sql)
+        {
+            await sql.EnsureSchemaAsync(farm.Get<IOptions<QueueOptions>>().Value.MigrateOnStart, cancellationToken);
+        }
+
+        return farm;
+    }
+
     public void Dispose() => _provider.Dispose();
 }

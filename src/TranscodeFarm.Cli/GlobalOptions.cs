@@ -24,8 +24,15 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Queue = new("--queue")
+    {
+        Description = "Job queue: empty for the embedded SQLite database, or postgres://user:password@host:port/db (farm mode)",
+        Recursive = true,
+    };
+
     public static void AddTo(RootCommand root)
     {
+        root.Options.Add(Queue);
         root.Options.Add(DataDir);
         root.Options.Add(Config);
         root.Options.Add(Profiles);
@@ -53,6 +60,11 @@ public static class GlobalOptions
         if (parse.GetValue(DataDir) is { } dataDir)
         {
             values["Farm:DataDirectory"] = dataDir;
+        }
+
+        if (parse.GetValue(Queue) is { } queue)
+        {
+            values["Queue:Url"] = queue;
         }
 
         if (parse.GetValue(Profiles) is { } profiles)

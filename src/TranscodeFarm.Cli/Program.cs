@@ -13,6 +13,8 @@ root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(JobsCommands.Create());
 root.Subcommands.Add(ProfilesCommands.Create());
 root.Subcommands.Add(PlanCommand.Create());
+root.Subcommands.Add(FarmCommands.Workers());
+root.Subcommands.Add(FarmCommands.Db());
 
 try
 {
@@ -29,9 +31,14 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine("configuration error: " + string.Join("; ", ex.Failures));
     return 2;
 }
-catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringComparison.Ordinal) || ex.Message.StartsWith("invalid profiles", StringComparison.Ordinal))
+catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringComparison.Ordinal) || ex.Message.Contains("Queue:", StringComparison.Ordinal) || ex.Message.StartsWith("invalid profiles", StringComparison.Ordinal))
 {
     Console.Error.WriteLine("configuration error: " + ex.Message);
+    return 2;
+}
+catch (Npgsql.NpgsqlException ex)
+{
+    Console.Error.WriteLine("queue database error: " + ex.Message);
     return 2;
 }
 catch (OperationCanceledException)

@@ -13,8 +13,15 @@ public interface IJobQueue
 {
     Task<SubmitResult> SubmitAsync(JobRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Claims the next ready job for <paramref name="workerId"/>, or null when none is ready.</summary>
-    Task<JobRecord?> ClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims the next ready job for <paramref name="workerId"/> among those whose required capability is in
+    /// <paramref name="capabilities"/> (or that need none); null when none is ready.
+    /// </summary>
+    Task<JobRecord?> ClaimAsync(string workerId, IReadOnlyCollection<string> capabilities, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Claims a job that needs no special capability.</summary>
+    Task<JobRecord?> ClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimAsync(workerId, [], lease, cancellationToken);
 
     /// <summary>Extends the lease; tells the worker when it lost the job or the job was cancelled.</summary>
     Task<LeaseStatus> RenewLeaseAsync(string jobId, string workerId, TimeSpan lease, CancellationToken cancellationToken);

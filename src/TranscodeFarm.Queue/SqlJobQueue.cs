@@ -9,19 +9,48 @@ namespace TranscodeFarm.Queue;
 /// queues. A dialect supplies connections, the row lock a claim takes, and a hook to wake waiting workers.
 /// Times are Unix milliseconds (BIGINT) and flags integers, so the same statements run on both.
 /// </summary>
-public abstract class SqlJobQueue(TimeProvider time, QueueOptions options) : IJobQueue
+public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions options) : IJobQueue
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TimeProvider _time = time;
     private readonly QueueOptions _options = options;
 
-    /// <summary>Appended to the claim's SELECT: "" where the transaction itself locks (SQLite), "FOR UPDATE SKIP LOCKED" elsewhere.</summary>
-    protected abstract string ClaimLock { get; }
+    /// <summary>Appended to a SELECT that is followed by an UPDATE of the same row: "" where the transaction itself
+    /// locks the database (SQLite), "FOR UPDATE" elsewhere.</summary>
+    protected abstract string RowLock { get; }
+
+    /// <summary>Appended to the claim's SELECT: concurrent claimers skip rows another claim holds.</summary>
+    protected virtual string ClaimLock => RowLock.Length == 0 ? "" : RowLock + " SKIP LOCKED";
 
     /// <summary>The two-argument maximum: MAX in SQLite, GREATEST in PostgreSQL.</summary>
     protected abstract string Greatest { get; }
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Where the queue lives, for logs and `transcodefarm workers` (never credentials).</summary>
+    public abstract string Describe { get; }
+
+    /// <summary>Applies missing schema migrations; returns the versions before and after.</summary>
+    public abstract Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Migrates, or when <paramref name="migrate"/> is false fails with the command to run.</summary>
+    public async Task EnsureSchemaAsync(bool migrate, CancellationToken cancellationToken)
+    {
+        if (migrate)
+        {
+            await MigrateAsync(cancellationToken);
+            return;
+        }
+
+        var (current, latest) = await SchemaVersionAsync(cancellationToken);
+        if (current != latest)
+        {
+            throw new InvalidOperationException(
+                $"Queue:MigrateOnStart is false and the queue schema is at version {current}, this build needs {latest}: run `transcodefarm db migrate`");
+        }
+    }
+
+    protected abstract Task<(int Current, int Latest)> SchemaVersionAsync(CancellationToken cancellationToken);
 
     /// <summary>Called inside a transaction that made a job claimable: the place to notify waiting workers.</summary>
     protected virtual Task JobsReadyAsync(DbConnection db, DbTransaction tx, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -30,42 +59,52 @@ public abstract class SqlJobQueue(TimeProvider time, QueueOptions options) : IJo
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        if (!request.Force && await FindByKeyAsync(db, tx, request.IdempotencyKey, cancellationToken) is { } existing)
-        {
-            return new SubmitResult(existing, Created: false);
-        }
-
         var id = JobIds.New();
         var now = Now();
         var key = request.Force ? $"{request.IdempotencyKey}:forced:{id}" : request.IdempotencyKey;
-        await ExecAsync(db, tx, cancellationToken, """
+        // ON CONFLICT makes concurrent submissions of the same content safe on both databases.
+        var inserted = await ExecAsync(db, tx, cancellationToken, """
             INSERT INTO jobs (id, idempotency_key, source_path, source_name, profile, origin, title, priority, state,
-                              attempts, max_attempts, created_at, updated_at, not_before, cancel_requested)
-            VALUES (@id, @key, @path, @name, @profile, @origin, @title, @priority, 'queued', 0, @max, @now, @now, @now, 0)
+                              attempts, max_attempts, created_at, updated_at, not_before, cancel_requested, required_capability)
+            VALUES (@id, @key, @path, @name, @profile, @origin, @title, @priority, 'queued', 0, @max, @now, @now, @now, 0, @cap)
+            ON CONFLICT (idempotency_key) DO NOTHING
             """,
             ("@id", id), ("@key", key), ("@path", request.SourcePath), ("@name", request.SourceName),
             ("@profile", request.Profile), ("@origin", request.Origin.ToString()), ("@title", request.Title),
-            ("@priority", request.Priority), ("@max", Math.Max(1, request.MaxAttempts)), ("@now", now));
+            ("@priority", request.Priority), ("@max", Math.Max(1, request.MaxAttempts)), ("@now", now), ("@cap", request.RequiredCapability));
+        if (inserted == 0)
+        {
+            var existing = await FindByKeyAsync(db, tx, key, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return new SubmitResult(existing!, Created: false);
+        }
+
         await AddEventAsync(db, tx, id, JobState.Queued, null, "submitted", cancellationToken);
         await JobsReadyAsync(db, tx, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new SubmitResult((await GetAsync(id, cancellationToken))!, Created: true);
     }
 
-    public async Task<JobRecord?> ClaimAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<JobRecord?> ClaimAsync(string workerId, IReadOnlyCollection<string> capabilities, TimeSpan lease, CancellationToken cancellationToken)
     {
+        // A job that needs a capability (an encoder, a GPU) is only claimed by a worker that has it.
+        var caps = capabilities.Select((c, i) => ($"@cap{i}", (object?)c)).ToArray();
+        var capabilityFilter = caps.Length == 0
+            ? "required_capability IS NULL"
+            : $"(required_capability IS NULL OR required_capability IN ({string.Join(", ", caps.Select(c => c.Item1))}))";
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var now = Now();
         while (true)
         {
-            var job = await QuerySingleAsync(db, tx, cancellationToken, """
+            var job = await QuerySingleAsync(db, tx, cancellationToken, $"""
                 SELECT * FROM jobs
-                WHERE (state = 'queued' AND not_before <= @now)
-                   OR (state = 'running' AND lease_expires_at < @now)
+                WHERE ((state = 'queued' AND not_before <= @now) OR (state = 'running' AND lease_expires_at < @now))
+                  AND {capabilityFilter}
                 ORDER BY priority DESC, created_at, id
                 LIMIT 1
-                """ + ClaimLock, ("@now", now));
+                {ClaimLock}
+                """, [("@now", now), .. caps]);
             if (job is null)
             {
                 await tx.CommitAsync(cancellationToken); // keeps any dead-lettering done above
@@ -137,7 +176,7 @@ public abstract class SqlJobQueue(TimeProvider time, QueueOptions options) : IJo
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var job = await QuerySingleAsync(db, tx, cancellationToken, "SELECT * FROM jobs WHERE id = @id AND lease_owner = @w AND state = 'running'", ("@id", jobId), ("@w", workerId));
+        var job = await QuerySingleAsync(db, tx, cancellationToken, "SELECT * FROM jobs WHERE id = @id AND lease_owner = @w AND state = 'running' " + RowLock, ("@id", jobId), ("@w", workerId));
         if (job is null)
         {
             return null;
@@ -186,7 +225,7 @@ public abstract class SqlJobQueue(TimeProvider time, QueueOptions options) : IJo
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var job = await QuerySingleAsync(db, tx, cancellationToken, "SELECT * FROM jobs WHERE id = @id", ("@id", jobId));
+        var job = await QuerySingleAsync(db, tx, cancellationToken, "SELECT * FROM jobs WHERE id = @id " + RowLock, ("@id", jobId));
         var done = false;
         if (job?.State == JobState.Queued)
         {
@@ -330,6 +369,7 @@ public abstract class SqlJobQueue(TimeProvider time, QueueOptions options) : IJo
                 Error = NullableString(r, "error"),
                 Progress = NullableString(r, "progress") is { } p ? JsonSerializer.Deserialize<JobProgress>(p, Json) : null,
                 Outputs = NullableString(r, "outputs") is { } o ? JsonSerializer.Deserialize<JobOutputs>(o, Json) : null,
+                RequiredCapability = NullableString(r, "required_capability"),
             });
         }
 

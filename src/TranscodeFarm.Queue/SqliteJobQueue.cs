@@ -27,7 +27,16 @@ public sealed class SqliteJobQueue : SqlJobQueue
         SqliteSchema.Migrate(db);
     }
 
-    protected override string ClaimLock => "";
+    protected override string RowLock => "";
+
+    public override string Describe => "sqlite://" + new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    // SQLite is migrated when opened: there is one process family per file, and no operator to ask.
+    public override Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken) =>
+        Task.FromResult((SqliteSchema.LatestVersion, SqliteSchema.LatestVersion));
+
+    protected override Task<(int Current, int Latest)> SchemaVersionAsync(CancellationToken cancellationToken) =>
+        Task.FromResult((SqliteSchema.LatestVersion, SqliteSchema.LatestVersion));
 
     protected override string Greatest => "MAX";
 

@@ -41,7 +41,21 @@ internal static class SqliteSchema
         );
         CREATE INDEX job_events_job ON job_events (job_id, seq);
         """,
+        """
+        ALTER TABLE jobs ADD COLUMN required_capability TEXT;
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            capabilities TEXT NOT NULL,
+            slots INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL
+        );
+        """,
     ];
+
+    public static int LatestVersion => Migrations.Length;
 
     public static void Migrate(SqliteConnection db)
     {

@@ -28,6 +28,9 @@ public sealed class WorkerOptions
     /// <summary>On SIGTERM, how long a running job may go on before it is released for another worker.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Comma-separated capabilities ("encoder:libx264,encoder:h264_nvenc,gpu"); empty means detect at start.</summary>
+    public string Capabilities { get; set; } = "";
+
     /// <summary>Uploads in flight at once while publishing an asset.</summary>
     public int PublishConcurrency { get; set; } = 4;
 }

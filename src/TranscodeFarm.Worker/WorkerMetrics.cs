@@ -27,6 +27,13 @@ public static class WorkerMetrics
     public static readonly Counter PublishedBytes = Metrics.CreateCounter(
         "transcodefarm_published_bytes_total", "Bytes published to the object store.");
 
+    public static readonly Gauge WorkersAlive = Metrics.CreateGauge(
+        "transcodefarm_workers_alive", "Worker hosts with a fresh heartbeat in the queue's registry.");
+
+    public static readonly Histogram ClaimSeconds = Metrics.CreateHistogram(
+        "transcodefarm_claim_duration_seconds", "Time a claim query takes.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
     public static readonly Counter IngestedFiles = Metrics.CreateCounter(
         "transcodefarm_ingest_files_total", "Files taken from the drop folder, by result.", "result");
 }

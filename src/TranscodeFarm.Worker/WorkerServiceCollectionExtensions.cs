@@ -27,17 +27,37 @@ public static class WorkerServiceCollectionExtensions
 
         services.AddSingleton(sp => new FarmPaths(sp.GetRequiredService<IOptions<FarmOptions>>().Value.DataDirectory));
         services.AddSingleton(sp => ProfileCatalog.Load(sp.GetRequiredService<IOptions<FarmOptions>>().Value.ProfilesDirectory));
-        services.AddSingleton<IJobQueue>(sp => new SqliteJobQueue(
-            sp.GetRequiredService<FarmPaths>().QueueDatabase,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<QueueOptions>>().Value));
+        services.AddSingleton<IJobQueue>(sp => CreateQueue(sp));
         services.AddSingleton<IObjectStore>(sp => new FileSystemObjectStore(sp.GetRequiredService<FarmPaths>().Store, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<MediaProber>();
         services.AddSingleton<SourceImporter>();
+        services.AddSingleton<CapabilityProbe>();
         return services;
     }
+
+    /// <summary>SQLite in the data directory by default; PostgreSQL when Queue:Url names one (farm mode).</summary>
+    private static IJobQueue CreateQueue(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+        var time = sp.GetRequiredService<TimeProvider>();
+        if (QueueLocation.IsPostgres(options.Url))
+        {
+            return new PostgresJobQueue(Npgsql.NpgsqlDataSource.Create(QueueLocation.ToConnectionString(options.Url)), time, options);
+        }
+
+        if (!string.IsNullOrEmpty(options.Url) && options.Url != "sqlite")
+        {
+            throw new OptionsValidationException(QueueOptions.Section, typeof(QueueOptions),
+                [$"Queue:Url must be empty, \"sqlite\", a postgres:// URL or an Npgsql connection string (got a value starting '{options.Url[..Math.Min(12, options.Url.Length)]}')"]);
+        }
+
+        return new SqliteJobQueue(sp.GetRequiredService<FarmPaths>().QueueDatabase, time, options);
+    }
+
+    /// <summary>Every host: the queue schema is ready before anything else starts.</summary>
+    public static IServiceCollection AddQueueStartup(this IServiceCollection services) => services.AddHostedService<QueueStartupService>();
 
     /// <summary>The worker: job slots, the drop-folder watcher and queue metrics.</summary>
     public static IServiceCollection AddFarmWorker(this IServiceCollection services, bool withIngest)
@@ -54,6 +74,8 @@ public static class WorkerServiceCollectionExtensions
             return new DropFolderLayout(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
         });
         services.AddSingleton<SourceDisposition>();
+        services.AddHostedService<WorkerRegistrationService>();
+        services.AddHostedService<QueueListenerService>();
         services.AddHostedService<JobRunnerService>();
         services.AddHostedService<QueueMetricsService>();
         services.AddHostedService<WorkFolderPruningService>();

@@ -36,6 +36,17 @@ public class ManifestTests
         Assert.Equal(finished, HlsPlaylistFinisher.FinishMedia(finished));
     }
 
+    [Theory]
+    [InlineData("#EXT-X-TARGETDURATION:0", "#EXTINF:0.500000,", 1)]
+    [InlineData("#EXT-X-TARGETDURATION:0", "#EXTINF:0.400000,", 1)]
+    [InlineData("#EXT-X-TARGETDURATION:4", "#EXTINF:4.600000,", 5)]
+    [InlineData("#EXT-X-TARGETDURATION:6", "#EXTINF:4.000000,", 6)]
+    public void Finisher_makes_target_duration_valid(string target, string extinf, int expected)
+    {
+        var text = $"#EXTM3U\n#EXT-X-VERSION:6\n{target}\n#EXT-X-MAP:URI=\"i.mp4\"\n{extinf}\ns1.m4s\n#EXT-X-ENDLIST\n";
+        Assert.Equal(expected, HlsParser.ParseMedia(HlsPlaylistFinisher.FinishMedia(text)).TargetDuration);
+    }
+
     [Fact]
     public void Finisher_marks_master_independent()
     {

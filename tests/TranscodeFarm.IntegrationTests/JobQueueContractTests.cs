@@ -14,9 +14,9 @@ public abstract class JobQueueContractTests
     protected ManualTime Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     protected QueueOptions Options { get; } = new() { RetryBaseDelay = TimeSpan.FromSeconds(10), RetryMaxDelay = TimeSpan.FromMinutes(5) };
 
-    protected abstract IJobQueue CreateQueue(TimeProvider time);
+    protected abstract Task<IJobQueue> CreateQueueAsync(TimeProvider time);
 
-    private static JobRequest Request(string hash, int priority = 0, int maxAttempts = 3, bool force = false) => new()
+    private static JobRequest Request(string hash, int priority = 0, int maxAttempts = 3, bool force = false, string? capability = null) => new()
     {
         SourcePath = $"/src/{hash}.mp4",
         SourceName = $"{hash}.mp4",
@@ -26,12 +26,13 @@ public abstract class JobQueueContractTests
         Priority = priority,
         MaxAttempts = maxAttempts,
         Force = force,
+        RequiredCapability = capability,
     };
 
     [Fact]
     public async Task Submission_is_idempotent_on_content_and_profile_unless_forced()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var a = await q.SubmitAsync(Request("h1"), default);
         var b = await q.SubmitAsync(Request("h1"), default);
         var c = await q.SubmitAsync(Request("h1", force: true), default);
@@ -46,7 +47,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Claims_highest_priority_first_then_oldest()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var low = await q.SubmitAsync(Request("low"), default);
         Time.Advance(TimeSpan.FromSeconds(1));
         var high = await q.SubmitAsync(Request("high", priority: 5), default);
@@ -61,7 +62,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task An_expired_lease_is_reclaimed_and_the_old_worker_loses_the_job()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var job = (await q.SubmitAsync(Request("h"), default)).Job;
         Assert.Equal(job.Id, (await q.ClaimAsync("dead-worker", Lease, default))!.Id);
         Time.Advance(TimeSpan.FromSeconds(20));
@@ -78,7 +79,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Renewal_keeps_the_lease_alive()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var job = (await q.SubmitAsync(Request("h"), default)).Job;
         await q.ClaimAsync("w", Lease, default);
         for (var i = 0; i < 5; i++)
@@ -93,7 +94,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Retryable_failures_back_off_exponentially_then_dead_letter_with_the_last_error()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var job = (await q.SubmitAsync(Request("h", maxAttempts: 3), default)).Job;
         await q.ClaimAsync("w", Lease, default);
         Assert.Equal(JobState.Queued, await q.FailAsync(job.Id, "w", "disk full", retryable: true, default));
@@ -113,7 +114,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Bad_input_fails_at_once_and_retry_requeues()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var job = (await q.SubmitAsync(Request("h"), default)).Job;
         await q.ClaimAsync("w", Lease, default);
         Assert.Equal(JobState.Failed, await q.FailAsync(job.Id, "w", "not media", retryable: false, default));
@@ -126,7 +127,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Cancel_stops_queued_jobs_at_once_and_asks_running_ones()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var queued = (await q.SubmitAsync(Request("a"), default)).Job;
         Assert.True(await q.CancelAsync(queued.Id, default));
         Assert.Equal(JobState.Cancelled, (await q.GetAsync(queued.Id, default))!.State);
@@ -142,7 +143,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Release_requeues_without_counting_an_attempt_and_history_is_kept()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var job = (await q.SubmitAsync(Request("h"), default)).Job;
         await q.ClaimAsync("w", Lease, default);
         Assert.True(await q.ReleaseAsync(job.Id, "w", default));
@@ -157,7 +158,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task A_worker_that_keeps_dying_dead_letters_the_job()
     {
-        var q = CreateQueue(Time);
+        var q = await CreateQueueAsync(Time);
         var job = (await q.SubmitAsync(Request("h", maxAttempts: 2), default)).Job;
         await q.ClaimAsync("w1", Lease, default);
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
@@ -172,7 +173,7 @@ public abstract class JobQueueContractTests
     [Fact]
     public async Task Concurrent_claimers_never_take_the_same_job()
     {
-        var q = CreateQueue(TimeProvider.System);
+        var q = await CreateQueueAsync(TimeProvider.System);
         for (var i = 0; i < 60; i++)
         {
             await q.SubmitAsync(Request($"c{i}"), default);
@@ -191,13 +192,56 @@ public abstract class JobQueueContractTests
         Assert.Equal(60, claimed.Distinct().Count());
     }
 
+    [Fact]
+    public async Task Jobs_that_need_a_capability_wait_for_a_worker_that_has_it()
+    {
+        var q = await CreateQueueAsync(Time);
+        var gpu = (await q.SubmitAsync(Request("gpu", priority: 10, capability: "encoder:h264_nvenc"), default)).Job;
+        var plain = (await q.SubmitAsync(Request("plain"), default)).Job;
+        Assert.Equal(plain.Id, (await q.ClaimAsync("cpu", ["encoder:libx264"], Lease, default))!.Id);
+        Assert.Null(await q.ClaimAsync("cpu", ["encoder:libx264"], Lease, default));
+        Assert.Equal(JobState.Queued, (await q.GetAsync(gpu.Id, default))!.State);
+        var claimed = await q.ClaimAsync("gpu-box", ["encoder:libx264", "encoder:h264_nvenc", "gpu"], Lease, default);
+        Assert.Equal((gpu.Id, "encoder:h264_nvenc"), (claimed!.Id, claimed.RequiredCapability));
+    }
+
+    [Fact]
+    public async Task A_poison_job_is_dead_lettered_without_blocking_others()
+    {
+        var q = await CreateQueueAsync(Time);
+        var poison = (await q.SubmitAsync(Request("poison", priority: 100, maxAttempts: 2), default)).Job;
+        var good = (await q.SubmitAsync(Request("good"), default)).Job;
+        Assert.Equal(poison.Id, (await q.ClaimAsync("w", Lease, default))!.Id);
+        await q.FailAsync(poison.Id, "w", "segfault", retryable: true, default);
+        Assert.Equal(good.Id, (await q.ClaimAsync("w", Lease, default))!.Id); // the poison job backs off; others go on
+        Assert.True(await q.CompleteAsync(good.Id, "w", Outputs(good.Id), default));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Dead, await q.FailAsync(poison.Id, "w", "segfault again", retryable: true, default));
+        Assert.Equal("segfault again", (await q.GetAsync(poison.Id, default))!.Error);
+    }
+
+    [Fact]
+    public async Task Workers_register_heartbeat_and_leave()
+    {
+        var registry = (IWorkerRegistry)await CreateQueueAsync(Time);
+        await registry.RegisterWorkerAsync(new WorkerInfo("w1", "host-a", ["encoder:libx264", "gpu"], 2, "1.0", Time.GetUtcNow(), Time.GetUtcNow()), default);
+        Time.Advance(TimeSpan.FromSeconds(5));
+        await registry.HeartbeatWorkerAsync("w1", default);
+        var w = Assert.Single(await registry.ListWorkersAsync(default));
+        Assert.Equal(("host-a", 2, Time.GetUtcNow()), (w.Host, w.Slots, w.HeartbeatAt));
+        Assert.Equal(["encoder:libx264", "gpu"], w.Capabilities);
+        await registry.UnregisterWorkerAsync("w1", default);
+        Assert.Empty(await registry.ListWorkersAsync(default));
+    }
+
     private static JobOutputs Outputs(string id) => new(id, $"{id}/master.m3u8", $"{id}/manifest.mpd", [], 1, 1, 1);
 }
 
 public sealed class SqliteJobQueueTests : JobQueueContractTests
 {
-    protected override IJobQueue CreateQueue(TimeProvider time) =>
-        new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db"), time, Options);
+    protected override Task<IJobQueue> CreateQueueAsync(TimeProvider time) =>
+        Task.FromResult<IJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db"), time, Options));
 
     [Fact]
     public async Task Jobs_survive_reopening_the_database()

@@ -30,7 +30,7 @@ public static class JobsCommands
         cmd.Options.Add(json);
         cmd.SetAction(async (parse, ct) =>
         {
-            using var farm = FarmServices.Create(parse);
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             JobState? filter = null;
             if (parse.GetValue(state) is { } s)
             {
@@ -66,7 +66,7 @@ public static class JobsCommands
         cmd.Options.Add(json);
         cmd.SetAction(async (parse, ct) =>
         {
-            using var farm = FarmServices.Create(parse);
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             var job = await farm.Queue.GetAsync(parse.GetValue(id)!, ct) ?? throw new CliException($"no job '{parse.GetValue(id)}'");
             var events = await farm.Queue.EventsAsync(job.Id, ct);
             if (parse.GetValue(json))
@@ -107,7 +107,7 @@ public static class JobsCommands
         cmd.Arguments.Add(id);
         cmd.SetAction(async (parse, ct) =>
         {
-            using var farm = FarmServices.Create(parse);
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             var jobId = parse.GetValue(id)!;
             if (await action(farm.Queue, jobId, ct))
             {

@@ -23,7 +23,7 @@ public static class SubmitCommand
         cmd.Options.Add(wait);
         cmd.SetAction(async (parse, ct) =>
         {
-            using var farm = FarmServices.Create(parse);
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             var source = parse.GetValue(file)!;
             if (!source.Exists || source.LinkTarget is not null)
             {

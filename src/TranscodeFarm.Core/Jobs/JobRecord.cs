@@ -23,6 +23,9 @@ public sealed record JobRecord
     public string? Error { get; init; }
     public JobProgress? Progress { get; init; }
     public JobOutputs? Outputs { get; init; }
+
+    /// <summary>A capability a worker must have to run this job (e.g. "encoder:h264_nvenc"), or null.</summary>
+    public string? RequiredCapability { get; init; }
 }
 
 /// <summary>Where the source came from decides who moves it afterwards.</summary>
@@ -62,6 +65,9 @@ public sealed record JobRequest
 
     /// <summary>Submit a new job even if the same content and profile were submitted before.</summary>
     public bool Force { get; init; }
+
+    /// <summary>A capability a worker must have to run this job (e.g. "encoder:h264_nvenc"), or null.</summary>
+    public string? RequiredCapability { get; init; }
 
     public string IdempotencyKey => $"{ContentHash}:{Profile}";
 }

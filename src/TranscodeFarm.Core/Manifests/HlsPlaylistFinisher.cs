@@ -27,7 +27,31 @@ public static class HlsPlaylistFinisher
         return Rewrite(lines, isMedia: false);
     }
 
-    public static string FinishMedia(string text) => Rewrite(Normalize(text), isMedia: true);
+    public static string FinishMedia(string text)
+    {
+        var lines = Normalize(text);
+        FixTargetDuration(lines);
+        return Rewrite(lines, isMedia: true);
+    }
+
+    /// <summary>
+    /// RFC 8216 §4.3.3.1: every EXTINF rounded to the nearest integer must be ≤ TARGETDURATION, which is at least 1.
+    /// ffmpeg 5.1 writes 0 for sub-second segments (a source shorter than half a second).
+    /// </summary>
+    private static void FixTargetDuration(List<string> lines)
+    {
+        const string tag = "#EXT-X-TARGETDURATION:";
+        var longest = lines.Where(l => l.StartsWith("#EXTINF:", StringComparison.Ordinal))
+            .Select(l => double.TryParse(l["#EXTINF:".Length..].Split(',')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0)
+            .DefaultIfEmpty(0)
+            .Max();
+        var index = lines.FindIndex(l => l.StartsWith(tag, StringComparison.Ordinal));
+        if (index >= 0 && int.TryParse(lines[index][tag.Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var target))
+        {
+            var needed = Math.Max(1, (int)Math.Round(longest, MidpointRounding.AwayFromZero));
+            lines[index] = tag + Math.Max(target, needed).ToString(CultureInfo.InvariantCulture);
+        }
+    }
 
     private static string WithPeak(string streamInf, long peak)
     {

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Core.Profiles;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Worker.Ingest;
 
 /// <summary>Hashes a source the farm now owns and submits its job (idempotent on content + profile).</summary>
-public sealed class SourceImporter(IJobQueue queue)
+public sealed class SourceImporter(IJobQueue queue, ProfileCatalog profiles)
 {
     public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
     {
@@ -25,6 +26,7 @@ public sealed class SourceImporter(IJobQueue queue)
             Priority = options.Priority,
             MaxAttempts = maxAttempts,
             Force = options.Force,
+            RequiredCapability = profiles.Find(options.Profile) is { } p ? ProfileCapabilities.Required(p) : null,
         }, cancellationToken);
 }
 

@@ -35,12 +35,24 @@ public sealed partial class JobRunnerService(
     private async Task SlotLoopAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        IReadOnlyList<string> capabilities;
+        try
+        {
+            capabilities = await identity.CapabilitiesAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             JobRecord? job;
             try
             {
-                job = await queue.ClaimAsync(identity.Id, Options.LeaseDuration, stoppingToken);
+                var started = time.GetTimestamp();
+                job = await queue.ClaimAsync(identity.Id, capabilities, Options.LeaseDuration, stoppingToken);
+                WorkerMetrics.ClaimSeconds.Observe(time.GetElapsedTime(started).TotalSeconds);
                 if (job is null)
                 {
                     await signal.WaitAsync(Options.PollInterval, stoppingToken);

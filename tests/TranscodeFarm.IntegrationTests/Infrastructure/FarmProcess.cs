@@ -56,10 +56,20 @@ public sealed class FarmProcess : IAsyncDisposable
         ["TRANSCODEFARM__Logging__Format"] = "json",
     };
 
-    public async Task StartAsync(IReadOnlyDictionary<string, string>? extraEnvironment = null, int slots = 1)
+    /// <param name="queueUrl">A PostgreSQL URL for farm mode; null for the embedded SQLite queue.</param>
+    /// <param name="workerOnly">`transcodefarm worker --no-ingest` (a farm worker host) instead of `run`.</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? extraEnvironment = null, int slots = 1, string? queueUrl = null, bool workerOnly = false)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in new[] { Tools.CliDll, "run", "--url", BaseUrl, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        var args = new List<string> { Tools.CliDll };
+        args.AddRange(workerOnly ? ["worker", "--no-ingest", "--metrics-url", BaseUrl] : ["run", "--url", BaseUrl]);
+        args.AddRange(["--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (queueUrl is not null)
+        {
+            args.AddRange(["--queue", queueUrl]);
+        }
+
+        foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }

@@ -1,0 +1,99 @@
+using Npgsql;
+
+namespace TranscodeFarm.Queue;
+
+/// <summary>
+/// Versioned migrations of the farm queue. Append new steps; never edit a shipped one. Migrators on several
+/// hosts serialize on an advisory lock, so starting many workers at once is safe.
+/// </summary>
+public static class PostgresSchema
+{
+    private const long MigrationLock = 0x7472616e73636f64; // "transcod"
+
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            source_path TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            title TEXT,
+            priority INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            max_attempts INTEGER NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            not_before BIGINT NOT NULL,
+            lease_owner TEXT,
+            lease_expires_at BIGINT,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            progress TEXT,
+            outputs TEXT,
+            required_capability TEXT
+        );
+        CREATE INDEX jobs_claim ON jobs (state, priority DESC, not_before, created_at);
+        CREATE TABLE job_events (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            worker_id TEXT,
+            message TEXT
+        );
+        CREATE INDEX job_events_job ON job_events (job_id, seq);
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            capabilities TEXT NOT NULL,
+            slots INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            started_at BIGINT NOT NULL,
+            heartbeat_at BIGINT NOT NULL
+        );
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>Applies missing migrations; returns (from, to) versions.</summary>
+    public static async Task<(int From, int To)> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        await Exec(db, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken);
+        await Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken);
+        var current = await CurrentAsync(db, cancellationToken);
+        for (var v = current; v < Migrations.Length; v++)
+        {
+            await Exec(db, Migrations[v], cancellationToken);
+            await Exec(db, $"INSERT INTO schema_version (version) VALUES ({v + 1})", cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return (current, Migrations.Length);
+    }
+
+    public static async Task<int> VersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('schema_version') IS NOT NULL", db);
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken))! ? await CurrentAsync(db, cancellationToken) : 0;
+    }
+
+    private static async Task<int> CurrentAsync(NpgsqlConnection db, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", db);
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task Exec(NpgsqlConnection db, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, db);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

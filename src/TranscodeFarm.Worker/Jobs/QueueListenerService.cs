@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Hosting;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.Worker.Jobs;
+
+/// <summary>Wakes idle job slots on the queue's notifications (PostgreSQL LISTEN/NOTIFY) instead of busy polling.</summary>
+public sealed class QueueListenerService(IJobQueue queue, JobSignal signal) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        queue is IJobNotifications notifications ? notifications.ListenAsync(signal.Notify, stoppingToken) : Task.CompletedTask;
+}

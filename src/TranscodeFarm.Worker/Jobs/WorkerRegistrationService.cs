@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Media;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.Worker.Jobs;
+
+/// <summary>
+/// Detects (or reads from Worker:Capabilities) what this host can encode, registers it in the queue's worker
+/// table, keeps its heartbeat fresh, and removes it on a clean stop.
+/// </summary>
+public sealed partial class WorkerRegistrationService(
+    IJobQueue queue,
+    WorkerIdentity identity,
+    CapabilityProbe probe,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<WorkerRegistrationService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var configured = options.Value.Capabilities;
+        IReadOnlyList<string> capabilities = string.IsNullOrWhiteSpace(configured)
+            ? await probe.DetectAsync(stoppingToken)
+            : configured.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        identity.SetCapabilities(capabilities);
+        LogCapabilities(logger, identity.Id, string.Join(", ", capabilities));
+        if (queue is not IWorkerRegistry registry)
+        {
+            return;
+        }
+
+        var info = new WorkerInfo(identity.Id, Environment.MachineName, capabilities, options.Value.Slots, WorkerIdentity.Version, time.GetUtcNow(), time.GetUtcNow());
+        await registry.RegisterWorkerAsync(info, stoppingToken);
+        WorkerMetrics.WorkersAlive.Set(1);
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await registry.HeartbeatWorkerAsync(identity.Id, stoppingToken);
+                    var alive = (await registry.ListWorkersAsync(stoppingToken)).Count(w => time.GetUtcNow() - w.HeartbeatAt < options.Value.LeaseDuration);
+                    WorkerMetrics.WorkersAlive.Set(alive);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogHeartbeatFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+
+        await registry.UnregisterWorkerAsync(identity.Id, CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} capabilities: {Capabilities}")]
+    private static partial void LogCapabilities(ILogger logger, string workerId, string capabilities);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker heartbeat failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+}
