@@ -55,6 +55,9 @@ public interface IJobQueue
     Task<IReadOnlyList<JobEvent>> EventsAsync(string jobId, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<JobState, int>> CountByStateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Queued jobs per priority (queue depth as operators graph it).</summary>
+    Task<IReadOnlyDictionary<int, int>> QueuedByPriorityAsync(CancellationToken cancellationToken);
 }
 
 public enum LeaseStatus

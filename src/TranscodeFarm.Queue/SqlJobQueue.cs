@@ -127,7 +127,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             await AddEventAsync(db, tx, job.Id, JobState.Running, workerId,
                 reclaimed ? $"reclaimed after the lease of {job.LeaseOwner} expired" : "claimed", cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            return await GetAsync(job.Id, cancellationToken);
+            return await GetAsync(job.Id, cancellationToken) is { } claimed ? claimed with { Reclaimed = reclaimed } : null;
         }
     }
 
@@ -302,6 +302,20 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         }
 
         return events;
+    }
+
+    public async Task<IReadOnlyDictionary<int, int>> QueuedByPriorityAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var cmd = Command(db, null, "SELECT priority, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY priority");
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<int, int>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            counts[Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)] = Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return counts;
     }
 
     public async Task<IReadOnlyDictionary<JobState, int>> CountByStateAsync(CancellationToken cancellationToken)

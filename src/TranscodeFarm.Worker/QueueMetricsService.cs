@@ -18,6 +18,20 @@ public sealed class QueueMetricsService(IJobQueue queue, TimeProvider time) : Ba
                 {
                     WorkerMetrics.QueueJobs.WithLabels(state.ToWire()).Set(count);
                 }
+
+                var byPriority = await queue.QueuedByPriorityAsync(stoppingToken);
+                foreach (var labels in WorkerMetrics.QueueDepthByPriority.GetAllLabelValues())
+                {
+                    if (!byPriority.ContainsKey(int.Parse(labels[0], System.Globalization.CultureInfo.InvariantCulture)))
+                    {
+                        WorkerMetrics.QueueDepthByPriority.WithLabels(labels).Set(0); // drained priorities show 0, not their last value
+                    }
+                }
+
+                foreach (var (priority, count) in byPriority)
+                {
+                    WorkerMetrics.QueueDepthByPriority.WithLabels(priority.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(count);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

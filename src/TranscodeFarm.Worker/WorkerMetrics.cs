@@ -27,6 +27,15 @@ public static class WorkerMetrics
     public static readonly Counter PublishedBytes = Metrics.CreateCounter(
         "transcodefarm_published_bytes_total", "Bytes published to the object store.");
 
+    public static readonly Gauge QueueDepthByPriority = Metrics.CreateGauge(
+        "transcodefarm_queue_depth", "Queued jobs by priority.", "priority");
+
+    public static readonly Counter LeasesReclaimed = Metrics.CreateCounter(
+        "transcodefarm_leases_reclaimed_total", "Jobs this worker took over from a worker whose lease expired.");
+
+    public static readonly Counter DeadLettered = Metrics.CreateCounter(
+        "transcodefarm_jobs_dead_lettered_total", "Jobs this worker moved to dead letter after their last attempt failed.");
+
     public static readonly Gauge WorkersAlive = Metrics.CreateGauge(
         "transcodefarm_workers_alive", "Worker hosts with a fresh heartbeat in the queue's registry.");
 

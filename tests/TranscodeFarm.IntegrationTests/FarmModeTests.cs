@@ -111,6 +111,7 @@ public sealed class FarmModeTests
         Assert.Contains(events, e => e.Message?.Contains($"lease of {victim} expired", StringComparison.Ordinal) == true);
         Assert.NotEqual(victim, events.Single(e => e.State == "succeeded").WorkerId);
         Assert.True(File.Exists(Path.Combine(data, "store", job.Id, "master.m3u8")));
+        Assert.Equal(1, EdgeTests.MetricValue(await second.MetricsAsync(), "transcodefarm_leases_reclaimed_total"));
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed record JobRecord
 
     /// <summary>A capability a worker must have to run this job (e.g. "encoder:h264_nvenc"), or null.</summary>
     public string? RequiredCapability { get; init; }
+
+    /// <summary>Set on a claim that took the job from a worker whose lease expired (not stored).</summary>
+    public bool Reclaimed { get; init; }
 }
 
 /// <summary>Where the source came from decides who moves it afterwards.</summary>

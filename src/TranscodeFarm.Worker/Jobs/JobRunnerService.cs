@@ -77,6 +77,11 @@ public sealed partial class JobRunnerService(
     private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
     {
         LogRunning(logger, job.Id, job.SourceName, job.Attempts);
+        if (job.Reclaimed)
+        {
+            WorkerMetrics.LeasesReclaimed.Inc();
+        }
+
         WorkerMetrics.JobsRunning.Inc();
         using var stop = new CancellationTokenSource();
         var why = StopReason.None;
@@ -153,6 +158,11 @@ public sealed partial class JobRunnerService(
             var error = why == StopReason.Cancelled ? "cancelled by request" : result.Describe();
             var state = await queue.FailAsync(job.Id, identity.Id, error, result.Retryable, ct);
             outcome = state?.ToWire() ?? "lease_lost";
+            if (state == JobState.Dead)
+            {
+                WorkerMetrics.DeadLettered.Inc();
+            }
+
             LogFailed(logger, job.Id, outcome, error.Split('\n')[0]);
         }
 
