@@ -119,15 +119,26 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             }
 
             var reclaimed = job.State == JobState.Running;
+            var expires = now + (long)lease.TotalMilliseconds;
             await ExecAsync(db, tx, cancellationToken, """
                 UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @w, lease_expires_at = @exp,
                                 updated_at = @now, progress = NULL
                 WHERE id = @id
-                """, ("@w", workerId), ("@exp", now + (long)lease.TotalMilliseconds), ("@now", now), ("@id", job.Id));
+                """, ("@w", workerId), ("@exp", expires), ("@now", now), ("@id", job.Id));
             await AddEventAsync(db, tx, job.Id, JobState.Running, workerId,
                 reclaimed ? $"reclaimed after the lease of {job.LeaseOwner} expired" : "claimed", cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            return await GetAsync(job.Id, cancellationToken) is { } claimed ? claimed with { Reclaimed = reclaimed } : null;
+            // The row as the UPDATE left it, without reading it back (one round trip less per claim).
+            return job with
+            {
+                State = JobState.Running,
+                Attempts = job.Attempts + 1,
+                LeaseOwner = workerId,
+                LeaseExpiresAt = FromMs(expires),
+                UpdatedAt = FromMs(now),
+                Progress = null,
+                Reclaimed = reclaimed,
+            };
         }
     }
 
