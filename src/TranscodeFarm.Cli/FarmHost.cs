@@ -39,7 +39,7 @@ public static class FarmHost
         var health = builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<QueueHealthCheck>("queue");
         if (roles.HasFlag(HostRoles.Worker))
         {
-            builder.Services.AddFarmWorker(withIngest: roles.HasFlag(HostRoles.Ingest) && builder.Configuration.GetValue("Ingest:Enabled", true));
+            builder.Services.AddFarmWorker(builder.Configuration, withIngest: roles.HasFlag(HostRoles.Ingest) && builder.Configuration.GetValue("Ingest:Enabled", true));
         }
 
         if (roles.HasFlag(HostRoles.Edge))

@@ -6,6 +6,7 @@ using TranscodeFarm.Queue;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Worker.Jobs;
+using TranscodeFarm.Worker.Maintenance;
 using TranscodeFarm.Worker.Pipeline;
 
 namespace TranscodeFarm.Worker;
@@ -60,8 +61,9 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddQueueStartup(this IServiceCollection services) => services.AddHostedService<QueueStartupService>();
 
     /// <summary>The worker: job slots, the drop-folder watcher and queue metrics.</summary>
-    public static IServiceCollection AddFarmWorker(this IServiceCollection services, bool withIngest)
+    public static IServiceCollection AddFarmWorker(this IServiceCollection services, IConfiguration configuration, bool withIngest)
     {
+        services.AddFarmMaintenance(configuration);
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton<FfmpegEncoder>();
@@ -78,7 +80,6 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<QueueListenerService>();
         services.AddHostedService<JobRunnerService>();
         services.AddHostedService<QueueMetricsService>();
-        services.AddHostedService<WorkFolderPruningService>();
         if (withIngest)
         {
             services.AddHostedService<DropFolderIngestService>();

@@ -115,6 +115,38 @@ public sealed class FarmModeTests
     }
 
     [Fact]
+    public async Task Clustered_maintenance_reaps_a_dead_worker_s_lease_once_across_nodes()
+    {
+        var url = await TestPostgres.CreateDatabaseAsync();
+        var data = Directory.CreateTempSubdirectory("tf-farm-").FullName;
+        var queue = await TestPostgres.CreateQueueAsync(TimeProvider.System, new QueueOptions(), url);
+        // A job no running worker may claim (so only the reaper can move it), held by a worker that vanished.
+        var job = (await queue.SubmitAsync(new JobRequest
+        {
+            SourcePath = "/nowhere.mp4", SourceName = "orphan.mp4", ContentHash = "orphan", Profile = "test-tiny", Origin = JobOrigin.Submit,
+            RequiredCapability = "encoder:none-here",
+        }, default)).Job;
+        Assert.NotNull(await queue.ClaimAsync("ghost-worker", ["encoder:none-here"], TimeSpan.FromSeconds(1), default));
+
+        var env = new Dictionary<string, string> { ["TRANSCODEFARM__Maintenance__ReapInterval"] = "00:00:01", ["TRANSCODEFARM__Worker__Capabilities"] = "encoder:libx264" };
+        await using var a = new FarmProcess(data);
+        await using var b = new FarmProcess(data);
+        await Task.WhenAll(a.StartAsync(env, queueUrl: url, workerOnly: true), b.StartAsync(env, queueUrl: url, workerOnly: true));
+        await WaitAsync(async () => (await queue.GetAsync(job.Id, default))!.State == JobState.Queued, TimeSpan.FromSeconds(30), "the reaper");
+        await Task.Delay(3000); // more reaper rounds on both nodes: nothing more may happen to the job
+
+        var events = await queue.EventsAsync(job.Id, default);
+        Assert.Single(events, e => e.Message == "lease of ghost-worker expired: reaped by maintenance");
+        var reaped = EdgeTests.MetricValue(await a.MetricsAsync(), "transcodefarm_leases_reclaimed_total")
+            + EdgeTests.MetricValue(await b.MetricsAsync(), "transcodefarm_leases_reclaimed_total");
+        Assert.Equal(1, reaped);
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url));
+        await using var nodes = db.CreateCommand("SELECT COUNT(*) FROM qrtz_scheduler_state");
+        Assert.Equal(2L, await nodes.ExecuteScalarAsync()); // both hosts checked in to the Quartz cluster
+    }
+
+    [Fact]
     public async Task A_job_needing_a_capability_waits_until_a_capable_worker_joins()
     {
         var url = await TestPostgres.CreateDatabaseAsync();

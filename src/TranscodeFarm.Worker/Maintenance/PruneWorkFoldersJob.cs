@@ -1,36 +1,20 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Quartz;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Queue;
 
-namespace TranscodeFarm.Worker.Jobs;
+namespace TranscodeFarm.Worker.Maintenance;
 
 /// <summary>
 /// Deletes work folders left behind by jobs that ended while their worker was gone (a crash, a kill -9):
-/// a folder whose job has ended, or no longer exists, and that nobody touched for an hour.
+/// a folder whose job has ended, or no longer exists, and that nobody touched for an hour. Work folders are
+/// local to each host, so this job runs in each host's own in-memory scheduler, not the cluster's.
 /// </summary>
-public sealed partial class WorkFolderPruningService(IJobQueue queue, FarmPaths paths, TimeProvider time, ILogger<WorkFolderPruningService> logger) : BackgroundService
+public sealed partial class PruneWorkFoldersJob(IJobQueue queue, FarmPaths paths, TimeProvider time, ILogger<PruneWorkFoldersJob> logger) : IJob
 {
     private static readonly TimeSpan MinimumAge = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-        do
-        {
-            try
-            {
-                await PruneAsync(stoppingToken);
-            }
-            catch (IOException ex)
-            {
-                LogPruneFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
-    public async Task PruneAsync(CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(paths.Work))
         {
@@ -55,7 +39,4 @@ public sealed partial class WorkFolderPruningService(IJobQueue queue, FarmPaths 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned the work folder of job {JobId}")]
     private static partial void LogPruned(ILogger logger, string jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning work folders failed")]
-    private static partial void LogPruneFailed(ILogger logger, Exception exception);
 }
