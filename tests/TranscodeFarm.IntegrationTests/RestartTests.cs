@@ -83,6 +83,26 @@ public sealed class RestartTests
         Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("ffmpeg"), p => IsChildOfFarm(p, farm));
     }
 
+    [Fact]
+    public async Task Cancelling_a_running_job_stops_its_ffmpeg_and_keeps_the_file_with_the_reason()
+    {
+        var profiles = SlowProfile.CreateFolder();
+        var clip = await TestMedia.ClipAsync(640, 360, 12, extra: "-metadata comment=cancel");
+        await using var farm = new FarmProcess();
+        await farm.StartAsync(SlowProfile.Environment(profiles));
+        farm.Drop(clip, "changed my mind.mp4");
+        var running = await WaitForEncodingAsync(farm, "changed my mind.mp4");
+
+        var cancel = await Tools.CliAsync(FarmProcess.TestEnvironment(farm.DataDirectory), "jobs", "cancel", running.Id);
+        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
+        var job = await farm.WaitForJobAsync("changed my mind.mp4", TimeSpan.FromSeconds(30));
+        Assert.Equal(JobState.Cancelled, job.State);
+        Assert.Equal("cancelled by request", job.Error);
+        await FarmProcess.WaitForFileAsync(Path.Combine(farm.DropFolder, "failed", "changed my mind.mp4.error.json"));
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("ffmpeg"), p => IsChildOfFarm(p, farm));
+        Assert.False(Directory.Exists(Path.Combine(farm.StoreFolder, running.Id)), "nothing is published for a cancelled job");
+    }
+
     private static bool IsChildOfFarm(System.Diagnostics.Process p, FarmProcess farm)
     {
         try
