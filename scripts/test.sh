@@ -9,11 +9,20 @@ ffmpeg -hide_banner -version | head -n 1
 
 # A real PostgreSQL for the farm-mode tests: started here, stopped on exit. The tests fail loudly without it.
 pg_dir=$(mktemp -d /tmp/transcodefarm-pg-XXXXXX)
-pg_port=$(( 20000 + RANDOM % 20000 ))
-trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
-TRANSCODEFARM_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" "$pg_port")
+rgw_dir=$(mktemp -d /tmp/transcodefarm-rgw-XXXXXX)
+cleanup() {
+  scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"
+  scripts/rgw.sh stop "$rgw_dir"; rm -rf "$rgw_dir"
+}
+trap cleanup EXIT
+TRANSCODEFARM_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" $(( 20000 + RANDOM % 10000 )))
 export TRANSCODEFARM_TEST_POSTGRES
 echo "test PostgreSQL: $TRANSCODEFARM_TEST_POSTGRES"
+
+# A real S3-compatible server (single-node Ceph RADOS Gateway) for the S3 tests; the run fails loudly if it cannot start.
+rgw_settings=$(scripts/rgw.sh start "$rgw_dir" $(( 30000 + RANDOM % 10000 ))) || { echo "could not start Ceph RGW" >&2; exit 1; }
+while IFS='=' read -r key value; do export "TRANSCODEFARM_TEST_$key=$value"; done <<< "$rgw_settings"
+echo "test S3 (Ceph RGW): $TRANSCODEFARM_TEST_S3_ENDPOINT"
 
 dotnet build TranscodeFarm.sln -c Release -nologo -clp:ErrorsOnly
 

@@ -30,8 +30,15 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = "Where assets are published: empty for DATA/store, or s3://bucket/prefix/ (endpoint and keys: Store:* settings)",
+        Recursive = true,
+    };
+
     public static void AddTo(RootCommand root)
     {
+        root.Options.Add(Store);
         root.Options.Add(Queue);
         root.Options.Add(DataDir);
         root.Options.Add(Config);
@@ -60,6 +67,11 @@ public static class GlobalOptions
         if (parse.GetValue(DataDir) is { } dataDir)
         {
             values["Farm:DataDirectory"] = dataDir;
+        }
+
+        if (parse.GetValue(Store) is { } store)
+        {
+            values["Store:Url"] = store;
         }
 
         if (parse.GetValue(Queue) is { } queue)

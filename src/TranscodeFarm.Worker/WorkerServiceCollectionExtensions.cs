@@ -29,7 +29,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp => new FarmPaths(sp.GetRequiredService<IOptions<FarmOptions>>().Value.DataDirectory));
         services.AddSingleton(sp => ProfileCatalog.Load(sp.GetRequiredService<IOptions<FarmOptions>>().Value.ProfilesDirectory));
         services.AddSingleton<IJobQueue>(sp => CreateQueue(sp));
-        services.AddSingleton<IObjectStore>(sp => new FileSystemObjectStore(sp.GetRequiredService<FarmPaths>().Store, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));
+        services.AddSingleton<IObjectStore>(sp => CreateStore(sp));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<MediaProber>();
@@ -55,6 +56,30 @@ public static class WorkerServiceCollectionExtensions
         }
 
         return new SqliteJobQueue(sp.GetRequiredService<FarmPaths>().QueueDatabase, time, options);
+    }
+
+    /// <summary>The filesystem store in the data directory by default; an S3-compatible bucket when Store:Url is s3://.</summary>
+    private static IObjectStore CreateStore(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+        if (options.IsS3)
+        {
+            try
+            {
+                return new S3ObjectStore(options.ToS3());
+            }
+            catch (FormatException ex)
+            {
+                throw new OptionsValidationException(StoreOptions.Section, typeof(StoreOptions), [$"Store:Url: {ex.Message}"]);
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.Url))
+        {
+            throw new OptionsValidationException(StoreOptions.Section, typeof(StoreOptions), ["Store:Url must be empty (filesystem store) or s3://bucket/prefix/"]);
+        }
+
+        return new FileSystemObjectStore(sp.GetRequiredService<FarmPaths>().Store, sp.GetRequiredService<TimeProvider>());
     }
 
     /// <summary>Every host: the queue schema is ready before anything else starts.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Queue;
+using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Worker.Pipeline;
 
@@ -117,8 +118,13 @@ public sealed partial class JobRunnerService(
         {
             result = PipelineResult.Transient("stopped", "the job was stopped");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or HttpRequestException)
+        catch (ObjectStoreException ex)
         {
+            result = ex.Retryable ? PipelineResult.Transient("publish", ex.Message) : PipelineResult.BadInput("publish", ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever went wrong, the slot goes on and the job is retried (then dead-lettered) with the reason.
             result = PipelineResult.Transient("worker", $"{ex.GetType().Name}: {ex.Message}");
         }
         finally

@@ -58,7 +58,8 @@ public sealed class FarmProcess : IAsyncDisposable
 
     /// <param name="queueUrl">A PostgreSQL URL for farm mode; null for the embedded SQLite queue.</param>
     /// <param name="workerOnly">`transcodefarm worker --no-ingest` (a farm worker host) instead of `run`.</param>
-    public async Task StartAsync(IReadOnlyDictionary<string, string>? extraEnvironment = null, int slots = 1, string? queueUrl = null, bool workerOnly = false)
+    /// <param name="requireHealthy">Wait for /healthz to say 200; false waits only until the host answers at all.</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? extraEnvironment = null, int slots = 1, string? queueUrl = null, bool workerOnly = false, bool requireHealthy = true)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         var args = new List<string> { Tools.CliDll };
@@ -95,7 +96,8 @@ public sealed class FarmProcess : IAsyncDisposable
 
             try
             {
-                if ((await Http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode)
+                var health = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                if (health.IsSuccessStatusCode || !requireHealthy)
                 {
                     return;
                 }

@@ -1,0 +1,265 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using TranscodeFarm.Core.Assets;
+
+namespace TranscodeFarm.Storage;
+
+/// <summary>
+/// Object store on an S3-compatible bucket. Every upload carries Content-MD5, so the server rejects a corrupted
+/// body, and the returned ETag is compared with our MD5. Large objects go up in parts (each with its MD5).
+/// </summary>
+public sealed class S3ObjectStore : IObjectStore, IDisposable
+{
+    private readonly AmazonS3Client _s3;
+    private readonly S3StoreOptions _options;
+
+    public S3ObjectStore(S3StoreOptions options)
+    {
+        _options = options;
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = options.ForcePathStyle,
+            AuthenticationRegion = options.Region,
+            // Checksums only where the API requires them: Ceph RGW 16 rejects the SDK's default trailing checksums.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            Timeout = TimeSpan.FromSeconds(60),
+            MaxErrorRetry = 2,
+        };
+        if (!string.IsNullOrEmpty(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        _s3 = string.IsNullOrEmpty(options.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+    }
+
+    public string Describe => $"s3://{_options.Bucket}/{_options.Prefix}";
+
+    public AmazonS3Client Client => _s3;
+
+    public Task<ObjectInfo> PutAsync(string key, Stream content, ObjectProperties properties, CancellationToken cancellationToken) =>
+        Translate(() => PutCoreAsync(key, content, properties, cancellationToken), "put", key);
+
+    private async Task<ObjectInfo> PutCoreAsync(string key, Stream content, ObjectProperties properties, CancellationToken cancellationToken)
+    {
+        var fullKey = FullKey(key);
+        var length = content.CanSeek ? content.Length - content.Position : -1;
+        if (length < 0 || length > _options.MultipartThresholdBytes)
+        {
+            return await PutMultipartAsync(key, fullKey, content, properties, cancellationToken);
+        }
+
+        var body = new byte[length];
+        await content.ReadExactlyAsync(body, cancellationToken);
+        var md5 = MD5.HashData(body);
+        var request = new PutObjectRequest
+        {
+            BucketName = _options.Bucket,
+            Key = fullKey,
+            InputStream = new MemoryStream(body, writable: false),
+            ContentType = properties.ContentType,
+            MD5Digest = Convert.ToBase64String(md5),
+        };
+        request.Headers.CacheControl = properties.CacheControl;
+        var response = await _s3.PutObjectAsync(request, cancellationToken);
+        var etag = '"' + Convert.ToHexStringLower(md5) + '"';
+        if (!string.Equals(response.ETag, etag, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IOException($"upload of {key} was not stored intact: ETag {response.ETag}, expected {etag}");
+        }
+
+        return new ObjectInfo(key, body.Length, etag, properties.ContentType, properties.CacheControl, DateTimeOffset.UnixEpoch);
+    }
+
+    private async Task<ObjectInfo> PutMultipartAsync(string key, string fullKey, Stream content, ObjectProperties properties, CancellationToken cancellationToken)
+    {
+        var init = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = fullKey, ContentType = properties.ContentType };
+        init.Headers.CacheControl = properties.CacheControl;
+        var upload = await _s3.InitiateMultipartUploadAsync(init, cancellationToken);
+        var parts = new List<PartETag>();
+        var buffer = new byte[_options.PartSizeBytes];
+        long total = 0;
+        try
+        {
+            for (var number = 1; ; number++)
+            {
+                var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+                if (read == 0 && number > 1)
+                {
+                    break;
+                }
+
+                var md5 = MD5.HashData(buffer.AsSpan(0, read));
+                var part = await _s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = _options.Bucket,
+                    Key = fullKey,
+                    UploadId = upload.UploadId,
+                    PartNumber = number,
+                    InputStream = new MemoryStream(buffer, 0, read, writable: false),
+                    PartSize = read,
+                    MD5Digest = Convert.ToBase64String(md5),
+                }, cancellationToken);
+                parts.Add(new PartETag(number, part.ETag));
+                total += read;
+                if (read < buffer.Length)
+                {
+                    break;
+                }
+            }
+
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _options.Bucket,
+                Key = fullKey,
+                UploadId = upload.UploadId,
+                PartETags = parts,
+            }, cancellationToken);
+        }
+        catch
+        {
+            await _s3.AbortMultipartUploadAsync(_options.Bucket, fullKey, upload.UploadId, CancellationToken.None);
+            throw;
+        }
+
+        // Ceph RGW answers CompleteMultipartUpload with an empty ETag: ask for the stored object instead.
+        var head = await HeadCoreAsync(key, cancellationToken) ?? throw new IOException($"multipart upload of {key} is not visible");
+        if (head.Length != total)
+        {
+            throw new IOException($"multipart upload of {key} stored {head.Length} bytes, sent {total}");
+        }
+
+        return head;
+    }
+
+    public Task<ObjectContent?> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken) =>
+        Translate(() => GetCoreAsync(key, range, cancellationToken), "get", key);
+
+    private async Task<ObjectContent?> GetCoreAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectRequest { BucketName = _options.Bucket, Key = FullKey(key) };
+        if (range is { } r)
+        {
+            request.ByteRange = new Amazon.S3.Model.ByteRange(r.From, r.To);
+        }
+
+        try
+        {
+            var response = await _s3.GetObjectAsync(request, cancellationToken);
+            var length = range is null ? response.ContentLength : ParseTotalLength(response.ContentRange) ?? response.ContentLength;
+            return new ObjectContent(Info(key, length, response.ETag, response.Headers.ContentType, response.Headers.CacheControl, response.LastModified), response.ResponseStream, range);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) =>
+        Translate(() => HeadCoreAsync(key, cancellationToken), "head", key);
+
+    private async Task<ObjectInfo?> HeadCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var m = await _s3.GetObjectMetadataAsync(_options.Bucket, FullKey(key), cancellationToken);
+            return Info(key, m.ContentLength, m.ETag, m.Headers.ContentType, m.Headers.CacheControl, m.LastModified);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!ObjectKeys.IsValidPrefix(prefix))
+        {
+            throw new ArgumentException($"invalid prefix '{prefix}'", nameof(prefix));
+        }
+
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await Translate(() => _s3.ListObjectsV2Async(request, cancellationToken), "list", prefix);
+            foreach (var o in response.S3Objects ?? [])
+            {
+                var key = o.Key[_options.Prefix.Length..];
+                yield return new ObjectInfo(key, o.Size ?? 0, o.ETag, MediaTypes.ForFile(key), MediaTypes.CacheControlFor(key), o.LastModified ?? DateTimeOffset.UnixEpoch);
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
+    }
+
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
+        Translate(() => DeleteCoreAsync(key, cancellationToken), "delete", key);
+
+    private async Task<bool> DeleteCoreAsync(string key, CancellationToken cancellationToken)
+    {
+        // S3 deletes are idempotent and do not say whether anything was there: ask first.
+        var existed = await HeadCoreAsync(key, cancellationToken) is not null;
+        await _s3.DeleteObjectAsync(_options.Bucket, FullKey(key), cancellationToken);
+        return existed;
+    }
+
+    /// <summary>Creates the bucket if it does not exist (tests, first start of a farm).</summary>
+    public async Task EnsureBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _s3.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            // fine
+        }
+    }
+
+    public void Dispose() => _s3.Dispose();
+
+    /// <summary>SDK errors become <see cref="ObjectStoreException"/>s that say whether a retry can help, without secrets.</summary>
+    private async Task<T> Translate<T>(Func<Task<T>> operation, string verb, string key)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (AmazonS3Exception ex)
+        {
+            var permanent = ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest
+                || ex.ErrorCode is "NoSuchBucket" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied";
+            throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {ex.ErrorCode ?? ex.StatusCode.ToString()} ({ex.Message})", retryable: !permanent, ex);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {ex.Message}", retryable: true, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {ex.Message}", retryable: true, ex);
+        }
+    }
+
+    private string FullKey(string key) => ObjectKeys.IsValid(key) ? _options.Prefix + key : throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+
+    private static ObjectInfo Info(string key, long length, string? etag, string? contentType, string? cacheControl, DateTime? lastModified) =>
+        new(key, length, etag ?? "", contentType ?? MediaTypes.ForFile(key), cacheControl ?? MediaTypes.CacheControlFor(key),
+            lastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch);
+
+    private static long? ParseTotalLength(string? contentRange) =>
+        contentRange?.Split('/') is [_, var total] && long.TryParse(total, out var n) ? n : null;
+}

@@ -1,0 +1,38 @@
+namespace TranscodeFarm.Storage;
+
+/// <summary>Store:* settings: where published assets go.</summary>
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    /// <summary>Empty for the filesystem store in the data directory, or "s3://bucket/prefix/".</summary>
+    public string Url { get; set; } = "";
+
+    public string ServiceUrl { get; set; } = "";
+    public string Region { get; set; } = "us-east-1";
+    public bool ForcePathStyle { get; set; } = true;
+    public string AccessKey { get; set; } = "";
+    public string SecretKey { get; set; } = "";
+    public long MultipartThresholdBytes { get; set; } = 16L * 1024 * 1024;
+
+    public bool IsS3 => Url.StartsWith("s3://", StringComparison.Ordinal);
+
+    public S3StoreOptions ToS3()
+    {
+        var (bucket, prefix) = S3StoreOptions.ParseUrl(Url);
+        return new S3StoreOptions
+        {
+            Bucket = bucket,
+            Prefix = prefix,
+            ServiceUrl = ServiceUrl,
+            Region = Region,
+            ForcePathStyle = ForcePathStyle,
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            MultipartThresholdBytes = MultipartThresholdBytes,
+        };
+    }
+
+    // Credentials must never reach a log line, even through a debugger display or a serialized options dump.
+    public override string ToString() => $"Store {{ Url = {Url}, ServiceUrl = {ServiceUrl}, Region = {Region} }}";
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.IntegrationTests.Infrastructure;
+using TranscodeFarm.Storage;
+
+namespace TranscodeFarm.IntegrationTests;
+
+public sealed class S3ObjectStoreTests : ObjectStoreContractTests, IAsyncLifetime
+{
+    private S3ObjectStore? _store;
+
+    protected override IObjectStore Store => _store!;
+
+    public async Task InitializeAsync() => _store = await TestS3.NewBucketAsync(prefix: "under/a/prefix/");
+
+    public Task DisposeAsync()
+    {
+        _store?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Large_objects_go_up_in_parts_and_come_back_intact()
+    {
+        using var store = await TestS3.NewBucketAsync(multipartThreshold: 6L * 1024 * 1024);
+        var data = RandomNumberGenerator.GetBytes(13 * 1024 * 1024 + 12345); // three parts of 5 MiB, the last short
+        var info = await store.PutAsync("big/rendition.mp4", new MemoryStream(data), Segment, default);
+        Assert.Equal(data.Length, info.Length);
+        await using var got = await store.GetAsync("big/rendition.mp4", null, default);
+        var buffer = new MemoryStream();
+        await got!.Stream.CopyToAsync(buffer);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(buffer.ToArray()));
+        await using var tail = await store.GetAsync("big/rendition.mp4", new ByteRange(data.Length - 100, data.Length - 1), default);
+        var tailBytes = new MemoryStream();
+        await tail!.Stream.CopyToAsync(tailBytes);
+        Assert.Equal(data[^100..], tailBytes.ToArray());
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_are_a_clear_permanent_error()
+    {
+        using var good = await TestS3.NewBucketAsync();
+        using var bad = new S3ObjectStore(TestS3.Options(good.Describe.Split('/')[2], secret: "wrong-secret"));
+        var ex = await Assert.ThrowsAsync<ObjectStoreException>(() => bad.PutAsync("a/x.m4s", new MemoryStream([1, 2, 3]), Segment, default));
+        Assert.False(ex.Retryable);
+        Assert.Contains("SignatureDoesNotMatch", ex.Message);
+        Assert.DoesNotContain("wrong-secret", ex.Message);
+    }
+}
+
+/// <summary>The embedded farm publishing to S3 (Ceph RGW) and its edge serving from the bucket.</summary>
+public sealed class S3FarmTests
+{
+    [Fact]
+    public async Task A_ladder_published_to_s3_is_served_byte_for_byte_by_the_edge()
+    {
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        await using var farm = new FarmProcess();
+        await farm.StartAsync(TestS3.FarmEnvironment(name));
+        farm.Drop(await TestMedia.ClipAsync(320, 240, 4, extra: "-metadata comment=s3"), "to the cloud.mp4");
+        var job = await farm.WaitForJobAsync("to the cloud.mp4");
+        Assert.True(job.State == JobState.Succeeded, job.Error + farm.Output);
+        Assert.False(Directory.Exists(Path.Combine(farm.StoreFolder, job.Id)), "nothing is published to the local store");
+
+        using var published = new S3ObjectStore(TestS3.Options(name, "vod/"));
+        var keys = new List<string>();
+        await foreach (var o in published.ListAsync(job.Id + "/", default))
+        {
+            keys.Add(o.Key);
+        }
+
+        Assert.Contains($"{job.Id}/master.m3u8", keys);
+        Assert.Equal(job.Outputs!.ObjectCount, keys.Count);
+        var master = await farm.Http.GetStringAsync(new Uri($"/vod/{job.Id}/master.m3u8", UriKind.Relative));
+        Assert.NotEmpty(HlsParser.ParseMaster(master).Variants);
+        foreach (var key in keys)
+        {
+            var fromEdge = await farm.Http.GetByteArrayAsync(new Uri("/vod/" + key, UriKind.Relative));
+            await using var fromS3 = await published.GetAsync(key, null, default);
+            var direct = new MemoryStream();
+            await fromS3!.Stream.CopyToAsync(direct);
+            Assert.Equal(SHA256.HashData(direct.ToArray()), SHA256.HashData(fromEdge));
+            var isAudio = Worker.Pipeline.AssetPublisher.RepresentationIdOf(Path.GetFileName(key)) == "2"; // test-tiny: 2 video + audio
+            Assert.Equal(Core.Assets.MediaTypes.ForFile(key, isAudio), fromS3.Info.ContentType);
+        }
+    }
+
+    [Fact]
+    public async Task Wrong_s3_credentials_fail_the_job_once_with_a_clear_reason()
+    {
+        using var bucket = await TestS3.NewBucketAsync();
+        await using var farm = new FarmProcess();
+        await farm.StartAsync(TestS3.FarmEnvironment(bucket.Describe.Split('/')[2], secret: "definitely-wrong"), requireHealthy: false);
+        using var health = await farm.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode); // operators see the store is unusable
+        farm.Drop(await TestMedia.ClipAsync(160, 120, 2, extra: "-metadata comment=badcreds"), "denied.mp4");
+        var job = await farm.WaitForJobAsync("denied.mp4");
+        Assert.Equal(JobState.Failed, job.State);
+        Assert.Equal(1, job.Attempts); // no retry storm
+        Assert.StartsWith("publish: ", job.Error);
+        Assert.Contains("SignatureDoesNotMatch", job.Error);
+        Assert.DoesNotContain("definitely-wrong", farm.Output);
+    }
+}
