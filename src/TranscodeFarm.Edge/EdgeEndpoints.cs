@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TranscodeFarm.Core.Assets;
+using TranscodeFarm.Core.Caching;
 using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Edge;
@@ -78,18 +79,54 @@ public static class EdgeEndpoints
             return Serve(context, content.Info, data);
         }
 
-        var stream = await store.GetAsync(path, null, cancellationToken);
-        if (stream is null)
+        return await StreamAsync(context, store, path, info, cancellationToken);
+    }
+
+    /// <summary>
+    /// Objects too large to cache stream from the store. Ranges are asked of the store itself (an S3 response
+    /// stream cannot seek), so a player seeking in a large file never pulls the whole object through the edge.
+    /// </summary>
+    private static async Task<IResult> StreamAsync(HttpContext context, IObjectStore store, string path, ObjectInfo info, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        response.Headers["X-Cache"] = "BYPASS";
+        response.Headers.AcceptRanges = "bytes";
+        SetCommonHeaders(context, info);
+        if (context.Request.Headers.IfNoneMatch.ToString() == info.ETag)
+        {
+            EdgeMetrics.Record("bypass", 0);
+            response.Headers.ETag = info.ETag;
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var (kind, from, to) = RangeHeader.Parse(context.Request.Headers.Range, info.Length);
+        if (kind == RangeKind.Unsatisfiable)
+        {
+            response.Headers.ContentRange = $"bytes */{info.Length}";
+            return Results.StatusCode(StatusCodes.Status416RangeNotSatisfiable);
+        }
+
+        var range = kind == RangeKind.Single ? new ByteRange(from, to) : (ByteRange?)null;
+        var content = await store.GetAsync(path, range, cancellationToken);
+        if (content is null)
         {
             return Results.NotFound();
         }
 
-        headers["X-Cache"] = "BYPASS";
+        context.Response.RegisterForDisposeAsync(content);
+        response.Headers.ETag = info.ETag;
+        if (range is { } r)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {r.From}-{r.To}/{info.Length}";
+            response.ContentLength = r.Length;
+            EdgeMetrics.Record("bypass", r.Length);
+            return Results.Stream(content.Stream, info.ContentType, enableRangeProcessing: false);
+        }
+
         EdgeMetrics.Record("bypass", info.Length);
-        context.Response.RegisterForDisposeAsync(stream);
-        SetCommonHeaders(context, stream.Info);
-        return Results.Stream(stream.Stream, stream.Info.ContentType, lastModified: stream.Info.LastModified,
-            entityTag: EntityTagHeaderValue.Parse(stream.Info.ETag), enableRangeProcessing: stream.Stream.CanSeek);
+        response.ContentLength = info.Length;
+        return Results.Stream(content.Stream, info.ContentType, lastModified: info.LastModified, enableRangeProcessing: false);
     }
 
     private static IResult Serve(HttpContext context, ObjectInfo info, byte[] data)

@@ -93,3 +93,21 @@ public class RetryPolicyTests
     public void Next_state(bool retryable, int attempts, int max, JobState expected) =>
         Assert.Equal(expected, RetryPolicy.NextState(retryable, attempts, max));
 }
+
+public class RangeHeaderTests
+{
+    [Theory]
+    [InlineData(null, RangeKind.Whole, 0, 999)]
+    [InlineData("bytes=0-99", RangeKind.Single, 0, 99)]
+    [InlineData("bytes=900-", RangeKind.Single, 900, 999)]
+    [InlineData("bytes=-100", RangeKind.Single, 900, 999)]
+    [InlineData("bytes=-5000", RangeKind.Single, 0, 999)]
+    [InlineData("bytes=500-5000", RangeKind.Single, 500, 999)]
+    [InlineData("bytes=1000-", RangeKind.Unsatisfiable, 0, 0)]
+    [InlineData("bytes=0-1,5-6", RangeKind.Whole, 0, 999)]
+    [InlineData("bytes=9-3", RangeKind.Whole, 0, 999)]
+    [InlineData("items=0-1", RangeKind.Whole, 0, 999)]
+    [InlineData("bytes=abc-", RangeKind.Whole, 0, 999)]
+    public void Parses_single_ranges(string? header, RangeKind kind, long from, long to) =>
+        Assert.Equal((kind, from, to), RangeHeader.Parse(header, 1000));
+}

@@ -58,7 +58,9 @@ public sealed class S3FarmTests
         using var bucket = await TestS3.NewBucketAsync();
         var name = bucket.Describe.Split('/')[2];
         await using var farm = new FarmProcess();
-        await farm.StartAsync(TestS3.FarmEnvironment(name));
+        var env = TestS3.FarmEnvironment(name);
+        env["TRANSCODEFARM__Edge__MaxCachedObjectBytes"] = "4096"; // segments stream from S3 instead of the cache
+        await farm.StartAsync(env);
         farm.Drop(await TestMedia.ClipAsync(320, 240, 4, extra: "-metadata comment=s3"), "to the cloud.mp4");
         var job = await farm.WaitForJobAsync("to the cloud.mp4");
         Assert.True(job.State == JobState.Succeeded, job.Error + farm.Output);
@@ -85,6 +87,19 @@ public sealed class S3FarmTests
             var isAudio = Worker.Pipeline.AssetPublisher.RepresentationIdOf(Path.GetFileName(key)) == "2"; // test-tiny: 2 video + audio
             Assert.Equal(Core.Assets.MediaTypes.ForFile(key, isAudio), fromS3.Info.ContentType);
         }
+
+        // A Range request for a large segment is answered from a ranged S3 read, not the whole object.
+        var segment = keys.First(k => k.EndsWith("seg-0-00001.m4s", StringComparison.Ordinal));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/vod/" + segment);
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, 1999);
+        using var partial = await farm.Http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("BYPASS", partial.Headers.GetValues("X-Cache").Single());
+        await using var whole = await published.GetAsync(segment, null, default);
+        var all = new MemoryStream();
+        await whole!.Stream.CopyToAsync(all);
+        Assert.Equal(all.ToArray()[1000..2000], await partial.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"bytes 1000-1999/{all.Length}", partial.Content.Headers.ContentRange!.ToString());
     }
 
     [Fact]
