@@ -15,6 +15,12 @@ public sealed class StoreOptions
     public string SecretKey { get; set; } = "";
     public long MultipartThresholdBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>Retries of a transient failure (throttling, 5xx, timeouts); backoff doubles from RetryBaseDelay with jitter.</summary>
+    public int MaxRetries { get; set; } = 6;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool IsS3 => Url.StartsWith("s3://", StringComparison.Ordinal);
 
     public S3StoreOptions ToS3()

@@ -43,6 +43,9 @@ public static class WorkerMetrics
         "transcodefarm_claim_duration_seconds", "Time a claim query takes.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
 
+    public static readonly Counter StoreRetries = Metrics.CreateCounter(
+        "transcodefarm_store_retries_total", "Object store operations retried after a transient failure.");
+
     public static readonly Counter IngestedFiles = Metrics.CreateCounter(
         "transcodefarm_ingest_files_total", "Files taken from the drop folder, by result.", "result");
 }

@@ -66,7 +66,12 @@ public static class WorkerServiceCollectionExtensions
         {
             try
             {
-                return new S3ObjectStore(options.ToS3());
+                var log = sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("TranscodeFarm.Storage");
+                return new ResilientObjectStore(new S3ObjectStore(options.ToS3()), options.MaxRetries, options.RetryBaseDelay, options.RetryMaxDelay, (attempt, ex) =>
+                {
+                    WorkerMetrics.StoreRetries.Inc();
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, "Store operation failed, retry {Attempt}: {Reason}", attempt, ex.Message);
+                });
             }
             catch (FormatException ex)
             {
@@ -92,7 +97,6 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton<FfmpegEncoder>();
-        services.AddSingleton<AssetPublisher>();
         services.AddSingleton<TranscodePipeline>();
         services.AddSingleton(sp =>
         {

@@ -103,6 +103,52 @@ public sealed class S3FarmTests
     }
 
     [Fact]
+    public async Task Segments_are_uploaded_during_the_encode_and_manifests_only_at_the_end()
+    {
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        var env = TestS3.FarmEnvironment(name);
+        foreach (var (k, v) in SlowProfile.Environment(SlowProfile.CreateFolder()))
+        {
+            env[k] = v;
+        }
+
+        await using var farm = new FarmProcess();
+        await farm.StartAsync(env);
+        farm.Drop(await TestMedia.ClipAsync(640, 360, 12, extra: "-metadata comment=pipelined"), "pipelined.mp4");
+        using var published = new S3ObjectStore(TestS3.Options(name, "vod/"));
+        var sawSegmentsDuringEncode = false;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var job = (await farm.Queue.ListAsync(null, 5, default)).FirstOrDefault(j => j.SourceName == "pipelined.mp4");
+            if (job?.State.IsTerminal() == true)
+            {
+                break;
+            }
+
+            if (job is { Progress.Stage: "encode" })
+            {
+                var keys = new List<string>();
+                await foreach (var o in published.ListAsync(job.Id + "/", default))
+                {
+                    keys.Add(o.Key);
+                }
+
+                Assert.DoesNotContain(keys, k => k.EndsWith(".m3u8", StringComparison.Ordinal) || k.EndsWith(".mpd", StringComparison.Ordinal));
+                sawSegmentsDuringEncode |= keys.Any(k => k.Contains("/seg-", StringComparison.Ordinal));
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.True(sawSegmentsDuringEncode, "no segment reached the store before the encode ended");
+        var done = await farm.WaitForJobAsync("pipelined.mp4");
+        Assert.True(done.State == JobState.Succeeded, done.Error);
+        Assert.NotNull(await published.HeadAsync($"{done.Id}/master.m3u8", default));
+    }
+
+    [Fact]
     public async Task Wrong_s3_credentials_fail_the_job_once_with_a_clear_reason()
     {
         using var bucket = await TestS3.NewBucketAsync();

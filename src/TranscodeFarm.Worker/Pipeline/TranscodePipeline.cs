@@ -6,6 +6,7 @@ using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Manifests;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Media;
+using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
@@ -16,7 +17,7 @@ namespace TranscodeFarm.Worker.Pipeline;
 public sealed partial class TranscodePipeline(
     MediaProber prober,
     FfmpegEncoder encoder,
-    AssetPublisher publisher,
+    IObjectStore store,
     ProfileCatalog profiles,
     FarmPaths paths,
     IOptions<WorkerOptions> workerOptions,
@@ -61,19 +62,27 @@ public sealed partial class TranscodePipeline(
         }
 
         LogPlan(logger, job.Id, plan.Video.Count, plan.Audio.Count, source.DurationSeconds);
+        var publisher = new AssetPublisher(store, time);
+        var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
-        var encode = await encoder.EncodeAsync(plan, job.SourcePath, output, p =>
+        var encodeTask = encoder.EncodeAsync(plan, job.SourcePath, output, p =>
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
         }, cancellationToken);
+        // Segments go to the store while ffmpeg keeps encoding; no manifest is published until the end.
+        var uploading = publisher.UploadWhileEncodingAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, encodeTask, cancellationToken);
+        var encode = await encodeTask;
+        await uploading;
         Observe("encode", encodeStarted);
         cancellationToken.ThrowIfCancellationRequested();
         switch (encode.Outcome)
         {
             case ProcessOutcome.TimedOut:
+                await DiscardAsync(publisher, job.Id);
                 return PipelineResult.Transient("encode", $"ffmpeg did not finish within its time limit ({encode.Elapsed.TotalSeconds:0} s)\n{encode.StderrTail}");
             case ProcessOutcome.Exited when encode.ExitCode != 0:
+                await DiscardAsync(publisher, job.Id);
                 return PipelineResult.BadInput("encode", $"ffmpeg failed with exit code {encode.ExitCode}: the source could not be decoded or encoded\n{encode.StderrTail}");
         }
 
@@ -83,13 +92,13 @@ public sealed partial class TranscodePipeline(
         var packaged = await FinishPackageAsync(output, PeakBandwidths(plan), cancellationToken);
         if (packaged is not null)
         {
+            await DiscardAsync(publisher, job.Id);
             return PipelineResult.BadInput("package", packaged);
         }
 
         await onProgress(new JobProgress("publish", 1, null));
         var publishStarted = time.GetTimestamp();
-        var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
-        var (objects, bytes) = await publisher.PublishAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, cancellationToken);
+        var (objects, bytes) = await publisher.PublishAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, skipIdentical: job.Attempts > 1, cancellationToken);
         Observe("publish", publishStarted);
         WorkerMetrics.PublishedBytes.Inc(bytes);
 
@@ -140,6 +149,22 @@ public sealed partial class TranscodePipeline(
         var audio = plan.Audio.Count > 0 ? plan.Audio[0].BitrateKbps : 0;
         return plan.Video.Select((v, i) => (OutputLayout.MediaPlaylist(i), (v.MaxrateKbps + audio) * 1000L))
             .ToDictionary(p => p.Item1, p => p.Item2);
+    }
+
+    /// <summary>Best effort: segments uploaded for an encode that failed are unreferenced; remove them.</summary>
+    private async Task DiscardAsync(AssetPublisher publisher, string assetId)
+    {
+        foreach (var file in publisher.UploadedFiles)
+        {
+            try
+            {
+                await store.DeleteAsync(Core.Assets.ObjectKeys.ForAsset(assetId, file), CancellationToken.None);
+            }
+            catch (IOException)
+            {
+                // unreferenced garbage at worst
+            }
+        }
     }
 
     private void Observe(string stage, long started) => WorkerMetrics.StageSeconds.WithLabels(stage).Observe(time.GetElapsedTime(started).TotalSeconds);
