@@ -3,6 +3,7 @@
 # memstore (RAM), radosgw with the beast frontend, a user and a bucket. Facts in ../shared/INFRA-NOTES.md.
 #   scripts/rgw.sh start DIR PORT   -> prints S3 settings as KEY=VALUE lines on stdout
 #   scripts/rgw.sh stop DIR
+#   scripts/rgw.sh kill-gateway DIR | start-gateway DIR   (fault injection in tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -75,12 +76,20 @@ CONF
     ceph osd pool create "$pool" 8 8 >/dev/null 2>&1
     ceph osd pool application enable "$pool" rgw >/dev/null 2>&1
   done
-  setsid radosgw -n client.rgw.test -f >"$dir/log/rgw.out" 2>&1 < /dev/null & echo $! > "$dir/rgw.pid"
-  wait_for 90 "radosgw on port $port" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+  start_gateway "$dir" "$port"
   radosgw-admin user create --uid=test --display-name=Test --access-key="$access_key" --secret="$secret_key" >/dev/null
   echo "S3_ENDPOINT=http://127.0.0.1:$port"
   echo "S3_ACCESS_KEY=$access_key"
   echo "S3_SECRET_KEY=$secret_key"
+  echo "S3_DIR=$dir"
+}
+
+start_gateway() {
+  local dir=$1 port=$2
+  export CEPH_CONF="$dir/ceph.conf"
+  echo "$port" > "$dir/rgw.port"
+  setsid radosgw -n client.rgw.test -f >>"$dir/log/rgw.out" 2>&1 < /dev/null & echo $! > "$dir/rgw.pid"
+  wait_for 90 "radosgw on port $port" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 }
 
 stop() {
@@ -97,5 +106,8 @@ stop() {
 case "${1:-}" in
   start) start "$2" "$3" ;;
   stop) stop "$2" ;;
-  *) echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2 ;;
+  # Fault injection for tests: kill -9 only the gateway, then bring it back on the same port.
+  kill-gateway) kill -9 "$(cat "$2/rgw.pid")" ;;
+  start-gateway) start_gateway "$2" "$(cat "$2/rgw.port")" ;;
+  *) echo "usage: $0 start DIR PORT | stop DIR | kill-gateway DIR | start-gateway DIR" >&2; exit 2 ;;
 esac

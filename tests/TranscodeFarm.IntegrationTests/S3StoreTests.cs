@@ -149,6 +149,65 @@ public sealed class S3FarmTests
     }
 
     [Fact]
+    public async Task An_s3_outage_during_publish_is_ridden_out_and_the_asset_is_complete()
+    {
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        var env = TestS3.FarmEnvironment(name);
+        foreach (var (k, v) in SlowProfile.Environment(SlowProfile.CreateFolder()))
+        {
+            env[k] = v;
+        }
+
+        await using var farm = new FarmProcess();
+        await farm.StartAsync(env);
+        farm.Drop(await TestMedia.ClipAsync(640, 360, 12, extra: "-metadata comment=outage"), "outage.mp4");
+        using var published = new S3ObjectStore(TestS3.Options(name, "vod/"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JobRecord? job = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            job = (await farm.Queue.ListAsync(null, 5, default)).FirstOrDefault(j => j.SourceName == "outage.mp4");
+            if (job is { Progress.Stage: "encode" } && await published.HeadAsync($"{job.Id}/seg-0-00001.m4s", default) is not null)
+            {
+                break; // publishing has begun
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(job);
+        try
+        {
+            await TestS3.GatewayAsync("kill-gateway");
+            await Task.Delay(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await TestS3.GatewayAsync("start-gateway");
+        }
+
+        var done = await farm.WaitForJobAsync("outage.mp4", TimeSpan.FromMinutes(2));
+        Assert.True(done.State == JobState.Succeeded, done.Error + farm.Output);
+        Assert.True(EdgeTests.MetricValue(await farm.MetricsAsync(), "transcodefarm_store_retries_total") >= 1, "the outage was never noticed");
+
+        var manifests = new Dictionary<string, string>();
+        foreach (var file in new[] { "master.m3u8", "manifest.mpd", "media_0.m3u8", "media_1.m3u8" })
+        {
+            await using var o = await published.GetAsync($"{done.Id}/{file}", null, default);
+            manifests[file] = await new StreamReader(o!.Stream).ReadToEndAsync();
+        }
+
+        var check = ManifestCheck.Check(manifests);
+        Assert.True(check.Ok, string.Join("\n", check.Problems));
+        foreach (var file in check.ReferencedFiles)
+        {
+            var head = await published.HeadAsync($"{done.Id}/{file}", default);
+            Assert.True(head is { Length: > 0 }, $"{file} is missing or empty after the outage");
+        }
+    }
+
+    [Fact]
     public async Task Wrong_s3_credentials_fail_the_job_once_with_a_clear_reason()
     {
         using var bucket = await TestS3.NewBucketAsync();

@@ -12,6 +12,27 @@ public static class TestS3
     public static string AccessKey => Required("TRANSCODEFARM_TEST_S3_ACCESS_KEY");
     public static string SecretKey => Required("TRANSCODEFARM_TEST_S3_SECRET_KEY");
 
+    /// <summary>The RGW's folder, for scripts/rgw.sh kill-gateway / start-gateway.</summary>
+    public static string Directory => Required("TRANSCODEFARM_TEST_S3_DIR");
+
+    public static async Task GatewayAsync(string verb)
+    {
+        var script = Path.Combine(RepositoryRoot(), "scripts", "rgw.sh");
+        var r = await Tools.RunAsync("bash", [script, verb, Directory], timeout: TimeSpan.FromMinutes(2));
+        Assert.True(r.ExitCode == 0, $"rgw.sh {verb}: {r.Stderr}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TranscodeFarm.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+
     public static async Task<S3ObjectStore> NewBucketAsync(string prefix = "", long multipartThreshold = 16L * 1024 * 1024)
     {
         var store = new S3ObjectStore(Options("tf-" + Guid.NewGuid().ToString("N")[..16], prefix, multipartThreshold));
