@@ -107,14 +107,7 @@ public sealed class S3FarmTests
     {
         using var bucket = await TestS3.NewBucketAsync();
         var name = bucket.Describe.Split('/')[2];
-        var env = TestS3.FarmEnvironment(name);
-        foreach (var (k, v) in SlowProfile.Environment(SlowProfile.CreateFolder()))
-        {
-            env[k] = v;
-        }
-
-        await using var farm = new FarmProcess();
-        await farm.StartAsync(env);
+        await using var farm = await SlowFarmPublishingToAsync(name);
         farm.Drop(await TestMedia.ClipAsync(640, 360, 12, extra: "-metadata comment=pipelined"), "pipelined.mp4");
         using var published = new S3ObjectStore(TestS3.Options(name, "vod/"));
         var sawSegmentsDuringEncode = false;
@@ -153,14 +146,7 @@ public sealed class S3FarmTests
     {
         using var bucket = await TestS3.NewBucketAsync();
         var name = bucket.Describe.Split('/')[2];
-        var env = TestS3.FarmEnvironment(name);
-        foreach (var (k, v) in SlowProfile.Environment(SlowProfile.CreateFolder()))
-        {
-            env[k] = v;
-        }
-
-        await using var farm = new FarmProcess();
-        await farm.StartAsync(env);
+        await using var farm = await SlowFarmPublishingToAsync(name);
         farm.Drop(await TestMedia.ClipAsync(640, 360, 12, extra: "-metadata comment=outage"), "outage.mp4");
         using var published = new S3ObjectStore(TestS3.Options(name, "vod/"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -205,6 +191,20 @@ public sealed class S3FarmTests
             var head = await published.HeadAsync($"{done.Id}/{file}", default);
             Assert.True(head is { Length: > 0 }, $"{file} is missing or empty after the outage");
         }
+    }
+
+    /// <summary>A farm with a deliberately slow ladder publishing to the bucket: time to act during the encode.</summary>
+    private static async Task<FarmProcess> SlowFarmPublishingToAsync(string bucket)
+    {
+        var env = TestS3.FarmEnvironment(bucket);
+        foreach (var (k, v) in SlowProfile.Environment(SlowProfile.CreateFolder()))
+        {
+            env[k] = v;
+        }
+
+        var farm = new FarmProcess();
+        await farm.StartAsync(env);
+        return farm;
     }
 
     [Fact]
