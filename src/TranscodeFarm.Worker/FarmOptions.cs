@@ -48,4 +48,9 @@ public sealed class IngestOptions
     public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>An S3 prefix to ingest from ("s3://bucket/incoming/"), reached with the Store:* endpoint and credentials.</summary>
+    public string S3Url { get; set; } = "";
+
+    public TimeSpan S3ScanInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -105,6 +105,11 @@ public static class WorkerServiceCollectionExtensions
             return new DropFolderLayout(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
         });
         services.AddSingleton<SourceDisposition>();
+        services.AddSingleton(sp =>
+        {
+            var url = sp.GetRequiredService<IOptions<IngestOptions>>().Value.S3Url;
+            return new S3Ingest(string.IsNullOrEmpty(url) ? null : S3IngestLocation.Create(url, sp.GetRequiredService<IOptions<StoreOptions>>().Value));
+        });
         services.AddHostedService<WorkerRegistrationService>();
         services.AddHostedService<QueueListenerService>();
         services.AddHostedService<JobRunnerService>();

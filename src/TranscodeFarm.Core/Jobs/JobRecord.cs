@@ -38,6 +38,8 @@ public enum JobOrigin
     DropFolder,
     /// <summary>Submitted by <c>transcodefarm submit</c>: a private copy, deleted when the job ends.</summary>
     Submit,
+    /// <summary>Taken from an S3 ingest prefix: the source is an object (s3://bucket/key), moved to done/ or failed/ at the end.</summary>
+    S3Prefix,
 }
 
 public sealed record JobProgress(string Stage, double Fraction, double? Speed);

@@ -10,7 +10,7 @@ namespace TranscodeFarm.Worker.Ingest;
 /// failed/ next to a "&lt;name&gt;.error.json" that tells the producer what to fix; a submitted copy is deleted.
 /// Nothing is ever deleted from the drop folder itself.
 /// </summary>
-public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout layout, FarmPaths paths, TimeProvider time, ILogger<SourceDisposition> logger)
+public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout layout, FarmPaths paths, S3Ingest s3Ingest, TimeProvider time, ILogger<SourceDisposition> logger)
 {
     // Relaxed escaping: the report is read by people, and "can't" must not become "can\u0027t".
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
@@ -23,6 +23,16 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
     {
         if (!job.State.IsTerminal())
         {
+            return;
+        }
+
+        if (job.Origin == JobOrigin.S3Prefix)
+        {
+            if (s3Ingest.Location is { } location)
+            {
+                await location.SettleAsync(job, job.State == JobState.Succeeded ? null : Report(Path.GetFileName(job.SourceName), job), cancellationToken);
+            }
+
             return;
         }
 
@@ -68,15 +78,10 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
     }
 
     public async Task WriteErrorReportAsync(string movedFile, JobRecord job, CancellationToken cancellationToken) =>
-        await WriteErrorReportAsync(movedFile, new ErrorReport(
-            Path.GetFileName(movedFile),
-            job.Id,
-            job.State.ToWire(),
-            FirstLine(job.Error),
-            Rest(job.Error),
-            job.Profile,
-            job.Attempts,
-            time.GetUtcNow()), cancellationToken);
+        await WriteErrorReportAsync(movedFile, Report(Path.GetFileName(movedFile), job), cancellationToken);
+
+    private ErrorReport Report(string file, JobRecord job) =>
+        new(file, job.Id, job.State.ToWire(), FirstLine(job.Error), Rest(job.Error), job.Profile, job.Attempts, time.GetUtcNow());
 
     public static async Task WriteErrorReportAsync(string movedFile, ErrorReport report, CancellationToken cancellationToken) =>
         await File.WriteAllTextAsync(movedFile + ".error.json", JsonSerializer.Serialize(report, Indented), cancellationToken);

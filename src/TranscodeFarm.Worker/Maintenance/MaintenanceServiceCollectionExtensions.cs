@@ -49,6 +49,11 @@ public static class MaintenanceServiceCollectionExtensions
             }
 
             Every<ReapExpiredLeasesJob>(q, "reap-expired-leases", options.ReapInterval);
+            if (configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() is { S3Url.Length: > 0 } ingest)
+            {
+                Every<ScanS3IngestJob>(q, "scan-s3-ingest", ingest.S3ScanInterval);
+            }
+
             Every<PruneJobHistoryJob>(q, "prune-job-history", options.PruneInterval);
         });
         services.AddQuartzHostedService(ClusterScheduler, o => o.WaitForJobsToComplete = true);

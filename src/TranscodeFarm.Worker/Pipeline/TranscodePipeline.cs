@@ -7,6 +7,7 @@ using TranscodeFarm.Core.Manifests;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Media;
 using TranscodeFarm.Storage;
+using TranscodeFarm.Worker.Ingest;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
@@ -18,6 +19,7 @@ public sealed partial class TranscodePipeline(
     MediaProber prober,
     FfmpegEncoder encoder,
     IObjectStore store,
+    S3Ingest s3Ingest,
     ProfileCatalog profiles,
     FarmPaths paths,
     IOptions<WorkerOptions> workerOptions,
@@ -26,11 +28,6 @@ public sealed partial class TranscodePipeline(
 {
     public async Task<PipelineResult> RunAsync(JobRecord job, Func<JobProgress, ValueTask> onProgress, CancellationToken cancellationToken)
     {
-        if (!File.Exists(job.SourcePath))
-        {
-            return PipelineResult.BadInput("probe", $"the source file is gone ({job.SourceName})");
-        }
-
         if (profiles.Find(job.Profile) is not { } profile)
         {
             return PipelineResult.BadInput("plan", $"unknown profile '{job.Profile}' (available: {profiles.Names})");
@@ -45,10 +42,26 @@ public sealed partial class TranscodePipeline(
         }
 
         Directory.CreateDirectory(output);
+        var sourcePath = job.SourcePath;
+        if (job.Origin == JobOrigin.S3Prefix)
+        {
+            if (s3Ingest.Location is not { } location)
+            {
+                return PipelineResult.Transient("fetch", "this worker has no Ingest:S3Url configured to fetch the source from");
+            }
+
+            sourcePath = Path.Combine(work, Path.GetFileName(job.SourcePath));
+            await location.DownloadAsync(job.SourcePath, sourcePath, cancellationToken);
+        }
+
+        if (!File.Exists(sourcePath))
+        {
+            return PipelineResult.BadInput("probe", $"the source file is gone ({job.SourceName})");
+        }
 
         await onProgress(new JobProgress("probe", 0, null));
         var probeStarted = time.GetTimestamp();
-        var probe = await prober.ProbeAsync(job.SourcePath, cancellationToken);
+        var probe = await prober.ProbeAsync(sourcePath, cancellationToken);
         Observe("probe", probeStarted);
         if (probe.Source is not { } source)
         {
@@ -65,7 +78,7 @@ public sealed partial class TranscodePipeline(
         var publisher = new AssetPublisher(store, time);
         var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
-        var encodeTask = encoder.EncodeAsync(plan, job.SourcePath, output, p =>
+        var encodeTask = encoder.EncodeAsync(plan, sourcePath, output, p =>
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
