@@ -71,6 +71,13 @@ public static class EdgeEndpoints
                 return Results.NotFound();
             }
 
+            if (!cache.ShouldCache(content.Info.Length))
+            {
+                // Replaced by a larger object since the HEAD: stream it instead of buffering it.
+                await content.DisposeAsync();
+                return await StreamAsync(context, store, path, content.Info, cancellationToken);
+            }
+
             var data = new byte[content.Info.Length];
             await content.Stream.ReadExactlyAsync(data, cancellationToken);
             cache.Set(path, data, content.Info);

@@ -17,9 +17,12 @@ public sealed class MediaOptions
 
     public string FfmpegPath => string.IsNullOrEmpty(FfmpegFolder) ? "ffmpeg" : Path.Combine(FfmpegFolder, "ffmpeg");
 
+    /// <summary>...and never more than this, whatever a damaged file claims its duration is.</summary>
+    public TimeSpan MaxEncodeTimeout { get; set; } = TimeSpan.FromHours(24);
+
     public TimeSpan EncodeTimeoutFor(double durationSeconds)
     {
-        var byDuration = TimeSpan.FromSeconds(Math.Max(0, durationSeconds) * EncodeTimeoutFactor);
+        var byDuration = TimeSpan.FromSeconds(Math.Min(Math.Max(0, durationSeconds) * EncodeTimeoutFactor, MaxEncodeTimeout.TotalSeconds));
         return byDuration > MinEncodeTimeout ? byDuration : MinEncodeTimeout;
     }
 }

@@ -28,6 +28,9 @@ public sealed class ProcessRunner(TimeProvider time)
             psi.ArgumentList.Add(a);
         }
 
+        // Created before the process starts: nothing after Start() may throw and leave ffmpeg unwatched.
+        using var timeout = new CancellationTokenSource(spec.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var started = time.GetTimestamp();
         using var process = new Process { StartInfo = psi };
         try
@@ -43,8 +46,6 @@ public sealed class ProcessRunner(TimeProvider time)
         var stderrTask = DrainAsync(process.StandardError, line => { stderr.Add(line); return ValueTask.CompletedTask; });
         var stdoutTask = DrainAsync(process.StandardOutput, onStdoutLine ?? (_ => ValueTask.CompletedTask));
 
-        using var timeout = new CancellationTokenSource(spec.Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var outcome = ProcessOutcome.Exited;
         try
         {
@@ -92,7 +93,14 @@ public sealed class ProcessRunner(TimeProvider time)
     {
         while (await reader.ReadLineAsync() is { } line)
         {
-            await onLine(line);
+            try
+            {
+                await onLine(line);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Keep reading whatever the callback does: a full pipe would block ffmpeg until its timeout.
+            }
         }
     }
 

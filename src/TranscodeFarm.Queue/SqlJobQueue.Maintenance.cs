@@ -13,6 +13,12 @@ public abstract partial class SqlJobQueue : IQueueMaintenance
         foreach (var job in expired)
         {
             var why = $"lease of {job.LeaseOwner} expired: reaped by maintenance";
+            if (job.CancelRequested)
+            {
+                await SetTerminalAsync(db, tx, job.Id, JobState.Cancelled, "cancelled by request (its worker stopped responding)", cancellationToken);
+                continue;
+            }
+
             if (job.Attempts >= job.MaxAttempts)
             {
                 await SetTerminalAsync(db, tx, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);

@@ -82,7 +82,8 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         await AddEventAsync(db, tx, id, JobState.Queued, null, "submitted", cancellationToken);
         await JobsReadyAsync(db, tx, cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        return new SubmitResult((await GetAsync(id, cancellationToken))!, Created: true);
+        // Committed: the read-back must not be cancelled, or the caller would lose track of a job that exists.
+        return new SubmitResult((await GetAsync(id, CancellationToken.None))!, Created: true);
     }
 
     public async Task<JobRecord?> ClaimAsync(string workerId, IReadOnlyCollection<string> capabilities, TimeSpan lease, CancellationToken cancellationToken)
@@ -109,6 +110,12 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             {
                 await tx.CommitAsync(cancellationToken); // keeps any dead-lettering done above
                 return null;
+            }
+
+            if (job.State == JobState.Running && job.CancelRequested)
+            {
+                await SetTerminalAsync(db, tx, job.Id, JobState.Cancelled, "cancelled by request (its worker stopped responding)", cancellationToken);
+                continue;
             }
 
             if (job.State == JobState.Running && job.Attempts >= job.MaxAttempts)

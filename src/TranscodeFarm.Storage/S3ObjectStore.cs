@@ -252,6 +252,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {ex.Message}", retryable: true, ex);
         }
+        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new ObjectStoreException($"{Describe}: {verb} {key} timed out", retryable: true, ex);
+        }
     }
 
     private string FullKey(string key) => ObjectKeys.IsValid(key) ? _options.Prefix + key : throw new ArgumentException($"invalid object key '{key}'", nameof(key));

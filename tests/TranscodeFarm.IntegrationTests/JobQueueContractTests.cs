@@ -171,6 +171,18 @@ public abstract class JobQueueContractTests
     }
 
     [Fact]
+    public async Task A_cancel_requested_before_the_worker_died_wins_over_reclaiming()
+    {
+        var q = await CreateQueueAsync(Time);
+        var job = (await q.SubmitAsync(Request("c"), default)).Job;
+        await q.ClaimAsync("dying", Lease, default);
+        Assert.True(await q.CancelAsync(job.Id, default));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Null(await q.ClaimAsync("other", Lease, default));
+        Assert.Equal(JobState.Cancelled, (await q.GetAsync(job.Id, default))!.State);
+    }
+
+    [Fact]
     public async Task Concurrent_claimers_never_take_the_same_job()
     {
         var q = await CreateQueueAsync(TimeProvider.System);

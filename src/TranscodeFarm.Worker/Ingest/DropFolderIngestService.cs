@@ -46,9 +46,9 @@ public sealed partial class DropFolderIngestService(
 
                 await ScanOnceAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogScanFailed(logger, ex);
+                LogScanFailed(logger, ex); // a busy database or a vanished file: the next scan tries again
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -145,8 +145,9 @@ public sealed partial class DropFolderIngestService(
         var options = new SourceOptions(profile, sidecar?.Priority ?? 0, sidecar?.Title);
         var result = await importer.SubmitAsync(owned, originalName, JobOrigin.DropFolder, options, workerOptions.Value.MaxAttempts, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(folder, DropFolderLayout.JobIdFile), result.Job.Id, cancellationToken);
-        if (result.Created)
+        if (result.Created || result.Job.SourcePath == owned)
         {
+            // (Not created but pointing at this very file: a crash came between the submit and the job.id file.)
             WorkerMetrics.IngestedFiles.WithLabels("submitted").Inc();
             LogSubmitted(logger, originalName, result.Job.Id, profile);
             signal.Notify();

@@ -52,7 +52,10 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
         return ready;
     }
 
-    /// <summary>Copies the object into its processing key (the same for every scanner) and returns that s3:// source path.</summary>
+    /// <summary>
+    /// Copies the object into its processing key (the same for every scanner) and returns that s3:// source path.
+    /// The original stays until <see cref="ReleaseOriginalAsync"/>, after the job is submitted: a failed submit loses nothing.
+    /// </summary>
     public async Task<string?> ClaimAsync(S3Object o, CancellationToken cancellationToken)
     {
         var name = o.Key[prefix.Length..];
@@ -61,7 +64,6 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
         try
         {
             await s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = o.Key, DestinationBucket = bucket, DestinationKey = target, ETagToMatch = o.ETag }, cancellationToken);
-            await s3.DeleteObjectAsync(bucket, o.Key, cancellationToken);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
         {
@@ -74,6 +76,9 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
 
         return $"s3://{bucket}/{target}";
     }
+
+    public async Task ReleaseOriginalAsync(S3Object o, CancellationToken cancellationToken) =>
+        await s3.DeleteObjectAsync(bucket, o.Key, cancellationToken);
 
     public async Task DownloadAsync(string sourcePath, string localPath, CancellationToken cancellationToken)
     {

@@ -71,7 +71,16 @@ public sealed partial class JobRunnerService(
                 continue;
             }
 
-            await RunJobAsync(job, stoppingToken);
+            try
+            {
+                await RunJobAsync(job, stoppingToken);
+            }
+            catch (Exception ex)
+            {
+                // Recording the outcome failed (database down, a file moved twice): the lease expires and the
+                // job is retried; this slot goes on.
+                LogJobError(logger, job.Id, ex);
+            }
         }
     }
 
@@ -110,7 +119,14 @@ public sealed partial class JobRunnerService(
                 if (p.Stage != "encode" || time.GetElapsedTime(lastReport).TotalSeconds >= 1)
                 {
                     lastReport = time.GetTimestamp();
-                    await queue.ReportProgressAsync(job.Id, identity.Id, p, CancellationToken.None);
+                    try
+                    {
+                        await queue.ReportProgressAsync(job.Id, identity.Id, p, CancellationToken.None);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        LogQueueError(logger, ex); // progress is best effort; the encode must go on
+                    }
                 }
             }, stop.Token);
         }
@@ -122,9 +138,10 @@ public sealed partial class JobRunnerService(
         {
             result = ex.Retryable ? PipelineResult.Transient("publish", ex.Message) : PipelineResult.BadInput("publish", ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Whatever went wrong, the slot goes on and the job is retried (then dead-lettered) with the reason.
+            // Whatever went wrong (including a timeout surfacing as a cancellation), the job is retried, then
+            // dead-lettered, with the reason.
             result = PipelineResult.Transient("worker", $"{ex.GetType().Name}: {ex.Message}");
         }
         finally
@@ -254,6 +271,9 @@ public sealed partial class JobRunnerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: lease lost, another worker owns it now")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: recording its outcome failed")]
+    private static partial void LogJobError(ILogger logger, string jobId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queue error")]
     private static partial void LogQueueError(ILogger logger, Exception exception);

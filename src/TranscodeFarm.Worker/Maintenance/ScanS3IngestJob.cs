@@ -72,6 +72,8 @@ public sealed partial class ScanS3IngestJob(
                 await location.MoveToDoneAsync(source, name, cancellationToken);
                 WorkerMetrics.IngestedFiles.WithLabels("duplicate").Inc();
             }
+
+            await location.ReleaseOriginalAsync(o, CancellationToken.None); // the job (or its duplicate's) holds the copy now
         }
     }
 
