@@ -193,17 +193,33 @@ public sealed class S3FarmTests
         }
     }
 
-    /// <summary>A farm with a deliberately slow ladder publishing to the bucket: time to act during the encode.</summary>
-    private static async Task<FarmProcess> SlowFarmPublishingToAsync(string bucket)
+    [Fact]
+    public async Task A_store_refusing_uploads_stops_the_encode_early()
     {
-        var env = TestS3.FarmEnvironment(bucket);
+        using var bucket = await TestS3.NewBucketAsync();
+        await using var farm = await SlowFarmPublishingToAsync(bucket.Describe.Split('/')[2], secret: "wrong-secret", requireHealthy: false);
+        farm.Drop(await TestMedia.ClipAsync(640, 360, 40, extra: "-metadata comment=refused"), "refused.mp4");
+        var job = await farm.WaitForJobAsync("refused.mp4");
+        Assert.Equal(JobState.Failed, job.State);
+        Assert.Contains("SignatureDoesNotMatch", job.Error);
+        var events = await farm.Queue.EventsAsync(job.Id, default);
+        var ran = events.Single(e => e.State == "failed").At - events.Single(e => e.State == "running").At;
+        // The slow ladder needs far longer than that for this 40 s clip; the first refused segment upload ends it long before.
+        Assert.True(ran < TimeSpan.FromSeconds(8), $"the encode went on for {ran.TotalSeconds:0.0} s after the store refused uploads");
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("ffmpeg"), p => File.ReadAllText($"/proc/{p.Id}/cmdline").Contains(farm.DataDirectory, StringComparison.Ordinal));
+    }
+
+    /// <summary>A farm with a deliberately slow ladder publishing to the bucket: time to act during the encode.</summary>
+    private static async Task<FarmProcess> SlowFarmPublishingToAsync(string bucket, string? secret = null, bool requireHealthy = true)
+    {
+        var env = TestS3.FarmEnvironment(bucket, secret: secret);
         foreach (var (k, v) in SlowProfile.Environment(SlowProfile.CreateFolder()))
         {
             env[k] = v;
         }
 
         var farm = new FarmProcess();
-        await farm.StartAsync(env);
+        await farm.StartAsync(env, requireHealthy: requireHealthy);
         return farm;
     }
 

@@ -78,13 +78,23 @@ public sealed partial class TranscodePipeline(
         var publisher = new AssetPublisher(store, time);
         var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
+        using var stopEncode = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var encodeTask = encoder.EncodeAsync(plan, sourcePath, output, p =>
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
-        }, cancellationToken);
+        }, stopEncode.Token);
         // Segments go to the store while ffmpeg keeps encoding; no manifest is published until the end.
         var uploading = publisher.UploadWhileEncodingAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, encodeTask, cancellationToken);
+        if (await Task.WhenAny(encodeTask, uploading) == uploading && uploading.IsFaulted)
+        {
+            // The store refused an upload (after its retries): encoding on would only waste hours of CPU.
+            await stopEncode.CancelAsync();
+            await encodeTask;
+            await DiscardAsync(publisher, job.Id);
+            await uploading; // rethrows the store's error, which becomes the job's reason
+        }
+
         var encode = await encodeTask;
         await uploading;
         Observe("encode", encodeStarted);
