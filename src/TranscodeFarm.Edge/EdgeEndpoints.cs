@@ -55,38 +55,27 @@ public static class EdgeEndpoints
             return Serve(context, hit.Info, hit.Data);
         }
 
-        var info = await store.HeadAsync(path, cancellationToken);
-        if (info is null)
+        // One GET: small objects (the common case: segments, manifests) are read and cached from it; a large one
+        // is closed again and streamed, with ranges asked of the store.
+        await using var content = await store.GetAsync(path, null, cancellationToken);
+        if (content is null)
         {
             EdgeMetrics.Record("not_found", 0);
             return Results.NotFound();
         }
 
-        if (cache.ShouldCache(info.Length))
+        if (!cache.ShouldCache(content.Info.Length))
         {
-            await using var content = await store.GetAsync(path, null, cancellationToken);
-            if (content is null)
-            {
-                EdgeMetrics.Record("not_found", 0);
-                return Results.NotFound();
-            }
-
-            if (!cache.ShouldCache(content.Info.Length))
-            {
-                // Replaced by a larger object since the HEAD: stream it instead of buffering it.
-                await content.DisposeAsync();
-                return await StreamAsync(context, store, path, content.Info, cancellationToken);
-            }
-
-            var data = new byte[content.Info.Length];
-            await content.Stream.ReadExactlyAsync(data, cancellationToken);
-            cache.Set(path, data, content.Info);
-            headers["X-Cache"] = "MISS";
-            EdgeMetrics.Record("miss", data.Length);
-            return Serve(context, content.Info, data);
+            await content.DisposeAsync();
+            return await StreamAsync(context, store, path, content.Info, cancellationToken);
         }
 
-        return await StreamAsync(context, store, path, info, cancellationToken);
+        var data = new byte[content.Info.Length];
+        await content.Stream.ReadExactlyAsync(data, cancellationToken);
+        cache.Set(path, data, content.Info);
+        headers["X-Cache"] = "MISS";
+        EdgeMetrics.Record("miss", data.Length);
+        return Serve(context, content.Info, data);
     }
 
     /// <summary>

@@ -20,6 +20,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public S3ObjectStore(S3StoreOptions options)
     {
         _options = options;
+        _s3 = CreateClient(options);
+    }
+
+    /// <summary>A client for an S3-compatible endpoint with the settings every store here needs.</summary>
+    public static AmazonS3Client CreateClient(S3StoreOptions options)
+    {
         var config = new AmazonS3Config
         {
             ForcePathStyle = options.ForcePathStyle,
@@ -39,7 +45,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
         }
 
-        _s3 = string.IsNullOrEmpty(options.AccessKey)
+        return string.IsNullOrEmpty(options.AccessKey)
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
     }

@@ -52,5 +52,8 @@ public sealed class ProfileCatalog
 
     public LadderProfile? Find(string name) => _profiles.GetValueOrDefault(name);
 
+    /// <summary>The capability a job with this profile needs from its worker (see <see cref="ProfileCapabilities"/>).</summary>
+    public string? RequiredCapability(string name) => Find(name) is { } profile ? ProfileCapabilities.Required(profile) : null;
+
     public string Names => string.Join(", ", _profiles.Keys.Order(StringComparer.Ordinal));
 }

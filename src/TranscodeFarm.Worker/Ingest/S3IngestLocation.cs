@@ -140,15 +140,15 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
     public static S3IngestLocation Create(string url, StoreOptions store)
     {
         var (bucket, prefix) = S3StoreOptions.ParseUrl(url);
-        var s3 = new S3ObjectStore(new StoreOptions
+        var client = S3ObjectStore.CreateClient(new S3StoreOptions
         {
-            Url = $"s3://{bucket}/",
+            Bucket = bucket,
             ServiceUrl = store.ServiceUrl,
             Region = store.Region,
             ForcePathStyle = store.ForcePathStyle,
             AccessKey = store.AccessKey,
             SecretKey = store.SecretKey,
-        }.ToS3());
-        return new S3IngestLocation(s3.Client, bucket, prefix);
+        });
+        return new S3IngestLocation(client, bucket, prefix);
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using TranscodeFarm.Core.Jobs;
-using TranscodeFarm.Core.Profiles;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Worker.Ingest;
@@ -26,7 +25,7 @@ public sealed class SourceImporter(IJobQueue queue, ProfileCatalog profiles)
             Priority = options.Priority,
             MaxAttempts = maxAttempts,
             Force = options.Force,
-            RequiredCapability = profiles.Find(options.Profile) is { } p ? ProfileCapabilities.Required(p) : null,
+            RequiredCapability = profiles.RequiredCapability(options.Profile),
         }, cancellationToken);
 }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using TranscodeFarm.Core.Jobs;
-using TranscodeFarm.Core.Profiles;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Worker.Jobs;
@@ -49,7 +48,7 @@ public sealed partial class ScanS3IngestJob(
                 Profile = profile,
                 Origin = JobOrigin.S3Prefix,
                 MaxAttempts = worker.Value.MaxAttempts,
-                RequiredCapability = profiles.Find(profile) is { } p ? ProfileCapabilities.Required(p) : null,
+                RequiredCapability = profiles.RequiredCapability(profile),
             }, cancellationToken);
             if (result.Created)
             {
