@@ -33,14 +33,11 @@ public sealed partial class TranscodePipeline(
             return PipelineResult.BadInput("plan", $"unknown profile '{job.Profile}' (available: {profiles.Names})");
         }
 
-        var work = paths.WorkFor(job.Id);
+        // Each attempt gets its own folder: after a kill -9, the dead worker's ffmpeg may still be writing into the
+        // previous attempt's folder for a moment, and must never mix its files with this attempt's.
+        RemoveEarlierAttempts(job);
+        var work = Path.Combine(paths.WorkFor(job.Id), $"attempt-{job.Attempts}");
         var output = Path.Combine(work, "out");
-        // A retried job starts clean: a crashed attempt may have left half-written segments behind.
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
         Directory.CreateDirectory(output);
         var sourcePath = job.SourcePath;
         if (job.Origin == JobOrigin.S3Prefix)
@@ -172,6 +169,28 @@ public sealed partial class TranscodePipeline(
         var audio = plan.Audio.Count > 0 ? plan.Audio[0].BitrateKbps : 0;
         return plan.Video.Select((v, i) => (OutputLayout.MediaPlaylist(i), (v.MaxrateKbps + audio) * 1000L))
             .ToDictionary(p => p.Item1, p => p.Item2);
+    }
+
+    /// <summary>Best effort: what earlier attempts left goes now, or with the job's folder when it ends.</summary>
+    private void RemoveEarlierAttempts(JobRecord job)
+    {
+        var folder = new DirectoryInfo(paths.WorkFor(job.Id));
+        if (!folder.Exists)
+        {
+            return;
+        }
+
+        foreach (var attempt in folder.EnumerateDirectories("attempt-*"))
+        {
+            try
+            {
+                attempt.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // a stray encoder still writing there: it will be gone with the job's folder
+            }
+        }
     }
 
     /// <summary>Best effort: segments uploaded for an encode that failed are unreferenced; remove them.</summary>
