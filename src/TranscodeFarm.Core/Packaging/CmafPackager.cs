@@ -1,0 +1,138 @@
+using System.Globalization;
+using TranscodeFarm.Core.Packaging.Encryption;
+
+namespace TranscodeFarm.Core.Packaging;
+
+/// <summary>Where packaged files go: the worker writes them to its work folder (and from there to the store).</summary>
+public interface ISegmentSink
+{
+    ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+}
+
+public sealed record PackagerOptions(double SegmentSeconds)
+{
+    /// <summary>Rendition names by track order (video first, as ffmpeg maps them); "track-N" where missing.</summary>
+    public IReadOnlyList<string> TrackNames { get; init; } = [];
+
+    /// <summary>How each track is encrypted (by representation id, "0", "1"...); null: clear.</summary>
+    public Func<TrackInfo, int, TrackEncryption?> EncryptionFor { get; init; } = (_, _) => null;
+}
+
+/// <summary>
+/// The packager: receives ffmpeg's multi-track fragmented MP4 from the demuxer, re-cuts every track into CMAF
+/// segments on the segment grid, encrypts them if asked, and hands init and media segments to the sink as soon as
+/// each is complete. Manifests are written from <see cref="Tracks"/> once the stream ends.
+/// </summary>
+public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : IDemuxHandler, IDisposable
+{
+    private readonly Dictionary<uint, TrackState> _states = [];
+
+    public IReadOnlyList<PackagedTrack> Tracks => _states.Values.Select(s => s.Track).ToList();
+
+    public async ValueTask OnInitAsync(byte[] ftyp, Mp4Box moov, IReadOnlyList<TrackInfo> tracks, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < tracks.Count; i++)
+        {
+            var info = tracks[i];
+            if (info.Kind == TrackKind.Other)
+            {
+                continue;
+            }
+
+            var id = i.ToString(CultureInfo.InvariantCulture);
+            var name = i < options.TrackNames.Count ? options.TrackNames[i] : $"track-{id}";
+            var encryption = options.EncryptionFor(info, i);
+            var encryptor = encryption is null ? null : new SampleEncryptor(info, encryption);
+            var state = new TrackState(new PackagedTrack(id, name, info, encryption), new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor);
+            _states[info.TrackId] = state;
+            var init = CmafInitWriter.Write(moov, info, encryption, encryptor?.Pattern ?? (0, 0));
+            await sink.WriteAsync(state.Track.InitFileName, init, cancellationToken);
+        }
+    }
+
+    public async ValueTask OnSamplesAsync(TrackInfo track, IReadOnlyList<Mp4Sample> samples, CancellationToken cancellationToken)
+    {
+        if (!_states.TryGetValue(track.TrackId, out var state))
+        {
+            return;
+        }
+
+        foreach (var sample in samples)
+        {
+            state.CountDuration(sample.Duration);
+            if (state.Segmenter.Add(sample) is { } segment)
+            {
+                await WriteSegmentAsync(state, segment, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Writes every track's last segment. Call once the demuxer has finished.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        foreach (var state in _states.Values)
+        {
+            if (state.Segmenter.Flush() is { } segment)
+            {
+                await WriteSegmentAsync(state, segment, cancellationToken);
+            }
+
+            state.Track.TypicalSampleDuration = state.TypicalDuration;
+        }
+    }
+
+    private async ValueTask WriteSegmentAsync(TrackState state, List<Mp4Sample> samples, CancellationToken cancellationToken)
+    {
+        var track = state.Track;
+        var number = track.Segments.Count + 1;
+        var start = samples[0].DecodeTime;
+        var duration = samples.Sum(s => (long)s.Duration);
+        var clearLead = track.Encryption is { } e && (double)(start - state.FirstDecodeTime(start)) / track.Info.Timescale < e.ClearLeadSeconds;
+        List<SampleAuxInfo>? aux = null;
+        if (state.Encryptor is { } encryptor && !clearLead)
+        {
+            aux = new List<SampleAuxInfo>(samples.Count);
+            foreach (var s in samples)
+            {
+                aux.Add(encryptor.Encrypt(s.Data));
+            }
+        }
+
+        var bytes = CmafSegmentWriter.Write((uint)number, samples, aux, clearLead);
+        var name = $"seg-{track.Id}-{number:00000}.m4s";
+        await sink.WriteAsync(name, bytes, cancellationToken);
+        track.Segments.Add(new PackagedSegment(number, name, start, duration, bytes.Length));
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _states.Values)
+        {
+            s.Encryptor?.Dispose();
+        }
+    }
+
+    private sealed class TrackState(PackagedTrack track, TrackSegmenter segmenter, SampleEncryptor? encryptor)
+    {
+        private readonly Dictionary<uint, int> _durations = [];
+        private long? _first;
+
+        public PackagedTrack Track { get; } = track;
+
+        public TrackSegmenter Segmenter { get; } = segmenter;
+
+        public SampleEncryptor? Encryptor { get; } = encryptor;
+
+        public long TypicalDuration => _durations.Count == 0 ? 0 : _durations.MaxBy(d => d.Value).Key;
+
+        public long FirstDecodeTime(long candidate) => _first ??= candidate;
+
+        public void CountDuration(uint duration)
+        {
+            if (_durations.Count < 64 || _durations.ContainsKey(duration))
+            {
+                _durations[duration] = _durations.GetValueOrDefault(duration) + 1;
+            }
+        }
+    }
+}

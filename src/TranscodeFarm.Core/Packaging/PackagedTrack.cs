@@ -1,0 +1,53 @@
+using TranscodeFarm.Core.Packaging.Encryption;
+
+namespace TranscodeFarm.Core.Packaging;
+
+/// <summary>One written segment: its number in the template, timing in the track timescale, and size.</summary>
+public sealed record PackagedSegment(int Number, string FileName, long StartTime, long Duration, long Bytes);
+
+/// <summary>A packaged track: what the manifest writers need to describe it.</summary>
+public sealed class PackagedTrack(string id, string name, TrackInfo info, TrackEncryption? encryption)
+{
+    public string Id { get; } = id;
+
+    /// <summary>The rendition's name in the profile ("720p", "aac-stereo").</summary>
+    public string Name { get; } = name;
+
+    public TrackInfo Info { get; } = info;
+
+    public TrackEncryption? Encryption { get; } = encryption;
+
+    public string InitFileName => $"init-{Id}.mp4";
+
+    public List<PackagedSegment> Segments { get; } = [];
+
+    /// <summary>Most common sample duration, in the track timescale: the frame duration of video.</summary>
+    public long TypicalSampleDuration { get; set; }
+
+    public double DurationSeconds => Segments.Sum(s => (double)s.Duration) / Info.Timescale;
+
+    /// <summary>Highest bit rate of any one segment, bits per second (HLS BANDWIDTH, DASH @bandwidth).</summary>
+    public long PeakBitrate => Segments.Count == 0 ? 0 : Segments.Max(s => s.Duration == 0 ? 0 : (long)(s.Bytes * 8.0 * Info.Timescale / s.Duration));
+
+    public long AverageBitrate => DurationSeconds <= 0 ? 0 : (long)(Segments.Sum(s => s.Bytes) * 8.0 / DurationSeconds);
+
+    /// <summary>Pixel aspect from the pasp box, "1:1" when there is none.</summary>
+    public string SampleAspect
+    {
+        get
+        {
+            var pasp = Info.Trak.Find(FourCc.Mdia, FourCc.Minf, FourCc.Stbl, FourCc.Stsd)?.Children?.FirstOrDefault()?.Child(FourCc.Pasp);
+            if (pasp is { Body.Length: >= 8 })
+            {
+                var h = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(pasp.Body);
+                var v = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(pasp.Body.AsSpan(4));
+                if (h > 0 && v > 0)
+                {
+                    return $"{h}:{v}";
+                }
+            }
+
+            return "1:1";
+        }
+    }
+}
