@@ -29,7 +29,7 @@ if (!File.Exists(clip))
         "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=1920x1080:rate=30:duration={seconds}",
         "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={seconds}",
         "-c:v", "libx264", "-preset", "veryfast", "-b:v", "8M", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
-    ], TimeSpan.FromMinutes(10)), null, CancellationToken.None));
+    ], TimeSpan.FromMinutes(10)), new ProcessIo(), CancellationToken.None));
 }
 
 var warmups = new List<string>();
@@ -43,7 +43,7 @@ for (var w = 0; w < 3; w++)
         [
             "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=1",
             "-f", "lavfi", "-i", $"sine=frequency={220 + (w * 110)}:sample_rate=48000:duration=1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", warmup,
-        ], TimeSpan.FromMinutes(2)), null, CancellationToken.None));
+        ], TimeSpan.FromMinutes(2)), new ProcessIo(), CancellationToken.None));
     }
 }
 
@@ -79,7 +79,7 @@ async Task<double> RawAsync()
 {
     var output = Fresh("raw");
     var watch = Stopwatch.StartNew();
-    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, output), TimeSpan.FromMinutes(30)), null, CancellationToken.None));
+    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, output), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
     return watch.Elapsed.TotalSeconds;
 }
 
@@ -92,7 +92,7 @@ async Task<double> NaiveAsync()
     {
         var output = Fresh($"naive-{i++}");
         var watch = Stopwatch.StartNew();
-        await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(p, clip, output), TimeSpan.FromMinutes(30)), null, CancellationToken.None));
+        await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(p, clip, output), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
         total += watch.Elapsed.TotalSeconds;
     }
 

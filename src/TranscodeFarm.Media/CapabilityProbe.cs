@@ -18,7 +18,7 @@ public sealed class CapabilityProbe(ProcessRunner runner, MediaOptions options)
             [
                 "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=256x144:rate=25:duration=0.2",
                 "-c:v", encoder, "-f", "null", "-",
-            ], TimeSpan.FromSeconds(20)), null, cancellationToken);
+            ], TimeSpan.FromSeconds(20)), new ProcessIo(), cancellationToken);
             return (encoder, result.Succeeded);
         });
         var working = (await Task.WhenAll(trials)).Where(t => t.Succeeded).Select(t => t.encoder).ToList();

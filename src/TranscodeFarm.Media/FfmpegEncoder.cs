@@ -3,26 +3,33 @@ using TranscodeFarm.Core.Planning;
 
 namespace TranscodeFarm.Media;
 
-/// <summary>Runs the ladder encode in one ffmpeg process and reports progress from its -progress stream.</summary>
+/// <summary>
+/// Runs the ladder encode in one ffmpeg process: every rendition comes out as a track of one fragmented MP4 on
+/// stdout, handed to <paramref name="consumeOutput"/> (the packager) as it is written; progress comes from stderr.
+/// </summary>
 public sealed class FfmpegEncoder(ProcessRunner runner, MediaOptions options)
 {
     public async Task<ProcessResult> EncodeAsync(
         EncodePlan plan,
         string inputPath,
-        string outputDirectory,
+        Func<Stream, CancellationToken, Task> consumeOutput,
         Func<FfmpegProgress, ValueTask> onProgress,
         CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var args = EncodeArgumentBuilder.Build(plan, inputPath, outputDirectory);
+        var args = EncodeArgumentBuilder.Build(plan, inputPath);
         var parser = new ProgressParser();
         var spec = new ProcessSpec(options.FfmpegPath, args, options.EncodeTimeoutFor(plan.SourceDurationSeconds));
-        return await runner.RunAsync(spec, async line =>
+        return await runner.RunAsync(spec, new ProcessIo
         {
-            if (parser.Feed(line) is { } p)
+            StdoutConsumer = consumeOutput,
+            IsProgressLine = ProgressParser.IsProgressLine,
+            OnStderrLine = async line =>
             {
-                await onProgress(p);
-            }
+                if (parser.Feed(line) is { } p)
+                {
+                    await onProgress(p);
+                }
+            },
         }, cancellationToken);
     }
 }

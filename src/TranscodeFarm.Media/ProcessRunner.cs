@@ -12,7 +12,14 @@ public sealed class ProcessRunner(TimeProvider time)
 {
     private const int StderrTailLines = 40;
 
-    public async Task<ProcessResult> RunAsync(ProcessSpec spec, Func<string, ValueTask>? onStdoutLine, CancellationToken cancellationToken)
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, Func<string, ValueTask>? onStdoutLine, CancellationToken cancellationToken) =>
+        RunAsync(spec, new ProcessIo { OnStdoutLine = onStdoutLine }, cancellationToken);
+
+    /// <summary>
+    /// Runs the process. With <see cref="ProcessIo.StdoutConsumer"/>, stdout is handed over as a byte stream (ffmpeg's
+    /// media output); if the consumer fails, the process is stopped at once, since nobody reads what it writes.
+    /// </summary>
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, ProcessIo io, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(spec.FileName)
         {
@@ -30,7 +37,8 @@ public sealed class ProcessRunner(TimeProvider time)
 
         // Created before the process starts: nothing after Start() may throw and leave ffmpeg unwatched.
         using var timeout = new CancellationTokenSource(spec.Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var consumerFailed = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, consumerFailed.Token);
         var started = time.GetTimestamp();
         using var process = new Process { StartInfo = psi };
         try
@@ -43,8 +51,18 @@ public sealed class ProcessRunner(TimeProvider time)
         }
 
         var stderr = new StderrTail(StderrTailLines);
-        var stderrTask = DrainAsync(process.StandardError, line => { stderr.Add(line); return ValueTask.CompletedTask; });
-        var stdoutTask = DrainAsync(process.StandardOutput, onStdoutLine ?? (_ => ValueTask.CompletedTask));
+        var stderrTask = DrainAsync(process.StandardError, line =>
+        {
+            if (io.IsProgressLine?.Invoke(line) != true)
+            {
+                stderr.Add(line);
+            }
+
+            return io.OnStderrLine?.Invoke(line) ?? ValueTask.CompletedTask;
+        });
+        var stdoutTask = io.StdoutConsumer is { } consume
+            ? ConsumeAsync(process.StandardOutput.BaseStream, consume, consumerFailed, linked.Token)
+            : DrainAsync(process.StandardOutput, io.OnStdoutLine ?? (_ => ValueTask.CompletedTask));
 
         var outcome = ProcessOutcome.Exited;
         try
@@ -53,13 +71,16 @@ public sealed class ProcessRunner(TimeProvider time)
         }
         catch (OperationCanceledException)
         {
-            outcome = cancellationToken.IsCancellationRequested ? ProcessOutcome.Cancelled : ProcessOutcome.TimedOut;
+            outcome = cancellationToken.IsCancellationRequested ? ProcessOutcome.Cancelled
+                : consumerFailed.IsCancellationRequested ? ProcessOutcome.ConsumerFailed
+                : ProcessOutcome.TimedOut;
             await StopAsync(process, spec);
         }
 
         // The pipes close when the process exits; a grandchild holding them is killed with the tree above.
         await Task.WhenAll(stderrTask, stdoutTask).WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return new ProcessResult(outcome, process.HasExited ? process.ExitCode : -1, stderr.ToString(), time.GetElapsedTime(started));
+        var consumerError = io.StdoutConsumer is not null && stdoutTask.IsFaulted ? stdoutTask.Exception?.GetBaseException() : null;
+        return new ProcessResult(outcome, process.HasExited ? process.ExitCode : -1, stderr.ToString(), time.GetElapsedTime(started)) { ConsumerError = consumerError };
     }
 
     private async Task StopAsync(Process process, ProcessSpec spec)
@@ -86,6 +107,19 @@ public sealed class ProcessRunner(TimeProvider time)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task ConsumeAsync(Stream stdout, Func<Stream, CancellationToken, Task> consume, CancellationTokenSource failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await consume(stdout, cancellationToken);
+        }
+        catch
+        {
+            await failed.CancelAsync(); // stops the process: a writer with no reader would block forever
+            throw;
         }
     }
 

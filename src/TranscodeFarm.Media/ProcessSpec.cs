@@ -17,10 +17,30 @@ public enum ProcessOutcome
     Exited,
     TimedOut,
     Cancelled,
+
+    /// <summary>Whoever read the process's output failed (see <see cref="ProcessResult.ConsumerError"/>); the process was stopped.</summary>
+    ConsumerFailed,
+}
+
+/// <summary>How a process's output is read.</summary>
+public sealed record ProcessIo
+{
+    public Func<string, ValueTask>? OnStdoutLine { get; init; }
+
+    public Func<string, ValueTask>? OnStderrLine { get; init; }
+
+    /// <summary>stderr lines that are progress reports, kept out of the error tail.</summary>
+    public Func<string, bool>? IsProgressLine { get; init; }
+
+    /// <summary>Reads stdout as bytes (instead of <see cref="OnStdoutLine"/>).</summary>
+    public Func<Stream, CancellationToken, Task>? StdoutConsumer { get; init; }
 }
 
 /// <param name="StderrTail">The last lines ffmpeg wrote to stderr: the error a producer reads.</param>
 public sealed record ProcessResult(ProcessOutcome Outcome, int ExitCode, string StderrTail, TimeSpan Elapsed)
 {
-    public bool Succeeded => Outcome == ProcessOutcome.Exited && ExitCode == 0;
+    public bool Succeeded => Outcome == ProcessOutcome.Exited && ExitCode == 0 && ConsumerError is null;
+
+    /// <summary>What the stdout consumer threw, if it failed.</summary>
+    public Exception? ConsumerError { get; init; }
 }

@@ -56,6 +56,29 @@ public static class PostgresSchema
             heartbeat_at BIGINT NOT NULL
         );
         """,
+        """
+        ALTER TABLE jobs ADD COLUMN drm TEXT;
+        CREATE TABLE content_keys (
+            kid TEXT PRIMARY KEY,
+            key_set TEXT NOT NULL,
+            track TEXT NOT NULL,
+            sealed_key BYTEA NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX content_keys_set ON content_keys (key_set);
+        CREATE TABLE key_set_pssh (
+            key_set TEXT NOT NULL,
+            kid TEXT NOT NULL,
+            system_id TEXT NOT NULL,
+            pssh BYTEA NOT NULL,
+            PRIMARY KEY (key_set, kid, system_id)
+        );
+        CREATE TABLE asset_keys (
+            asset_id TEXT NOT NULL,
+            kid TEXT NOT NULL,
+            PRIMARY KEY (asset_id, kid)
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

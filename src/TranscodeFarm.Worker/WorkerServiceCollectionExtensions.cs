@@ -36,6 +36,16 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<MediaProber>();
         services.AddSingleton<SourceImporter>();
         services.AddSingleton<CapabilityProbe>();
+        services.AddOptions<DrmOptions>().Bind(configuration.GetSection(DrmOptions.Section));
+        services.AddSingleton(sp =>
+        {
+            var queue = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            // Embedded mode generates its keys on first use; a farm must configure the same keys on every host.
+            var generated = QueueLocation.IsPostgres(queue.Url) ? null : Path.Combine(sp.GetRequiredService<FarmPaths>().Root, "secrets", "drm-keys.json");
+            return new DrmSecrets(sp.GetRequiredService<IOptions<DrmOptions>>().Value, generated);
+        });
+        services.AddSingleton<IContentKeyStore>(sp => new SqlContentKeyStore(
+            (SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<DrmSecrets>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
@@ -98,6 +108,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<JobSignal>();
         services.AddSingleton<FfmpegEncoder>();
         services.AddSingleton<TranscodePipeline>();
+        services.AddSingleton<AssetKeys>();
         services.AddSingleton(sp =>
         {
             var ingest = sp.GetRequiredService<IOptions<IngestOptions>>().Value;

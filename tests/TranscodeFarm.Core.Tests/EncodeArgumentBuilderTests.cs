@@ -18,22 +18,19 @@ public class EncodeArgumentBuilderTests
         10);
 
     [Fact]
-    public void Builds_one_process_with_split_scale_and_dash_hls_output()
+    public void Builds_one_process_with_split_scale_and_one_fragmented_mp4_on_stdout()
     {
-        var args = EncodeArgumentBuilder.Build(TwoRungs, "/in/source.mp4", "/out");
+        var args = EncodeArgumentBuilder.Build(TwoRungs, "/in/source.mp4");
         string[] expected =
         [
-            "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:1", "-y",
+            "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y",
             "-i", "file:/in/source.mp4", "-map_metadata", "-1",
             "-filter_complex", "[0:v:0]fps=30,split=2[s0][s1];[s0]scale=1280:720:flags=bicubic,setdar=16/9[v0];[s1]scale=640:360:flags=bicubic,setdar=16/9[v1]",
             "-map", "[v0]", "-c:v:0", "libx264", "-b:v:0", "3000k", "-maxrate:v:0", "3300k", "-bufsize:v:0", "6600k", "-preset:v:0", "veryfast", "-profile:v:0", "high", "-level:v:0", "3.1",
             "-map", "[v1]", "-c:v:1", "libx264", "-b:v:1", "800k", "-maxrate:v:1", "880k", "-bufsize:v:1", "1760k", "-preset:v:1", "veryfast", "-profile:v:1", "main",
             "-map", "0:a:0", "-c:a:0", "aac", "-b:a:0", "128k", "-ac:a:0", "2", "-ar:a:0", "48000",
             "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*2)",
-            "-f", "dash", "-seg_duration", "4", "-use_template", "1", "-use_timeline", "1", "-hls_playlist", "1",
-            "-adaptation_sets", "id=0,streams=v id=1,streams=a",
-            "-init_seg_name", "init-$RepresentationID$.mp4", "-media_seg_name", "seg-$RepresentationID$-$Number%05d$.m4s",
-            "-format_options", "movflags=+cmaf", "/out/manifest.mpd",
+            "-f", "mp4", "-movflags", "+empty_moov+default_base_moof+cmaf", "-frag_duration", "1000000", "pipe:1",
         ];
         Assert.Equal(expected, args);
     }
@@ -42,17 +39,17 @@ public class EncodeArgumentBuilderTests
     public void Audio_only_plan_has_no_video_arguments()
     {
         var plan = TwoRungs with { Video = [], OutputFrameRate = null };
-        var args = EncodeArgumentBuilder.Build(plan, "/in/a.wav", "/out");
+        var args = EncodeArgumentBuilder.Build(plan, "/in/a.wav");
         Assert.DoesNotContain("-filter_complex", args);
         Assert.DoesNotContain("-force_key_frames", args);
-        Assert.Equal("id=0,streams=a", args[args.ToList().IndexOf("-adaptation_sets") + 1]);
+        Assert.Equal(["-map", "0:a:0"], args.Where(a => a is "-map" or "0:a:0"));
     }
 
     [Fact]
     public void Hostile_file_names_stay_one_argument_and_never_look_like_options()
     {
         const string name = "/in/-rf $(touch pwned) \"q'.mp4";
-        var args = EncodeArgumentBuilder.Build(TwoRungs, name, "/out");
+        var args = EncodeArgumentBuilder.Build(TwoRungs, name);
         Assert.Equal("file:" + name, args[args.ToList().IndexOf("-i") + 1]);
     }
 
@@ -62,8 +59,9 @@ public class EncodeArgumentBuilderTests
         var plan = TwoRungs with { OutputFrameRate = 29.97, GopSeconds = 0.5, SegmentSeconds = 2 };
         var graph = EncodeArgumentBuilder.BuildFilterGraph(plan);
         Assert.StartsWith("[0:v:0]fps=29.97,", graph);
-        var args = EncodeArgumentBuilder.Build(plan, "/a", "/b");
+        var args = EncodeArgumentBuilder.Build(plan, "/a", "/b.mp4");
         Assert.Contains("expr:gte(t,n_forced*0.5)", args);
         Assert.Equal("15", args[args.ToList().IndexOf("-g") + 1]);
+        Assert.Equal("file:/b.mp4", args[^1]); // an output path is never read as a protocol either
     }
 }

@@ -21,53 +21,6 @@ public class ManifestTests
     }
 
     [Fact]
-    public void Finisher_makes_a_vod_playlist_without_wall_clock_tags()
-    {
-        var finished = HlsPlaylistFinisher.FinishMedia(Fixture("ffmpeg51-media.m3u8"));
-        Assert.DoesNotContain("PROGRAM-DATE-TIME", finished);
-        var media = HlsParser.ParseMedia(finished);
-        Assert.Equal("VOD", media.PlaylistType);
-        Assert.Equal("init-0.m4s", media.MapUri);
-        Assert.True(media.EndList);
-        Assert.Equal(3, media.Segments.Count);
-        Assert.Equal(2.0, media.Segments[0].Duration);
-        Assert.Contains("#EXT-X-INDEPENDENT-SEGMENTS\n", finished);
-        // Idempotent: finishing twice changes nothing.
-        Assert.Equal(finished, HlsPlaylistFinisher.FinishMedia(finished));
-    }
-
-    [Theory]
-    [InlineData("#EXT-X-TARGETDURATION:0", "#EXTINF:0.500000,", 1)]
-    [InlineData("#EXT-X-TARGETDURATION:0", "#EXTINF:0.400000,", 1)]
-    [InlineData("#EXT-X-TARGETDURATION:4", "#EXTINF:4.600000,", 5)]
-    [InlineData("#EXT-X-TARGETDURATION:6", "#EXTINF:4.000000,", 6)]
-    public void Finisher_makes_target_duration_valid(string target, string extinf, int expected)
-    {
-        var text = $"#EXTM3U\n#EXT-X-VERSION:6\n{target}\n#EXT-X-MAP:URI=\"i.mp4\"\n{extinf}\ns1.m4s\n#EXT-X-ENDLIST\n";
-        Assert.Equal(expected, HlsParser.ParseMedia(HlsPlaylistFinisher.FinishMedia(text)).TargetDuration);
-    }
-
-    [Fact]
-    public void Finisher_marks_master_independent()
-    {
-        var master = HlsParser.ParseMaster(HlsPlaylistFinisher.FinishMaster(Fixture("ffmpeg51-master.m3u8")));
-        Assert.True(master.IndependentSegments);
-        Assert.Equal(2, master.Variants.Count);
-    }
-
-    [Fact]
-    public void Finisher_sets_peak_bandwidth_and_keeps_the_average()
-    {
-        var peaks = new Dictionary<string, long> { ["media_0.m3u8"] = 1_200_000, ["media_1.m3u8"] = 100 };
-        var text = HlsPlaylistFinisher.FinishMaster(Fixture("ffmpeg51-master.m3u8"), peaks);
-        var master = HlsParser.ParseMaster(text);
-        Assert.Equal(1_200_000, master.Variants[0].Bandwidth);
-        Assert.Equal("899950", master.Variants[0].Attributes["AVERAGE-BANDWIDTH"]);
-        Assert.Equal(398234, master.Variants[1].Bandwidth); // a peak below the average is never written
-        Assert.Equal(text, HlsPlaylistFinisher.FinishMaster(text, peaks));
-    }
-
-    [Fact]
     public void Parses_attribute_lists_with_quoted_commas()
     {
         var a = HlsParser.ParseAttributes("BANDWIDTH=1,CODECS=\"avc1.4d401e,mp4a.40.2\",RESOLUTION=640x360");

@@ -13,7 +13,7 @@ public sealed class ProcessRunnerTests
     public async Task Cancellation_asks_ffmpeg_to_quit_gracefully()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        var result = await _runner.RunAsync(EndlessFfmpeg(TimeSpan.FromMinutes(1)), null, cts.Token);
+        var result = await _runner.RunAsync(EndlessFfmpeg(TimeSpan.FromMinutes(1)), new ProcessIo(), cts.Token);
         Assert.Equal(ProcessOutcome.Cancelled, result.Outcome);
         Assert.Equal(0, result.ExitCode); // 'q' lets ffmpeg finish its output and exit normally
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(5), result.Elapsed.ToString());
@@ -22,7 +22,7 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Timeout_stops_the_process()
     {
-        var result = await _runner.RunAsync(EndlessFfmpeg(TimeSpan.FromMilliseconds(500)), null, CancellationToken.None);
+        var result = await _runner.RunAsync(EndlessFfmpeg(TimeSpan.FromMilliseconds(500)), new ProcessIo(), CancellationToken.None);
         Assert.Equal(ProcessOutcome.TimedOut, result.Outcome);
         Assert.False(result.Succeeded);
     }
@@ -31,7 +31,7 @@ public sealed class ProcessRunnerTests
     public async Task A_process_that_ignores_quit_is_killed_after_the_grace_period()
     {
         var spec = new ProcessSpec("sleep", ["30"], TimeSpan.FromMilliseconds(200)) { GracePeriod = TimeSpan.FromMilliseconds(500) };
-        var result = await _runner.RunAsync(spec, null, CancellationToken.None);
+        var result = await _runner.RunAsync(spec, new ProcessIo(), CancellationToken.None);
         Assert.Equal(ProcessOutcome.TimedOut, result.Outcome);
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(5), result.Elapsed.ToString());
     }

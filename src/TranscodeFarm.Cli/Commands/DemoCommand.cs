@@ -120,7 +120,7 @@ public static class DemoCommand
             "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=10",
             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", temp,
-        ], TimeSpan.FromMinutes(2)), null, cancellationToken);
+        ], TimeSpan.FromMinutes(2)), new ProcessIo(), cancellationToken);
         if (!result.Succeeded)
         {
             throw new CliException("could not generate the sample clip: " + result.StderrTail);

@@ -6,17 +6,23 @@ namespace TranscodeFarm.Core.Ffmpeg;
 
 /// <summary>
 /// Builds the argument list of the single ffmpeg process that decodes the source once, splits and scales it
-/// into every rendition, and writes CMAF segments with a DASH MPD and HLS playlists. Pure: returns a list,
-/// never a command line, so no argument is ever re-parsed by a shell.
+/// into every rendition, and writes them all as tracks of one fragmented MP4 on stdout, which the native
+/// packager cuts into CMAF segments. Pure: returns a list, never a command line, so no argument is ever
+/// re-parsed by a shell.
 /// </summary>
 public static class EncodeArgumentBuilder
 {
-    public static IReadOnlyList<string> Build(EncodePlan plan, string inputPath, string outputDirectory)
+    /// <summary>ffmpeg's output: stdout, or a file for benchmarks and `plan --args0`.</summary>
+    public const string Stdout = "pipe:1";
+
+    /// <param name="output">"pipe:1", or a path ("file:" is added so no name is read as a protocol).</param>
+    public static IReadOnlyList<string> Build(EncodePlan plan, string inputPath, string output = Stdout)
     {
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-loglevel", "error",
-            "-progress", "pipe:1",
+            // Progress goes to stderr: stdout carries the media.
+            "-progress", "pipe:2",
             "-y",
             // "file:" keeps a name starting with '-' or containing ':' from being read as an option or protocol.
             "-i", "file:" + inputPath,
@@ -53,16 +59,12 @@ public static class EncodeArgumentBuilder
         }
 
         args.AddRange([
-            "-f", "dash",
-            "-seg_duration", Num(plan.SegmentSeconds),
-            "-use_template", "1",
-            "-use_timeline", "1",
-            "-hls_playlist", "1",
-            "-adaptation_sets", AdaptationSets(plan),
-            "-init_seg_name", OutputLayout.InitTemplate,
-            "-media_seg_name", OutputLayout.SegmentTemplate,
-            "-format_options", "movflags=+cmaf",
-            Path.Combine(outputDirectory, OutputLayout.DashManifest),
+            "-f", "mp4",
+            // A stream with no seeking back: empty moov first, then moof+mdat fragments of at most a second,
+            // CMAF-style (version-1 trun with negative composition offsets instead of edit lists).
+            "-movflags", "+empty_moov+default_base_moof+cmaf",
+            "-frag_duration", Num(Math.Min(1, plan.SegmentSeconds) * 1_000_000),
+            output == Stdout ? output : "file:" + output,
         ]);
         return args;
     }
@@ -125,13 +127,6 @@ public static class EncodeArgumentBuilder
             $"-ar:a:{s}", Num(a.SampleRate),
         ]);
     }
-
-    private static string AdaptationSets(EncodePlan plan) => (plan.Video.Count, plan.Audio.Count) switch
-    {
-        (0, _) => "id=0,streams=a",
-        (_, 0) => "id=0,streams=v",
-        _ => "id=0,streams=v id=1,streams=a",
-    };
 
     private static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

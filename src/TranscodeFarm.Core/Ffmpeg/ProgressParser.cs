@@ -12,6 +12,13 @@ public sealed class ProgressParser
     private double? _speed;
     private long _frame;
 
+    /// <summary>A "key=value" line of the -progress stream (lower-case key, no spaces): not an error message.</summary>
+    public static bool IsProgressLine(string line)
+    {
+        var eq = line.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0 && line.AsSpan(0, eq).IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789_") < 0;
+    }
+
     public FfmpegProgress? Feed(ReadOnlySpan<char> line)
     {
         var eq = line.IndexOf('=');

@@ -27,6 +27,9 @@ public sealed record JobRecord
     /// <summary>A capability a worker must have to run this job (e.g. "encoder:h264_nvenc"), or null.</summary>
     public string? RequiredCapability { get; init; }
 
+    /// <summary>Protection asked for this job (sidecar or submit); null: the profile's default.</summary>
+    public Drm.DrmSettings? Drm { get; init; }
+
     /// <summary>Set on a claim that took the job from a worker whose lease expired (not stored).</summary>
     public bool Reclaimed { get; init; }
 }
@@ -74,7 +77,12 @@ public sealed record JobRequest
     /// <summary>A capability a worker must have to run this job (e.g. "encoder:h264_nvenc"), or null.</summary>
     public string? RequiredCapability { get; init; }
 
-    public string IdempotencyKey => $"{ContentHash}:{Profile}";
+    /// <summary>Protection asked for this job; null: the profile's default.</summary>
+    public Drm.DrmSettings? Drm { get; init; }
+
+    /// <summary>The same content with the same profile and protection is one job.</summary>
+    public string IdempotencyKey => Drm is null ? $"{ContentHash}:{Profile}"
+        : $"{ContentHash}:{Profile}:drm={Drm.Scheme}/{string.Join('+', Drm.Systems)}/{Drm.KeySet}/{Drm.SeparateKeys}/{Drm.ClearLeadSeconds}";
 }
 
 public sealed record SubmitResult(JobRecord Job, bool Created);

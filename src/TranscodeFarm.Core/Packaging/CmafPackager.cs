@@ -16,6 +16,9 @@ public sealed record PackagerOptions(double SegmentSeconds)
 
     /// <summary>How each track is encrypted (by representation id, "0", "1"...); null: clear.</summary>
     public Func<TrackInfo, int, TrackEncryption?> EncryptionFor { get; init; } = (_, _) => null;
+
+    /// <summary>HLS whole-segment AES-128 key of a track (by index), or null.</summary>
+    public Func<TrackInfo, int, byte[]?> WholeSegmentKeyFor { get; init; } = (_, _) => null;
 }
 
 /// <summary>
@@ -43,7 +46,10 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             var name = i < options.TrackNames.Count ? options.TrackNames[i] : $"track-{id}";
             var encryption = options.EncryptionFor(info, i);
             var encryptor = encryption is null ? null : new SampleEncryptor(info, encryption);
-            var state = new TrackState(new PackagedTrack(id, name, info, encryption), new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor);
+            var state = new TrackState(new PackagedTrack(id, name, info, encryption), new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
+            {
+                WholeSegmentKey = options.WholeSegmentKeyFor(info, i),
+            };
             _states[info.TrackId] = state;
             var init = CmafInitWriter.Write(moov, info, encryption, encryptor?.Pattern ?? (0, 0));
             await sink.WriteAsync(state.Track.InitFileName, init, cancellationToken);
@@ -99,6 +105,11 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         }
 
         var bytes = CmafSegmentWriter.Write((uint)number, samples, aux, clearLead);
+        if (state.WholeSegmentKey is { } key)
+        {
+            bytes = SegmentAes128.Encrypt(bytes, key, mediaSequence: number - 1);
+        }
+
         var name = $"seg-{track.Id}-{number:00000}.m4s";
         await sink.WriteAsync(name, bytes, cancellationToken);
         track.Segments.Add(new PackagedSegment(number, name, start, duration, bytes.Length));
@@ -122,6 +133,8 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         public TrackSegmenter Segmenter { get; } = segmenter;
 
         public SampleEncryptor? Encryptor { get; } = encryptor;
+
+        public byte[]? WholeSegmentKey { get; init; }
 
         public long TypicalDuration => _durations.Count == 0 ? 0 : _durations.MaxBy(d => d.Value).Key;
 

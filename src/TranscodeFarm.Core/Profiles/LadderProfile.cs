@@ -16,6 +16,9 @@ public sealed record LadderProfile
 
     /// <summary>Frame rate cap; faster sources are reduced to this (e.g. 60 → 30).</summary>
     public double MaxFrameRate { get; init; } = 60;
+
+    /// <summary>Protection for jobs that do not ask for their own; null: clear.</summary>
+    public Drm.DrmSettings? Drm { get; init; }
 }
 
 public sealed record VideoRendition

@@ -33,6 +33,11 @@ public static partial class ProfileValidator
             errors.Add($"gopSeconds ({p.GopSeconds}) must be positive and divide segmentSeconds ({p.SegmentSeconds})");
         }
 
+        if (p.Drm?.Validate() is { } drmProblem)
+        {
+            errors.Add(drmProblem);
+        }
+
         if (p.MaxFrameRate is < 1 or > 120)
         {
             errors.Add($"maxFrameRate must be between 1 and 120 (got {p.MaxFrameRate})");

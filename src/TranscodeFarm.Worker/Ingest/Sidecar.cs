@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace TranscodeFarm.Worker.Ingest;
 
-/// <summary>Optional "&lt;name&gt;.json" next to a dropped file: {"profile": "...", "priority": 5, "title": "..."}.</summary>
-public sealed record Sidecar(string? Profile, int? Priority, string? Title)
+/// <summary>
+/// Optional "&lt;name&gt;.json" next to a dropped file:
+/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}}.
+/// </summary>
+public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -27,6 +30,11 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title)
             if (s?.Priority is < -100 or > 100)
             {
                 return (null, "sidecar priority must be between -100 and 100");
+            }
+
+            if (s?.Drm?.Validate() is { } drmProblem)
+            {
+                return (null, "sidecar " + drmProblem);
             }
 
             return (s ?? new Sidecar(null, null, null), null);

@@ -26,8 +26,9 @@ public sealed class SourceImporter(IJobQueue queue, ProfileCatalog profiles)
             MaxAttempts = maxAttempts,
             Force = options.Force,
             RequiredCapability = profiles.RequiredCapability(options.Profile),
+            Drm = options.Drm,
         }, cancellationToken);
 }
 
 /// <summary>What a producer can choose per file (CLI flags or a sidecar JSON).</summary>
-public sealed record SourceOptions(string Profile, int Priority = 0, string? Title = null, bool Force = false);
+public sealed record SourceOptions(string Profile, int Priority = 0, string? Title = null, bool Force = false, Core.Drm.DrmSettings? Drm = null);

@@ -1,9 +1,13 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.Core.Packaging.Manifests;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Media;
 using TranscodeFarm.Storage;
@@ -21,6 +25,7 @@ public sealed partial class TranscodePipeline(
     IObjectStore store,
     S3Ingest s3Ingest,
     ProfileCatalog profiles,
+    AssetKeys assetKeys,
     FarmPaths paths,
     IOptions<WorkerOptions> workerOptions,
     TimeProvider time,
@@ -72,11 +77,29 @@ public sealed partial class TranscodePipeline(
         }
 
         LogPlan(logger, job.Id, plan.Video.Count, plan.Audio.Count, source.DurationSeconds);
+        AssetEncryption encryption;
+        try
+        {
+            encryption = await assetKeys.PrepareAsync(job.Id, job.Drm ?? profile.Drm ?? DrmSettings.Clear, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return PipelineResult.BadInput("drm", ex.Message);
+        }
+
         var publisher = new AssetPublisher(store, time);
         var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
         using var stopEncode = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var encodeTask = encoder.EncodeAsync(plan, sourcePath, output, p =>
+        using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds)
+        {
+            TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
+            EncryptionFor = encryption.For,
+            WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
+        }, new FolderSink(output));
+        // ffmpeg writes every rendition as a track of one fragmented MP4 on stdout; the packager cuts CMAF segments
+        // from it as it arrives, so packaging adds no pass over the files.
+        var encodeTask = encoder.EncodeAsync(plan, sourcePath, (stdout, ct) => PackageAsync(stdout, packager, ct), p =>
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
@@ -96,20 +119,16 @@ public sealed partial class TranscodePipeline(
         await uploading;
         Observe("encode", encodeStarted);
         cancellationToken.ThrowIfCancellationRequested();
-        switch (encode.Outcome)
+        if (EncodeFailure(encode) is { } failure)
         {
-            case ProcessOutcome.TimedOut:
-                await DiscardAsync(publisher, job.Id);
-                return PipelineResult.Transient("encode", $"ffmpeg did not finish within its time limit ({encode.Elapsed.TotalSeconds:0} s)\n{encode.StderrTail}");
-            case ProcessOutcome.Exited when encode.ExitCode != 0:
-                await DiscardAsync(publisher, job.Id);
-                return PipelineResult.BadInput("encode", $"ffmpeg failed with exit code {encode.ExitCode}: the source could not be decoded or encoded\n{encode.StderrTail}");
+            await DiscardAsync(publisher, job.Id);
+            return failure;
         }
 
         WorkerMetrics.EncodedSeconds.Inc(source.DurationSeconds);
 
         await onProgress(new JobProgress("package", 1, null));
-        var packaged = await FinishPackageAsync(output, PeakBandwidths(plan), cancellationToken);
+        var packaged = await WriteManifestsAsync(output, packager.Tracks, encryption, job.Title ?? job.SourceName, cancellationToken);
         if (packaged is not null)
         {
             await DiscardAsync(publisher, job.Id);
@@ -135,21 +154,59 @@ public sealed partial class TranscodePipeline(
             bytes));
     }
 
-    /// <summary>Rewrites the HLS playlists for VOD and proves every file the manifests reference exists.</summary>
-    private static async Task<string?> FinishPackageAsync(string output, IReadOnlyDictionary<string, long> peaks, CancellationToken cancellationToken)
+    private static async Task PackageAsync(Stream stdout, CmafPackager packager, CancellationToken cancellationToken)
     {
-        var manifests = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFiles(output).Where(f => OutputLayout.IsManifest(Path.GetFileName(f))))
+        var reader = PipeReader.Create(stdout, new StreamPipeReaderOptions(bufferSize: 256 * 1024, leaveOpen: true));
+        try
         {
-            var name = Path.GetFileName(path);
-            var text = await File.ReadAllTextAsync(path, cancellationToken);
-            if (name.EndsWith(".m3u8", StringComparison.Ordinal))
-            {
-                text = name == OutputLayout.HlsMaster ? HlsPlaylistFinisher.FinishMaster(text, peaks) : HlsPlaylistFinisher.FinishMedia(text);
-                await File.WriteAllTextAsync(path, text, cancellationToken);
-            }
+            await new FragmentedMp4Demuxer().RunAsync(reader, packager, cancellationToken);
+            await packager.CompleteAsync(cancellationToken);
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
 
-            manifests[name] = text;
+    /// <summary>ffmpeg's own failure comes first: a packager that saw a truncated stream is only its symptom.</summary>
+    private static PipelineResult? EncodeFailure(ProcessResult encode) => encode switch
+    {
+        { Outcome: ProcessOutcome.TimedOut } =>
+            PipelineResult.Transient("encode", $"ffmpeg did not finish within its time limit ({encode.Elapsed.TotalSeconds:0} s)\n{encode.StderrTail}"),
+        { Outcome: ProcessOutcome.Exited, ExitCode: not 0 } =>
+            PipelineResult.BadInput("encode", $"ffmpeg failed with exit code {encode.ExitCode}: the source could not be decoded or encoded\n{encode.StderrTail}"),
+        { ConsumerError: Mp4FormatException or NotSupportedException } =>
+            PipelineResult.BadInput("package", "packaging failed: " + encode.ConsumerError.Message),
+        { ConsumerError: { } error } =>
+            PipelineResult.Transient("package", $"packaging failed: {error.GetType().Name}: {error.Message}"),
+        _ => null,
+    };
+
+    /// <summary>Writes the HLS and DASH manifests over the packaged segments and proves every file they reference exists.</summary>
+    private static async Task<string?> WriteManifestsAsync(string output, IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, CancellationToken cancellationToken)
+    {
+        if (tracks.Count == 0 || tracks.Any(t => t.Segments.Count == 0))
+        {
+            return "packaging produced no segments for at least one rendition (the source has no decodable media?)";
+        }
+
+        var manifests = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [OutputLayout.HlsMaster] = HlsWriter.Master(tracks, encryption.HlsSessionKeys()),
+        };
+        foreach (var t in tracks)
+        {
+            manifests[HlsWriter.PlaylistName(t)] = HlsWriter.Media(t, encryption.HlsKeysBeforeMap(t), encryption.HlsKeysAfterMap(t));
+        }
+
+        if (encryption.WritesDash)
+        {
+            manifests[OutputLayout.DashManifest] = DashWriter.Write(tracks, title);
+        }
+
+        foreach (var (name, text) in manifests)
+        {
+            await File.WriteAllTextAsync(Path.Combine(output, name), text, cancellationToken);
         }
 
         var check = ManifestCheck.Check(manifests);
@@ -161,14 +218,6 @@ public sealed partial class TranscodePipeline(
         }
 
         return null;
-    }
-
-    /// <summary>Peak rate of each video variant: its maxrate plus the (first) audio rendition it is played with.</summary>
-    private static Dictionary<string, long> PeakBandwidths(EncodePlan plan)
-    {
-        var audio = plan.Audio.Count > 0 ? plan.Audio[0].BitrateKbps : 0;
-        return plan.Video.Select((v, i) => (OutputLayout.MediaPlaylist(i), (v.MaxrateKbps + audio) * 1000L))
-            .ToDictionary(p => p.Item1, p => p.Item2);
     }
 
     /// <summary>Best effort: what earlier attempts left goes now, or with the job's folder when it ends.</summary>
