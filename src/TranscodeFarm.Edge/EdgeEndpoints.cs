@@ -30,12 +30,17 @@ public static class EdgeEndpoints
             .WithMethods("GET", "HEAD", "OPTIONS")
             .WithHeaders("Range", "If-None-Match", "If-Modified-Since")
             .WithExposedHeaders("Content-Length", "Content-Range", "ETag", "X-Cache")));
+        services.AddCors(o => o.AddPolicy(DrmEndpoints.CorsPolicy, p => p
+            .AllowAnyOrigin()
+            .WithMethods("POST", "OPTIONS")
+            .WithHeaders("Content-Type", "Authorization")));
         return services;
     }
 
     public static IEndpointRouteBuilder MapEdge(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods("/vod/{**path}", ["GET", "HEAD"], ServeAsync).RequireCors(CorsPolicy);
+        endpoints.MapDrm();
         return endpoints;
     }
 
@@ -127,6 +132,14 @@ public static class EdgeEndpoints
 
     private static IResult Serve(HttpContext context, ObjectInfo info, byte[] data)
     {
+        if (context.Request.Query["token"].ToString() is { Length: > 0 } token && context.Request.Path.Value?.EndsWith(".m3u8", StringComparison.Ordinal) == true)
+        {
+            // A viewer's playlist: its key and playlist URIs carry the viewer's token; never cached by others.
+            context.Response.Headers.CacheControl = "private, no-store";
+            var text = Core.Manifests.PlaylistTokens.Apply(System.Text.Encoding.UTF8.GetString(data), token);
+            return Results.Text(text, info.ContentType);
+        }
+
         SetCommonHeaders(context, info);
         return Results.Bytes(data, info.ContentType, lastModified: info.LastModified,
             entityTag: EntityTagHeaderValue.Parse(info.ETag), enableRangeProcessing: true);

@@ -4,6 +4,9 @@ namespace TranscodeFarm.Edge;
 
 public static class EdgeMetrics
 {
+    public static readonly Counter LicenseRequests = Metrics.CreateCounter(
+        "transcodefarm_edge_key_requests_total", "Key and license requests by endpoint (key, clearkey, token) and result.", "endpoint", "result");
+
     public static readonly Counter Requests = Metrics.CreateCounter(
         "transcodefarm_edge_requests_total", "Edge requests for assets, by cache result (hit, miss, bypass, not_found).", "result");
 

@@ -14,6 +14,10 @@ public static class SubmitCommand
         var title = new Option<string?>("--title") { Description = "Title to keep with the job" };
         var force = new Option<bool>("--force") { Description = "New job even if this content was submitted with this profile before" };
         var wait = new Option<bool>("--wait") { Description = "Show progress until the job ends; exit 1 if it fails" };
+        var drm = new Option<string?>("--drm") { Description = "Protection: cbcs, cenc, aes-128 or none (default: the profile's)" };
+        var drmSystems = new Option<string?>("--drm-systems") { Description = "Comma-separated DRM systems to signal: clearkey, widevine, playready, fairplay (default clearkey)" };
+        var keySet = new Option<string?>("--key-set") { Description = "Use keys imported from CPIX (`keys import`) under this content id" };
+        var clearLead = new Option<double>("--clear-lead") { Description = "Seconds at the start left unencrypted" };
         var cmd = new Command("submit", "Queue a file for transcoding (the farm's `run` or `worker` picks it up)");
         cmd.Arguments.Add(file);
         cmd.Options.Add(profile);
@@ -21,6 +25,10 @@ public static class SubmitCommand
         cmd.Options.Add(title);
         cmd.Options.Add(force);
         cmd.Options.Add(wait);
+        cmd.Options.Add(drm);
+        cmd.Options.Add(drmSystems);
+        cmd.Options.Add(keySet);
+        cmd.Options.Add(clearLead);
         cmd.SetAction(async (parse, ct) =>
         {
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
@@ -41,6 +49,26 @@ public static class SubmitCommand
                 throw new CliException("--priority must be between -100 and 100");
             }
 
+            Core.Drm.DrmSettings? drmSettings = null;
+            if (parse.GetValue(drm) is { } scheme)
+            {
+                drmSettings = new Core.Drm.DrmSettings
+                {
+                    Scheme = scheme,
+                    Systems = parse.GetValue(drmSystems)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? ["clearkey"],
+                    KeySet = parse.GetValue(keySet),
+                    ClearLeadSeconds = parse.GetValue(clearLead),
+                };
+                if (drmSettings.Validate() is { } problem)
+                {
+                    throw new CliException("--" + problem);
+                }
+            }
+            else if (parse.GetValue(drmSystems) is not null || parse.GetValue(keySet) is not null)
+            {
+                throw new CliException("--drm-systems and --key-set need --drm (cbcs, cenc or aes-128)");
+            }
+
             // The farm works on its own copy under a safe name: the original may move, and no tool sees its name.
             var folder = Path.Combine(farm.Paths.Sources, Queue.JobIds.New());
             Directory.CreateDirectory(folder);
@@ -48,7 +76,7 @@ public static class SubmitCommand
             File.Copy(source.FullName, owned);
             var importer = farm.Get<SourceImporter>();
             var result = await importer.SubmitAsync(owned, source.Name, JobOrigin.Submit,
-                new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force)),
+                new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force), drmSettings),
                 farm.Worker.MaxAttempts, ct);
             if (!result.Created)
             {

@@ -137,9 +137,15 @@ public sealed class AssetEncryption
             switch (system)
             {
                 case DrmSystem.ClearKey:
-                    // shaka-player reads ClearKey from KEYFORMAT="identity" (the URI returns the raw key);
-                    // hls.js from KEYFORMAT="org.w3.clearkey" and a license server. Both tags, each ignored by the other.
-                    lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"{KeyUri(e.KeyId)}\",KEYFORMAT=\"identity\"");
+                    // shaka-player reads ClearKey from KEYFORMAT="identity" (the URI returns the raw key); hls.js from
+                    // KEYFORMAT="org.w3.clearkey" and a license server. Both tags for 'cenc', each ignored by the other
+                    // player; for 'cbcs' hls.js takes the identity tag whatever the order and fails, so only the
+                    // standard one is written (shaka plays ClearKey cbcs from the MPD).
+                    if (e.Scheme == EncryptionScheme.Cenc)
+                    {
+                        lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"{KeyUri(e.KeyId)}\",KEYFORMAT=\"identity\"");
+                    }
+
                     lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"data:text/plain;base64,{Convert.ToBase64String(pssh!)}\",KEYID=0x{kidHex},KEYFORMAT=\"org.w3.clearkey\",KEYFORMATVERSIONS=\"1\"");
                     break;
                 case DrmSystem.Widevine:

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.Cli.Commands;
+
+/// <summary>`keys import|export` (CPIX) and `token` (playback tokens for the key and license endpoints).</summary>
+public static class KeysCommands
+{
+    public static Command Create()
+    {
+        var cmd = new Command("keys", "Content keys: import keys from a DRM vendor's CPIX document, export an asset's keys as CPIX");
+        cmd.Subcommands.Add(Import());
+        cmd.Subcommands.Add(Export());
+        return cmd;
+    }
+
+    private static Command Import()
+    {
+        var file = new Argument<FileInfo>("cpix") { Description = "DASH-IF CPIX 2.3 document with clear (PlainValue) keys" };
+        var keySet = new Option<string?>("--key-set") { Description = "Id to store the keys under (default: the document's contentId)" };
+        var cmd = new Command("import", "Store a CPIX document's keys and PSSH boxes (sealed under Drm:MasterKey); jobs use them with --key-set / drm.keySet");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(keySet);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
+            var source = parse.GetValue(file)!;
+            if (!source.Exists || source.Length > CpixDocument.MaxDocumentChars * 4L)
+            {
+                throw new CliException($"'{source.FullName}' does not exist or is too large for a CPIX document");
+            }
+
+            CpixDocument doc;
+            try
+            {
+                doc = CpixDocument.Parse(await File.ReadAllTextAsync(source.FullName, ct));
+            }
+            catch (FormatException ex)
+            {
+                throw new CliException($"{source.Name}: {ex.Message}");
+            }
+
+            var id = parse.GetValue(keySet) ?? doc.ContentId ?? throw new CliException("the document has no contentId: give --key-set");
+            if (!Core.Assets.ObjectKeys.IsValid(id + "/x"))
+            {
+                throw new CliException($"--key-set: '{id}' must be letters, digits, '-', '_' or '.'");
+            }
+
+            await farm.Get<IContentKeyStore>().SaveKeySetAsync(new KeySet(id, doc.ContentKeys, doc.DrmSystems), ct);
+            Console.WriteLine($"imported {doc.ContentKeys.Count} key(s) and {doc.DrmSystems.Count(s => s.Pssh is not null)} PSSH box(es) as key set '{id}'");
+            foreach (var key in doc.ContentKeys)
+            {
+                Console.WriteLine($"  kid {key.KeyId} ({key.Track})");
+            }
+
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Export()
+    {
+        var asset = new Argument<string>("asset") { Description = "Asset (job) id" };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to this file (mode 600) instead of stdout" };
+        var cmd = new Command("export", "Write an asset's keys as a CPIX 2.3 document, to register them with a license server (contains clear keys: handle as a secret)");
+        cmd.Arguments.Add(asset);
+        cmd.Options.Add(output);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
+            var id = parse.GetValue(asset)!;
+            var keys = await farm.Get<IContentKeyStore>().AssetKeysAsync(id, null, ct);
+            if (keys.Count == 0)
+            {
+                throw new CliException($"asset '{id}' has no content keys");
+            }
+
+            var systems = keys.SelectMany(k => new[]
+            {
+                new CpixDrmSystem(k.KeyId, DrmSystems.ClearKeyId, PsshBox.ForClearKey([k.KeyId])),
+                new CpixDrmSystem(k.KeyId, DrmSystems.WidevineId, PsshBox.ForWidevine([k.KeyId], "cenc")),
+            }).ToList();
+            var xml = CpixDocument.Write(id, keys, systems);
+            if (parse.GetValue(output) is { } file)
+            {
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                await using var stream = new FileStream(file.FullName, options);
+                await using var writer = new StreamWriter(stream);
+                await writer.WriteAsync(xml);
+                Console.Error.WriteLine($"wrote {keys.Count} key(s) of asset {id} to {file.FullName}");
+            }
+            else
+            {
+                Console.WriteLine(xml);
+            }
+
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static Command Token()
+    {
+        var asset = new Argument<string>("asset") { Description = "Asset (job) id" };
+        var ttl = new Option<TimeSpan?>("--ttl") { Description = "Lifetime (default Drm:TokenLifetime, 4 h), e.g. 00:30:00" };
+        var cmd = new Command("token", "Issue a signed playback token for an asset's key and license endpoints, and print the player URLs");
+        cmd.Arguments.Add(asset);
+        cmd.Options.Add(ttl);
+        cmd.SetAction((parse, ct) =>
+        {
+            using var farm = FarmServices.Create(parse);
+            var id = parse.GetValue(asset)!;
+            var secrets = farm.Get<DrmSecrets>();
+            var expires = TimeProvider.System.GetUtcNow() + (parse.GetValue(ttl) ?? secrets.TokenLifetime);
+            var token = PlaybackToken.Create(id, expires, secrets.TokenSigningKey);
+            Console.WriteLine(token);
+            Console.Error.WriteLine($"expires {expires:u}");
+            Console.Error.WriteLine($"HLS:      {farm.EdgeUrl}/vod/{id}/master.m3u8?token={token}");
+            Console.Error.WriteLine($"DASH:     {farm.EdgeUrl}/vod/{id}/manifest.mpd");
+            Console.Error.WriteLine($"ClearKey: {farm.EdgeUrl}/license/clearkey/{id}?token={token}");
+            return Task.FromResult(0);
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using TranscodeFarm.Core.Assets;
+using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.Edge;
+
+/// <summary>
+/// Key delivery on the edge, both behind a signed, expiring playback token bound to one asset:
+/// GET /keys/{asset}/{kid} returns the raw 16-byte key (HLS AES-128, ClearKey "identity");
+/// POST /license/clearkey/{asset} answers a W3C ClearKey license request with the asked-for keys.
+/// </summary>
+public static partial class DrmEndpoints
+{
+    public const string CorsPolicy = "licenses";
+
+    public static IEndpointRouteBuilder MapDrm(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/keys/{asset}/{kid}", GetKeyAsync).RequireCors(EdgeEndpoints.CorsPolicy);
+        endpoints.MapPost("/license/clearkey/{asset}", LicenseAsync).RequireCors(CorsPolicy);
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetKeyAsync(string asset, string kid, HttpContext context, IContentKeyStore keys, DrmSecrets secrets,
+        TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        if (Refuse(asset, context, secrets, time, logs) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!Guid.TryParseExact(kid, "N", out var keyId))
+        {
+            return Results.BadRequest("the key id must be 32 hex digits");
+        }
+
+        var found = await keys.AssetKeysAsync(asset, [keyId], cancellationToken);
+        if (found.Count == 0)
+        {
+            EdgeMetrics.LicenseRequests.WithLabels("key", "unknown_kid").Inc();
+            return Results.NotFound("no such key for this asset");
+        }
+
+        EdgeMetrics.LicenseRequests.WithLabels("key", "ok").Inc();
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(found[0].Key, "application/octet-stream");
+    }
+
+    private static async Task<IResult> LicenseAsync(string asset, HttpContext context, IContentKeyStore keys, DrmSecrets secrets,
+        TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        if (Refuse(asset, context, secrets, time, logs) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = new byte[ClearKeyLicense.MaxRequestBytes + 1];
+        var length = 0;
+        int n;
+        while (length < body.Length && (n = await context.Request.Body.ReadAsync(body.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += n;
+        }
+
+        if (length > ClearKeyLicense.MaxRequestBytes)
+        {
+            EdgeMetrics.LicenseRequests.WithLabels("clearkey", "bad_request").Inc();
+            return Results.BadRequest("license request too large");
+        }
+
+        if (!ClearKeyLicense.TryParseRequest(body.AsSpan(0, length), out var kids, out var error))
+        {
+            EdgeMetrics.LicenseRequests.WithLabels("clearkey", "bad_request").Inc();
+            return Results.BadRequest(error);
+        }
+
+        var found = await keys.AssetKeysAsync(asset, kids.ToList(), cancellationToken);
+        if (found.Count == 0)
+        {
+            EdgeMetrics.LicenseRequests.WithLabels("clearkey", "unknown_kid").Inc();
+            return Results.NotFound("none of the requested keys belong to this asset");
+        }
+
+        EdgeMetrics.LicenseRequests.WithLabels("clearkey", "ok").Inc();
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Text(ClearKeyLicense.BuildResponse(found), "application/json");
+    }
+
+    /// <summary>Checks the token (query "token" or "Authorization: Bearer"); a refusal result, or null to go on.</summary>
+    private static IResult? Refuse(string asset, HttpContext context, DrmSecrets secrets, TimeProvider time, ILoggerFactory logs)
+    {
+        if (!ObjectKeys.IsValid(asset + "/x"))
+        {
+            return Results.BadRequest("invalid asset id");
+        }
+
+        var token = context.Request.Query["token"].ToString();
+        if (string.IsNullOrEmpty(token) && context.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            token = auth["Bearer ".Length..];
+        }
+
+        TokenCheck check;
+        try
+        {
+            check = PlaybackToken.Verify(token, asset, time.GetUtcNow(), secrets.TokenSigningKey);
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogNotConfigured(logs.CreateLogger("TranscodeFarm.Edge.Drm"), ex.Message);
+            return Results.Problem("DRM is not configured on this edge", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (check == TokenCheck.Valid)
+        {
+            return null;
+        }
+
+        EdgeMetrics.LicenseRequests.WithLabels("token", check.ToString().ToLowerInvariant()).Inc();
+        return Results.Problem($"playback token refused: {check}", statusCode: string.IsNullOrEmpty(token) ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Key delivery refused: {Reason}")]
+    private static partial void LogNotConfigured(ILogger logger, string reason);
+}
