@@ -88,7 +88,8 @@ public class ManifestTests
 
     private static Dictionary<string, string> CompleteAsset()
     {
-        var media = HlsPlaylistFinisher.FinishMedia(Fixture("ffmpeg51-media.m3u8"));
+        const string media = "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MAP:URI=\"init-0.m4s\"\n"
+            + "#EXTINF:2.000000,\nseg-0-00001.m4s\n#EXTINF:2.000000,\nseg-0-00002.m4s\n#EXTINF:2.000000,\nseg-0-00003.m4s\n#EXT-X-ENDLIST\n";
         return new Dictionary<string, string>
         {
             [OutputLayout.HlsMaster] = Fixture("ffmpeg51-master.m3u8"),
