@@ -38,8 +38,10 @@ public static class CmafSegmentWriter
         {
             WriteClearSampleGroup(b, samples.Count);
         }
-        else if (encryption is not null)
+        else if (encryption is not null && encryption.Any(i => i.Size > 0))
         {
+            // With a constant IV and no subsamples (cbcs audio) there is nothing per sample to record: the
+            // decryptor uses tenc's defaults, and an empty saiz would be misread as "sizes follow".
             aux = WriteEncryptionInfo(b, encryption);
         }
 

@@ -29,7 +29,8 @@ internal static class CencDecryptor
     {
         var (sizes, mdat, traf, _) = PackagingFixture.ReadSegment(segment);
         var samples = PackagingFixture.Split(mdat, sizes);
-        var senc = traf.Child(FourCc.Senc)!.Body;
+        // No senc: nothing varies per sample (constant IV, whole samples), so tenc's defaults apply to every sample.
+        var senc = traf.Child(FourCc.Senc)?.Body ?? [0, 0, 0, 0, .. BitConverter.GetBytes(System.Net.IPAddress.HostToNetworkOrder(samples.Count))];
         var flags = BinaryPrimitives.ReadUInt32BigEndian(senc) & 0xFFFFFF;
         var count = BinaryPrimitives.ReadUInt32BigEndian(senc.AsSpan(4));
         if (count != samples.Count)

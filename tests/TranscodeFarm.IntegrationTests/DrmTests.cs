@@ -1,0 +1,200 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.Data.Sqlite;
+using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.IntegrationTests.Infrastructure;
+
+namespace TranscodeFarm.IntegrationTests;
+
+/// <summary>
+/// Encrypted packaging end to end: a real farm encrypts, ffmpeg decrypts independently with the key the edge
+/// hands out, and the decoded frames equal the clear output of the same encode.
+/// </summary>
+[Collection(SharedFarmCollection.Name)]
+public sealed class DrmTests(SharedFarm shared)
+{
+    private static readonly XNamespace Mpd = "urn:mpeg:dash:schema:mpd:2011";
+    private static readonly XNamespace Cenc = "urn:mpeg:cenc:2013";
+
+    private FarmProcess Farm => shared.Farm;
+
+    private string Folder(string assetId) => Path.Combine(Farm.StoreFolder, assetId);
+
+    [Theory]
+    [InlineData("cenc")]
+    [InlineData("cbcs")]
+    public async Task Ffmpeg_decrypts_every_segment_to_the_frames_of_the_clear_encode(string scheme)
+    {
+        var clear = (await LadderOutputTests.LadderJobAsync(Farm)).Outputs!.AssetId;
+        var encrypted = (await DrmAssets.JobAsync(Farm, scheme)).Outputs!.AssetId;
+        var mpd = DashParser.Parse(await File.ReadAllTextAsync(Path.Combine(Folder(encrypted), OutputLayout.DashManifest)));
+        Assert.Equal(3, mpd.Representations.Count);
+        foreach (var rep in mpd.Representations)
+        {
+            var key = await DrmAssets.KeyAsync(Farm, encrypted, DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Folder(encrypted), rep.Initialization))));
+            var wrong = key.Select(b => (byte)(b ^ 0x5A)).ToArray();
+            foreach (var segment in rep.Segments)
+            {
+                var reference = await DrmAssets.FrameMd5Async(Folder(clear), rep.Initialization, segment, null);
+                var decrypted = await DrmAssets.FrameMd5Async(Folder(encrypted), rep.Initialization, segment, key);
+                Assert.True(reference.ExitCode == 0 && reference.Frames.Length > 0, "clear reference did not decode");
+                Assert.Equal(reference.Frames, decrypted.Frames);
+                var garbled = await DrmAssets.FrameMd5Async(Folder(encrypted), rep.Initialization, segment, wrong);
+                Assert.NotEqual(reference.Frames, garbled.Frames);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("cenc", "SAMPLE-AES-CTR")]
+    [InlineData("cbcs", "SAMPLE-AES")]
+    public async Task Manifests_signal_the_keys_and_pssh_of_the_init_segments(string scheme, string method)
+    {
+        var asset = (await DrmAssets.JobAsync(Farm, scheme)).Outputs!.AssetId;
+        var folder = Folder(asset);
+        var mpd = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, OutputLayout.DashManifest)));
+        foreach (var set in mpd.Descendants(Mpd + "AdaptationSet"))
+        {
+            var protections = set.Elements(Mpd + "ContentProtection").ToList();
+            var mp4 = protections.Single(p => (string?)p.Attribute("schemeIdUri") == "urn:mpeg:dash:mp4protection:2011");
+            Assert.Equal(scheme, (string?)mp4.Attribute("value"));
+            var kid = Guid.Parse((string)mp4.Attribute(Cenc + "default_KID")!);
+            foreach (var rep in set.Elements(Mpd + "Representation"))
+            {
+                var init = await File.ReadAllBytesAsync(Path.Combine(folder, $"init-{(string)rep.Attribute("id")!}.mp4"));
+                Assert.Equal(kid, DrmAssets.KidOf(init));
+                var moov = Mp4BoxParser.Parse(init).Single(b => b.Type == FourCc.Moov);
+                var initPssh = moov.ChildrenOf(FourCc.Pssh).Select(b => Convert.ToBase64String(b.ToArray())).Order().ToList();
+                var mpdPssh = protections.Select(p => p.Element(Cenc + "pssh")?.Value).OfType<string>().Order().ToList();
+                Assert.Equal(initPssh, mpdPssh);
+                Assert.Equal(2, mpdPssh.Count);
+                Assert.Contains(protections, p => (string?)p.Attribute("schemeIdUri") == "urn:uuid:" + DrmSystems.ClearKeyId.ToString("D"));
+                Assert.Contains(protections, p => (string?)p.Attribute("schemeIdUri") == "urn:uuid:" + DrmSystems.WidevineId.ToString("D"));
+            }
+        }
+
+        var master = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(folder, OutputLayout.HlsMaster)));
+        foreach (var playlist in master.Variants.Select(v => v.Uri).Concat(master.Media.Select(m => m.Uri!)))
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(folder, playlist));
+            var keys = text.Split('\n').Where(l => l.StartsWith("#EXT-X-KEY:", StringComparison.Ordinal)).Select(l => HlsParser.ParseAttributes(l["#EXT-X-KEY:".Length..])).ToList();
+            Assert.All(keys, k => Assert.Equal(method, k["METHOD"]));
+            var init = await File.ReadAllBytesAsync(Path.Combine(folder, HlsParser.ParseMedia(text).MapUri!));
+            var kidHex = "0x" + Convert.ToHexStringLower(DrmAssets.KidOf(init).ToByteArray(bigEndian: true));
+            Assert.Equal(kidHex, keys.Single(k => k["KEYFORMAT"] == "urn:uuid:" + DrmSystems.WidevineId.ToString("D"))["KEYID"]);
+            Assert.Equal(kidHex, keys.Single(k => k["KEYFORMAT"] == "org.w3.clearkey")["KEYID"]);
+            Assert.Equal(scheme == "cenc", keys.Any(k => k["KEYFORMAT"] == "identity"));
+        }
+    }
+
+    [Fact]
+    public async Task Clearkey_license_endpoint_hands_out_keys_only_for_a_valid_token()
+    {
+        var asset = (await DrmAssets.JobAsync(Farm, "cenc")).Outputs!.AssetId;
+        var kid = DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Folder(asset), "init-0.mp4")));
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+
+        async Task<HttpResponseMessage> LicenseAsync(string query, string body) =>
+            await Farm.Http.PostAsync(new Uri($"/license/clearkey/{asset}{query}", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        using var ok = await LicenseAsync($"?token={token}", DrmAssets.ClearKeyRequest(kid));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var json = JsonDocument.Parse(await ok.Content.ReadAsStringAsync());
+        var k = json.RootElement.GetProperty("keys")[0];
+        Assert.Equal("oct", k.GetProperty("kty").GetString());
+        Assert.Equal(DrmAssets.Base64Url(kid.ToByteArray(bigEndian: true)), k.GetProperty("kid").GetString());
+        Assert.Equal(DrmAssets.Base64Url(await DrmAssets.KeyAsync(Farm, asset, kid)), k.GetProperty("k").GetString());
+        Assert.Equal("no-store", ok.Headers.CacheControl!.ToString());
+
+        using var missing = await LicenseAsync("", DrmAssets.ClearKeyRequest(kid));
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        var forged = token[..^3] + (token[^3] == 'A' ? "B" : "A") + token[^2..];
+        using var bad = await LicenseAsync($"?token={forged}", DrmAssets.ClearKeyRequest(kid));
+        Assert.Equal(HttpStatusCode.Forbidden, bad.StatusCode);
+        var expired = await DrmAssets.TokenAsync(Farm, asset, "00:00:00");
+        using var late = await LicenseAsync($"?token={expired}", DrmAssets.ClearKeyRequest(kid));
+        Assert.Equal(HttpStatusCode.Forbidden, late.StatusCode);
+        Assert.Contains("Expired", await late.Content.ReadAsStringAsync());
+        var otherAsset = await DrmAssets.TokenAsync(Farm, "someone-else");
+        using var wrongAsset = await LicenseAsync($"?token={otherAsset}", DrmAssets.ClearKeyRequest(kid));
+        Assert.Equal(HttpStatusCode.Forbidden, wrongAsset.StatusCode);
+        using var unknown = await LicenseAsync($"?token={token}", DrmAssets.ClearKeyRequest(Guid.NewGuid()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var garbage = await LicenseAsync($"?token={token}", "{\"kids\": 5}");
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        using var noKeyToken = await Farm.Http.GetAsync(new Uri($"/keys/{asset}/{kid:N}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, noKeyToken.StatusCode);
+
+        var metrics = await Farm.MetricsAsync();
+        Assert.Contains("transcodefarm_edge_key_requests_total{endpoint=\"clearkey\",result=\"ok\"}", metrics);
+        Assert.Contains("transcodefarm_edge_key_requests_total{endpoint=\"token\",result=\"expired\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Keys_are_sealed_at_rest_and_never_logged()
+    {
+        var asset = (await DrmAssets.JobAsync(Farm, "cbcs")).Outputs!.AssetId;
+        var kid = DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Folder(asset), "init-0.mp4")));
+        var key = await DrmAssets.KeyAsync(Farm, asset, kid);
+        Assert.Equal(16, key.Length);
+
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(Farm.DataDirectory, "queue.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT sealed_key FROM content_keys WHERE kid = $kid";
+        cmd.Parameters.AddWithValue("$kid", kid.ToString("N"));
+        var stored = (byte[])(await cmd.ExecuteScalarAsync())!;
+        Assert.True(stored.Length >= 16 + 12 + 16, "the stored value has a nonce and a tag");
+        Assert.True(stored.AsSpan().IndexOf(key) < 0, "the raw key is in the database");
+
+        var logs = Farm.Output;
+        Assert.Contains(asset, logs); // the logs are there and mention the asset...
+        foreach (var form in new[] { Convert.ToHexStringLower(key), Convert.ToHexString(key), Convert.ToBase64String(key).TrimEnd('='), DrmAssets.Base64Url(key) })
+        {
+            Assert.DoesNotContain(form, logs, StringComparison.Ordinal); // ...but never the key
+        }
+    }
+
+    [Fact]
+    public async Task Keys_imported_from_cpix_protect_the_asset_and_export_back()
+    {
+        var kid = Guid.NewGuid();
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var vendorPssh = PsshBox.ForWidevine([kid], "cenc", "vendor-content"u8);
+        var cpix = CpixDocument.Write("vendor-title-1", [new ContentKey(kid, key, ContentKey.AllTracks)], [new CpixDrmSystem(kid, DrmSystems.WidevineId, vendorPssh)]);
+        var file = Path.Combine(Farm.DataDirectory, "vendor.cpix.xml");
+        await File.WriteAllTextAsync(file, cpix);
+        var env = FarmProcess.TestEnvironment(Farm.DataDirectory);
+        var imported = await Tools.CliAsync(env, "keys", "import", file);
+        Assert.True(imported.ExitCode == 0, imported.Stderr + imported.Stdout);
+        Assert.Contains("key set 'vendor-title-1'", imported.Stdout);
+        Assert.DoesNotContain(Convert.ToBase64String(key), imported.Stdout + imported.Stderr);
+
+        Directory.CreateDirectory(Farm.DropFolder);
+        await File.WriteAllTextAsync(Path.Combine(Farm.DropFolder, "vendor title.json"), """{"drm": {"scheme": "cenc", "systems": ["widevine"], "keySet": "vendor-title-1"}}""");
+        Farm.Drop(await TestMedia.ClipAsync(160, 120, 3), "vendor title.mp4");
+        var job = await Farm.WaitForJobAsync("vendor title.mp4");
+        Assert.True(job.State == Core.Jobs.JobState.Succeeded, job.Error + Farm.Output);
+        var folder = Folder(job.Outputs!.AssetId);
+        var init = await File.ReadAllBytesAsync(Path.Combine(folder, "init-0.mp4"));
+        Assert.Equal(kid, DrmAssets.KidOf(init));
+        // The vendor's PSSH is used verbatim, in the init segment and the MPD.
+        Assert.True(init.AsSpan().IndexOf(vendorPssh) >= 0, "the CPIX PSSH is not in the init segment");
+        Assert.Contains(Convert.ToBase64String(vendorPssh), await File.ReadAllTextAsync(Path.Combine(folder, OutputLayout.DashManifest)));
+        var mpd = DashParser.Parse(await File.ReadAllTextAsync(Path.Combine(folder, OutputLayout.DashManifest)));
+        var video = mpd.Representations.First(r => r.ContentType == "video");
+        var decoded = await DrmAssets.FrameMd5Async(folder, video.Initialization, video.Segments[0], key);
+        Assert.True(decoded.ExitCode == 0 && decoded.Frames.Split('\n').Length > 10, "the vendor key does not decrypt the asset");
+
+        var exported = await Tools.CliAsync(env, "keys", "export", job.Outputs.AssetId);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        var back = CpixDocument.Parse(exported.Stdout);
+        Assert.Equal(key, Assert.Single(back.ContentKeys).Key);
+        Assert.Equal(kid, back.ContentKeys[0].KeyId);
+    }
+}
