@@ -146,7 +146,8 @@ public sealed class AssetEncryption
                         lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"{KeyUri(e.KeyId)}\",KEYFORMAT=\"identity\"");
                     }
 
-                    lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"data:text/plain;base64,{Convert.ToBase64String(pssh!)}\",KEYID=0x{kidHex},KEYFORMAT=\"org.w3.clearkey\",KEYFORMATVERSIONS=\"1\"");
+                    // hls.js reads the KID from the data: URI (16 raw bytes, base64), not a PSSH box.
+                    lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"data:text/plain;base64,{Convert.ToBase64String(e.KeyId.ToByteArray(bigEndian: true))}\",KEYID=0x{kidHex},KEYFORMAT=\"org.w3.clearkey\",KEYFORMATVERSIONS=\"1\"");
                     break;
                 case DrmSystem.Widevine:
                     lines.Add($"#EXT-X-KEY:METHOD={method},URI=\"data:text/plain;base64,{Convert.ToBase64String(pssh!)}\",KEYID=0x{kidHex},KEYFORMAT=\"urn:uuid:{DrmSystems.WidevineId:D}\",KEYFORMATVERSIONS=\"1\"");
