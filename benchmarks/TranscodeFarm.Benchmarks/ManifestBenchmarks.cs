@@ -43,9 +43,6 @@ public class ManifestBenchmarks
     public HlsMediaPlaylist ParseMediaPlaylist() => HlsParser.ParseMedia(_media);
 
     [Benchmark]
-    public string FinishMediaPlaylist() => HlsPlaylistFinisher.FinishMedia(_media);
-
-    [Benchmark]
     public ManifestCheckResult CheckWholeAsset() => ManifestCheck.Check(_asset);
 
     [Benchmark]
