@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_ffmpeg
+# Real players for the browser playback tests: Debian Chromium, node, shaka-player and hls.js (tests/browser).
+scripts/browser-deps.sh
 ffmpeg -hide_banner -version | head -n 1
 
 # A real PostgreSQL for the farm-mode tests: started here, stopped on exit. The tests fail loudly without it.

@@ -13,6 +13,15 @@ public sealed class BoxBuilder(int capacity = 4096)
 
     public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
 
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.WrittenMemory;
+
+    /// <summary>Starts over, keeping the buffer: one builder per track serves every segment without new allocations.</summary>
+    public void Reset()
+    {
+        _buffer.ResetWrittenCount();
+        _open.Clear();
+    }
+
     public BoxBuilder Begin(uint type)
     {
         _open.Push(_buffer.WrittenCount);

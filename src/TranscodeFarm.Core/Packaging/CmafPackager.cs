@@ -104,10 +104,10 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             }
         }
 
-        var bytes = CmafSegmentWriter.Write((uint)number, samples, aux, clearLead);
+        var bytes = CmafSegmentWriter.Write(state.Builder, (uint)number, samples, aux, clearLead);
         if (state.WholeSegmentKey is { } key)
         {
-            bytes = SegmentAes128.Encrypt(bytes, key, mediaSequence: number - 1);
+            bytes = SegmentAes128.Encrypt(bytes.Span, key, mediaSequence: number - 1);
         }
 
         var name = $"seg-{track.Id}-{number:00000}.m4s";
@@ -135,6 +135,9 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         public SampleEncryptor? Encryptor { get; } = encryptor;
 
         public byte[]? WholeSegmentKey { get; init; }
+
+        /// <summary>Reused for every segment of the track: a segment is handed to the sink before the next is built.</summary>
+        public BoxBuilder Builder { get; } = new(1 << 20);
 
         public long TypicalDuration => _durations.Count == 0 ? 0 : _durations.MaxBy(d => d.Value).Key;
 

@@ -12,10 +12,14 @@ public static class CmafSegmentWriter
 {
     private const uint TrunFlags = 0x1 | 0x100 | 0x200 | 0x400 | 0x800;
 
-    public static byte[] Write(uint sequenceNumber, IReadOnlyList<Mp4Sample> samples, IReadOnlyList<SampleAuxInfo>? encryption, bool clearLead)
+    public static byte[] Write(uint sequenceNumber, IReadOnlyList<Mp4Sample> samples, IReadOnlyList<SampleAuxInfo>? encryption, bool clearLead) =>
+        Write(new BoxBuilder(), sequenceNumber, samples, encryption, clearLead).ToArray();
+
+    /// <summary>Writes into <paramref name="b"/> (reset first) and returns the written bytes, valid until its next use.</summary>
+    public static ReadOnlyMemory<byte> Write(BoxBuilder b, uint sequenceNumber, IReadOnlyList<Mp4Sample> samples, IReadOnlyList<SampleAuxInfo>? encryption, bool clearLead)
     {
+        b.Reset();
         var dataSize = samples.Sum(s => (long)s.Data.Length);
-        var b = new BoxBuilder((int)Math.Min(int.MaxValue, dataSize + 1024 + (samples.Count * 40)));
         b.Begin(FourCc.Styp).U32(FourCc.Of("msdh")).U32(0).U32(FourCc.Of("msdh")).U32(FourCc.Of("msix")).End();
 
         var moofStart = b.Length;
@@ -59,7 +63,7 @@ public static class CmafSegmentWriter
             b.Bytes(s.Data);
         }
 
-        return b.ToArray();
+        return b.WrittenMemory;
     }
 
     /// <summary>Writes saiz, saio and senc; returns saio's offset field and where senc's first entry starts.</summary>

@@ -137,32 +137,40 @@ public sealed class SampleEncryptor : IDisposable
         if (skip == 0)
         {
             var whole = range[..(blocks * Block)];
-            var rented = ArrayPool<byte>.Shared.Rent(whole.Length);
-            try
-            {
-                var written = _aes.EncryptCbc(whole, chain, rented, PaddingMode.None);
-                rented.AsSpan(0, written).CopyTo(whole);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-
+            _aes.EncryptCbc(whole, chain, whole, PaddingMode.None); // in place: same buffer in and out is allowed
             return;
         }
 
+        // The skipped blocks are not part of the CBC chain, so the pattern's encrypted blocks are gathered into one
+        // buffer, encrypted in one CBC call and scattered back: the same bytes as block-by-block, far fewer calls.
         var period = crypt + skip;
-        for (var b = 0; b < blocks; b++)
+        var selected = ((blocks / period) * crypt) + Math.Min(blocks % period, crypt);
+        var gathered = ArrayPool<byte>.Shared.Rent(selected * Block);
+        try
         {
-            if (b % period >= crypt)
+            var g = 0;
+            for (var b = 0; b < blocks; b++)
             {
-                continue;
+                if (b % period < crypt)
+                {
+                    range.Slice(b * Block, Block).CopyTo(gathered.AsSpan(g++ * Block));
+                }
             }
 
-            var block = range.Slice(b * Block, Block);
-            Xor(block, chain);
-            _aes.EncryptEcb(block, chain, PaddingMode.None);
-            chain.CopyTo(block);
+            var span = gathered.AsSpan(0, selected * Block);
+            _aes.EncryptCbc(span, chain, span, PaddingMode.None);
+            g = 0;
+            for (var b = 0; b < blocks; b++)
+            {
+                if (b % period < crypt)
+                {
+                    gathered.AsSpan(g++ * Block, Block).CopyTo(range.Slice(b * Block, Block));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(gathered);
         }
     }
 
