@@ -79,7 +79,7 @@ async Task<double> RawAsync()
 {
     var output = Fresh("raw");
     var watch = Stopwatch.StartNew();
-    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, output), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
+    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, Path.Combine(output, "ladder.mp4")), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
     return watch.Elapsed.TotalSeconds;
 }
 
@@ -92,7 +92,7 @@ async Task<double> NaiveAsync()
     {
         var output = Fresh($"naive-{i++}");
         var watch = Stopwatch.StartNew();
-        await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(p, clip, output), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
+        await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(p, clip, Path.Combine(output, "rendition.mp4")), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
         total += watch.Elapsed.TotalSeconds;
     }
 

@@ -1,3 +1,4 @@
+using TranscodeFarm.Core.Packaging;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon.S3.Model;
@@ -63,7 +64,7 @@ await runner.RunAsync(new ProcessSpec("ffmpeg",
 [
     "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=30",
     "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", clip,
-], TimeSpan.FromMinutes(5)), null, default);
+], TimeSpan.FromMinutes(5)), new ProcessIo(), default);
 var profile = ProfileParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", "h264-cmaf.json")), "h264-cmaf").Profile!;
 var source = (await new MediaProber(media).ProbeAsync(clip, default)).Source!;
 var plan = LadderPlanner.Plan(profile, source).Plan!;
@@ -73,7 +74,14 @@ foreach (var pipelined in new[] { false, true })
 {
     var output = Path.Combine(work, pipelined ? "pipelined" : "after");
     var assetPublisher = new AssetPublisher(store, TimeProvider.System);
-    var encodeTask = encoder.EncodeAsync(plan, clip, output, _ => ValueTask.CompletedTask, default);
+    Directory.CreateDirectory(output);
+    var encodeTask = encoder.EncodeAsync(plan, clip, async (stdout, ct) =>
+    {
+        // The farm's packaging: segments appear in the folder as ffmpeg produces them.
+        using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds), new FolderSink(output));
+        await new FragmentedMp4Demuxer().RunAsync(System.IO.Pipelines.PipeReader.Create(stdout), packager, ct);
+        await packager.CompleteAsync(ct);
+    }, _ => ValueTask.CompletedTask, default);
     var uploading = pipelined
         ? assetPublisher.UploadWhileEncodingAsync(pipelined ? "pipe" : "after", output, audioIds, 4, encodeTask, default)
         : Task.CompletedTask;
@@ -87,3 +95,14 @@ foreach (var pipelined in new[] { false, true })
 
 Console.WriteLine("(goal: ≤ 2 s after the encode ends with pipelined upload)");
 return 0;
+
+/// <summary>Writes each packaged file whole (temporary name, then rename), as the worker does.</summary>
+internal sealed class FolderSink(string folder) : ISegmentSink
+{
+    public async ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(folder, "." + fileName + ".tmp");
+        await File.WriteAllBytesAsync(temp, data, cancellationToken);
+        File.Move(temp, Path.Combine(folder, fileName), overwrite: true);
+    }
+}
