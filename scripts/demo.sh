@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: install ffmpeg if missing, build, and run the embedded farm on a sample
 # (or on the file given), printing the HLS/DASH URLs. Ctrl-C stops everything.
-#   ./scripts/demo.sh [FILE] [--once] [--url http://127.0.0.1:8080]
+#   ./scripts/demo.sh [FILE] [--once] [--drm cbcs|cenc] [--url http://127.0.0.1:8080]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

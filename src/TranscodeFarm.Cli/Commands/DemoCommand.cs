@@ -22,10 +22,12 @@ public static class DemoCommand
         var file = new Argument<FileInfo?>("file") { Description = "Media file to transcode (default: a generated 10 s 720p test clip)", Arity = ArgumentArity.ZeroOrOne };
         var url = new Option<string?>("--url") { Description = "Edge URL (default http://127.0.0.1:8080)" };
         var once = new Option<bool>("--once") { Description = "Exit after the job ends and its master playlist was fetched from the edge" };
+        var drm = new Option<string?>("--drm") { Description = "Encrypt with ClearKey DRM: cbcs or cenc (prints a playback token and the license URL)" };
         var cmd = new Command("demo", "Transcode a sample on the embedded farm and print the HLS/DASH URLs");
         cmd.Arguments.Add(file);
         cmd.Options.Add(url);
         cmd.Options.Add(once);
+        cmd.Options.Add(drm);
         cmd.SetAction(async parse =>
         {
             var edgeUrl = (parse.GetValue(url) ?? "http://127.0.0.1:8080").TrimEnd('/');
@@ -42,10 +44,21 @@ public static class DemoCommand
             Console.WriteLine($"TranscodeFarm is running: edge {edgeUrl}, data in {paths.Root}");
 
             var profile = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FarmOptions>>().Value.DefaultProfile;
-            var key = new JobRequest { SourcePath = "", SourceName = "", ContentHash = await SourceImporter.HashAsync(source.FullName, stopping), Profile = profile, Origin = JobOrigin.DropFolder }.IdempotencyKey;
+            var drmSettings = parse.GetValue(drm) is { } scheme ? new Core.Drm.DrmSettings { Scheme = scheme, Systems = ["clearkey"] } : null;
+            if (drmSettings?.Validate() is { } problem)
+            {
+                throw new CliException("--" + problem);
+            }
+
+            var key = new JobRequest { SourcePath = "", SourceName = "", ContentHash = await SourceImporter.HashAsync(source.FullName, stopping), Profile = profile, Origin = JobOrigin.DropFolder, Drm = drmSettings }.IdempotencyKey;
             var layout = app.Services.GetRequiredService<DropFolderLayout>();
             layout.EnsureExists();
             var dropped = Path.Combine(layout.Drop, source.Name);
+            if (drmSettings is not null)
+            {
+                await File.WriteAllTextAsync(dropped + ".json", System.Text.Json.JsonSerializer.Serialize(new { drm = drmSettings }, System.Text.Json.JsonSerializerOptions.Web), stopping);
+            }
+
             File.Copy(source.FullName, dropped + ".part", overwrite: true); // ".part" is ignored until the rename
             File.Move(dropped + ".part", dropped, overwrite: true);
             Console.WriteLine($"dropped {source.Name} into {layout.Drop}");
@@ -83,11 +96,22 @@ public static class DemoCommand
             }
 
             Console.WriteLine($"  metrics: {edgeUrl}/metrics   health: {edgeUrl}/healthz");
-            Console.WriteLine($"  play it: ffplay {edgeUrl}/vod/{final.Outputs!.HlsMaster}   (or any hls.js / dash.js / Shaka player page)");
+            if (drmSettings is null)
+            {
+                Console.WriteLine($"  play it: ffplay {edgeUrl}/vod/{final.Outputs!.HlsMaster}   (or any hls.js / dash.js / Shaka player page)");
+            }
+            else
+            {
+                var secrets = app.Services.GetRequiredService<DrmSecrets>();
+                var token = Core.Drm.PlaybackToken.Create(final.Id, TimeProvider.System.GetUtcNow() + secrets.TokenLifetime, secrets.TokenSigningKey);
+                Console.WriteLine($"  encrypted ({drmSettings.Scheme}, ClearKey): license server {edgeUrl}/license/clearkey/{final.Id}?token={token}");
+                Console.WriteLine($"  (Shaka: drm.servers['org.w3.clearkey'] = that URL; hls.js: drmSystems['org.w3.clearkey'].licenseUrl)");
+            }
+
             if (parse.GetValue(once))
             {
                 using var http = new HttpClient();
-                var response = await http.GetAsync(new Uri($"{edgeUrl}/vod/{final.Outputs.HlsMaster}"), stopping);
+                var response = await http.GetAsync(new Uri($"{edgeUrl}/vod/{final.Outputs!.HlsMaster}"), stopping);
                 Console.WriteLine($"edge check: GET master.m3u8 → {(int)response.StatusCode}");
                 await app.StopAsync(CancellationToken.None);
                 return response.IsSuccessStatusCode ? 0 : 1;

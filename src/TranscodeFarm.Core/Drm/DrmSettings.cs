@@ -25,6 +25,7 @@ public sealed record DrmSettings
     /// <summary>Segments starting in the first N seconds stay clear (fast start before the license arrives).</summary>
     public double ClearLeadSeconds { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Encrypts => Scheme != "none";
 
     /// <summary>Null when valid, otherwise what to fix, naming the field.</summary>
