@@ -64,7 +64,10 @@ public static class JobView
         {
             Console.WriteLine($"job {job.Id} succeeded: {o.Renditions.Count} renditions, {o.ObjectCount} objects, {o.TotalBytes / 1024.0:0} KiB");
             Console.WriteLine($"  HLS:  {edgeUrl}/vod/{o.HlsMaster}");
-            Console.WriteLine($"  DASH: {edgeUrl}/vod/{o.DashManifest}");
+            if (o.DashManifest.Length > 0)
+            {
+                Console.WriteLine($"  DASH: {edgeUrl}/vod/{o.DashManifest}");
+            }
         }
         else
         {

@@ -119,6 +119,17 @@ public sealed class ProcessRunner(TimeProvider time)
         catch
         {
             await failed.CancelAsync(); // stops the process: a writer with no reader would block forever
+            // Keep reading (and dropping) what it still writes: asked to quit, ffmpeg flushes its last packets, and a
+            // full pipe would hold it until the grace period ends and it is killed.
+            try
+            {
+                await stdout.CopyToAsync(Stream.Null, CancellationToken.None);
+            }
+            catch (IOException)
+            {
+                // the pipe broke as the process died: nothing left to drain
+            }
+
             throw;
         }
     }

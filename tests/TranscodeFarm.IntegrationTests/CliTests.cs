@@ -86,13 +86,15 @@ public sealed class CliTests(SharedFarm shared)
     public async Task Plan_prints_the_exact_ffmpeg_arguments_which_run_as_is()
     {
         var clip = await TestMedia.ClipAsync(320, 240, 2);
-        var output = Directory.CreateTempSubdirectory("tf-plan-").FullName;
+        var output = Path.Combine(Directory.CreateTempSubdirectory("tf-plan-").FullName, "ladder.mp4");
         var r = await Tools.CliAsync(null, "plan", clip, "--profile", "test-tiny", "--output", output, "--args0");
         Assert.Equal(0, r.ExitCode);
         var args = r.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("-filter_complex", args);
         var ffmpeg = await Tools.RunAsync("ffmpeg", args);
         Assert.True(ffmpeg.ExitCode == 0, ffmpeg.Stderr);
-        Assert.True(File.Exists(Path.Combine(output, "master.m3u8")));
+        // One fragmented MP4 with every rendition as a track: what the packager reads from ffmpeg's stdout.
+        var streams = await Tools.FfprobeAsync("-show_entries", "stream=codec_type", "-of", "csv=p=0", output);
+        Assert.Equal(["video", "video", "audio"], streams.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -7,6 +7,7 @@ using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Manifests;
 using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.Core.Packaging.Encryption;
 using TranscodeFarm.IntegrationTests.Infrastructure;
 
 namespace TranscodeFarm.IntegrationTests;
@@ -26,9 +27,36 @@ public sealed class DrmTests(SharedFarm shared)
     private string Folder(string assetId) => Path.Combine(Farm.StoreFolder, assetId);
 
     [Theory]
+    [InlineData(EncryptionScheme.Cenc)]
+    [InlineData(EncryptionScheme.Cbcs)]
+    public async Task Ffmpeg_decrypts_every_segment_to_the_frames_of_the_clear_packaging_of_the_same_encode(EncryptionScheme scheme)
+    {
+        // One real encode with the farm's own ffmpeg arguments, packaged twice in process: clear and encrypted.
+        var encode = await SameEncode.Value;
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var kid = Guid.NewGuid();
+        var clear = await PackageAsync(encode, null);
+        var encrypted = await PackageAsync(encode, new TrackEncryption(scheme, kid, key,
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(scheme == EncryptionScheme.Cenc ? 8 : 16), [PsshBox.ForClearKey([kid])]));
+        var segments = Directory.EnumerateFiles(encrypted, "seg-*.m4s").Select(Path.GetFileName).Order().ToList();
+        Assert.True(segments.Count >= 9, "3 tracks × 3 segments expected");
+        foreach (var segment in segments)
+        {
+            var init = $"init-{segment!.Split('-')[1]}.mp4";
+            var reference = await DrmAssets.FrameMd5Async(clear, init, segment, null);
+            Assert.True(reference.ExitCode == 0 && reference.Frames.Length > 0, "clear reference did not decode");
+            Assert.NotEqual(await File.ReadAllBytesAsync(Path.Combine(clear, segment)), await File.ReadAllBytesAsync(Path.Combine(encrypted, segment)));
+            var decrypted = await DrmAssets.FrameMd5Async(encrypted, init, segment, key);
+            Assert.Equal(reference.Frames, decrypted.Frames);
+            var garbled = await DrmAssets.FrameMd5Async(encrypted, init, segment, key.Select(b => (byte)(b ^ 0x5A)).ToArray());
+            Assert.NotEqual(reference.Frames, garbled.Frames);
+        }
+    }
+
+    [Theory]
     [InlineData("cenc")]
     [InlineData("cbcs")]
-    public async Task Ffmpeg_decrypts_every_segment_to_the_frames_of_the_clear_encode(string scheme)
+    public async Task A_farm_encrypted_asset_decrypts_with_the_key_the_edge_hands_out(string scheme)
     {
         var clear = (await LadderOutputTests.LadderJobAsync(Farm)).Outputs!.AssetId;
         var encrypted = (await DrmAssets.JobAsync(Farm, scheme)).Outputs!.AssetId;
@@ -37,17 +65,46 @@ public sealed class DrmTests(SharedFarm shared)
         foreach (var rep in mpd.Representations)
         {
             var key = await DrmAssets.KeyAsync(Farm, encrypted, DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Folder(encrypted), rep.Initialization))));
-            var wrong = key.Select(b => (byte)(b ^ 0x5A)).ToArray();
             foreach (var segment in rep.Segments)
             {
+                // Clear and encrypted come from two encodes of the same clip: same frame count and timing.
                 var reference = await DrmAssets.FrameMd5Async(Folder(clear), rep.Initialization, segment, null);
                 var decrypted = await DrmAssets.FrameMd5Async(Folder(encrypted), rep.Initialization, segment, key);
-                Assert.True(reference.ExitCode == 0 && reference.Frames.Length > 0, "clear reference did not decode");
-                Assert.Equal(reference.Frames, decrypted.Frames);
-                var garbled = await DrmAssets.FrameMd5Async(Folder(encrypted), rep.Initialization, segment, wrong);
-                Assert.NotEqual(reference.Frames, garbled.Frames);
+                Assert.True(decrypted.ExitCode == 0, $"{rep.Id}/{segment} did not decrypt");
+                Assert.Equal(Timing(reference.Frames), Timing(decrypted.Frames));
+                var undecrypted = await DrmAssets.FrameMd5Async(Folder(encrypted), rep.Initialization, segment, null);
+                Assert.NotEqual(decrypted.Frames, undecrypted.Frames);
             }
         }
+
+        static string Timing(string frames) => string.Join('\n', frames.Split('\n').Select(l => string.Join(',', l.Split(',').Take(5))));
+    }
+
+    private static readonly Lazy<Task<string>> SameEncode = new(async () =>
+    {
+        var clip = await TestMedia.ClipAsync(320, 240, 6);
+        var profile = Core.Profiles.ProfileParser.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", "test-tiny.json")), "test-tiny").Profile!;
+        var source = (await new Media.MediaProber(new Media.MediaOptions()).ProbeAsync(clip, default)).Source!;
+        var plan = Core.Planning.LadderPlanner.Plan(profile, source).Plan!;
+        var output = Path.Combine(Directory.CreateTempSubdirectory("transcodefarm-encode-").FullName, "ladder.mp4");
+        await Tools.CheckedFfmpegAsync([.. Core.Ffmpeg.EncodeArgumentBuilder.Build(plan, clip, output).Skip(4)]);
+        return output;
+    });
+
+    private static async Task<string> PackageAsync(string encode, TrackEncryption? encryption)
+    {
+        var folder = Directory.CreateTempSubdirectory("transcodefarm-package-").FullName;
+        using var packager = new CmafPackager(new PackagerOptions(2) { EncryptionFor = (_, _) => encryption }, new FileSink(folder));
+        await using var file = File.OpenRead(encode);
+        await new FragmentedMp4Demuxer().RunAsync(System.IO.Pipelines.PipeReader.Create(file), packager, default);
+        await packager.CompleteAsync(default);
+        return folder;
+    }
+
+    private sealed class FileSink(string folder) : ISegmentSink
+    {
+        public async ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            await File.WriteAllBytesAsync(Path.Combine(folder, fileName), data, cancellationToken);
     }
 
     [Theory]
@@ -158,6 +215,34 @@ public sealed class DrmTests(SharedFarm shared)
         {
             Assert.DoesNotContain(form, logs, StringComparison.Ordinal); // ...but never the key
         }
+    }
+
+    [Fact]
+    public async Task Aes128_segments_decrypt_to_the_clear_segments_and_there_is_no_mpd()
+    {
+        var clear = (await LadderOutputTests.LadderJobAsync(Farm)).Outputs!.AssetId;
+        var job = await DrmAssets.JobAsync(Farm, "aes-128", systems: "");
+        var folder = Folder(job.Outputs!.AssetId);
+        Assert.False(File.Exists(Path.Combine(folder, OutputLayout.DashManifest)));
+        Assert.Equal("", job.Outputs.DashManifest);
+        var media = await File.ReadAllTextAsync(Path.Combine(folder, "media_0.m3u8"));
+        var keyLine = media.Split('\n').Single(l => l.StartsWith("#EXT-X-KEY:", StringComparison.Ordinal));
+        Assert.True(media.IndexOf("#EXT-X-MAP", StringComparison.Ordinal) < media.IndexOf(keyLine, StringComparison.Ordinal), "the init segment must stay clear");
+        var uri = HlsParser.ParseAttributes(keyLine["#EXT-X-KEY:".Length..])["URI"];
+        Assert.Equal("AES-128", HlsParser.ParseAttributes(keyLine["#EXT-X-KEY:".Length..])["METHOD"]);
+        var token = await DrmAssets.TokenAsync(Farm, job.Outputs.AssetId);
+        var key = await Farm.Http.GetByteArrayAsync(new Uri($"{uri}?token={token}", UriKind.Relative));
+        var segments = HlsParser.ParseMedia(media).Segments;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var encrypted = await File.ReadAllBytesAsync(Path.Combine(folder, segments[i].Uri));
+            var expected = await File.ReadAllBytesAsync(Path.Combine(Folder(clear), segments[i].Uri));
+            Assert.Equal(expected, Core.Packaging.Encryption.SegmentAes128.Decrypt(encrypted, key, mediaSequence: i));
+        }
+
+        // Through the edge with the viewer's token, the playlist's key URI carries it.
+        var tokenized = await Farm.Http.GetStringAsync(new Uri($"/vod/{job.Outputs.AssetId}/media_0.m3u8?token={token}", UriKind.Relative));
+        Assert.Contains($"{uri}?token={token}", tokenized);
     }
 
     [Fact]

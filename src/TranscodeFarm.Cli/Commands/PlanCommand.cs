@@ -14,7 +14,7 @@ public static class PlanCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Source media file" };
         var profile = new Option<string?>("--profile") { Description = "Ladder profile (default h264-cmaf)" };
-        var output = new Option<string>("--output") { Description = "Output folder to put in the ffmpeg arguments", DefaultValueFactory = _ => "out" };
+        var output = new Option<string>("--output") { Description = "The fragmented MP4 the ffmpeg arguments write (the farm reads it from stdout instead and packages it)", DefaultValueFactory = _ => "ladder.mp4" };
         var args0 = new Option<bool>("--args0") { Description = "Print only the ffmpeg arguments, NUL-separated (for scripts: no shell parsing)" };
         var cmd = new Command("plan", "Probe a file and print the rendition plan and the ffmpeg arguments the farm would run");
         cmd.Arguments.Add(file);

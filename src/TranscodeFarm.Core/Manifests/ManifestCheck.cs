@@ -14,12 +14,16 @@ public sealed record ManifestCheckResult(IReadOnlyList<string> Problems, IReadOn
 public static class ManifestCheck
 {
     /// <param name="manifests">Manifest file name → text, for the master, every media playlist and the MPD.</param>
-    public static ManifestCheckResult Check(IReadOnlyDictionary<string, string> manifests)
+    /// <param name="withDash">False for HLS-only assets (whole-segment AES-128), which have no MPD.</param>
+    public static ManifestCheckResult Check(IReadOnlyDictionary<string, string> manifests, bool withDash = true)
     {
         var problems = new List<string>();
         var files = new HashSet<string>(StringComparer.Ordinal);
         CheckHls(manifests, problems, files);
-        CheckDash(manifests, problems, files);
+        if (withDash)
+        {
+            CheckDash(manifests, problems, files);
+        }
         return new ManifestCheckResult(problems, files);
     }
 

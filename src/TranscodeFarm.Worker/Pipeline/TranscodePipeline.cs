@@ -144,7 +144,7 @@ public sealed partial class TranscodePipeline(
         return PipelineResult.Ok(new JobOutputs(
             job.Id,
             $"{job.Id}/{OutputLayout.HlsMaster}",
-            $"{job.Id}/{OutputLayout.DashManifest}",
+            encryption.WritesDash ? $"{job.Id}/{OutputLayout.DashManifest}" : "",
             [
                 .. plan.Video.Select(v => new RenditionSummary(v.Name, "video", v.Width, v.Height, v.BitrateKbps, v.Codec)),
                 .. plan.Audio.Select(a => new RenditionSummary(a.Name, "audio", null, null, a.BitrateKbps, a.Codec)),
@@ -209,7 +209,7 @@ public sealed partial class TranscodePipeline(
             await File.WriteAllTextAsync(Path.Combine(output, name), text, cancellationToken);
         }
 
-        var check = ManifestCheck.Check(manifests);
+        var check = ManifestCheck.Check(manifests, encryption.WritesDash);
         var missing = check.ReferencedFiles.Where(f => !File.Exists(Path.Combine(output, f))).Order(StringComparer.Ordinal).ToList();
         if (!check.Ok || missing.Count > 0)
         {
