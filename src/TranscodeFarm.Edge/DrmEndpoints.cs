@@ -37,7 +37,7 @@ public static partial class DrmEndpoints
             return Results.BadRequest("the key id must be 32 hex digits");
         }
 
-        var found = await keys.AssetKeysAsync(asset, [keyId], cancellationToken);
+        var found = await keys.AssetKeysAsync(asset, [keyId], deliverableOnly: true, cancellationToken);
         if (found.Count == 0)
         {
             EdgeMetrics.LicenseRequests.WithLabels("key", "unknown_kid").Inc();
@@ -77,7 +77,7 @@ public static partial class DrmEndpoints
             return Results.BadRequest(error);
         }
 
-        var found = await keys.AssetKeysAsync(asset, kids.ToList(), cancellationToken);
+        var found = await keys.AssetKeysAsync(asset, kids.ToList(), deliverableOnly: true, cancellationToken);
         if (found.Count == 0)
         {
             EdgeMetrics.LicenseRequests.WithLabels("clearkey", "unknown_kid").Inc();

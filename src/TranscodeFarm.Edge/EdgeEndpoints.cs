@@ -28,7 +28,7 @@ public static class EdgeEndpoints
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
             .AllowAnyOrigin()
             .WithMethods("GET", "HEAD", "OPTIONS")
-            .WithHeaders("Range", "If-None-Match", "If-Modified-Since")
+            .WithHeaders("Range", "If-None-Match", "If-Modified-Since", "Authorization")
             .WithExposedHeaders("Content-Length", "Content-Range", "ETag", "X-Cache")));
         services.AddCors(o => o.AddPolicy(DrmEndpoints.CorsPolicy, p => p
             .AllowAnyOrigin()

@@ -72,14 +72,19 @@ public sealed class ProcessRunner(TimeProvider time)
         catch (OperationCanceledException)
         {
             outcome = cancellationToken.IsCancellationRequested ? ProcessOutcome.Cancelled
-                : consumerFailed.IsCancellationRequested ? ProcessOutcome.ConsumerFailed
-                : ProcessOutcome.TimedOut;
+                : timeout.IsCancellationRequested ? ProcessOutcome.TimedOut
+                : ProcessOutcome.ConsumerFailed;
             await StopAsync(process, spec);
         }
 
         // The pipes close when the process exits; a grandchild holding them is killed with the tree above.
         await Task.WhenAll(stderrTask, stdoutTask).WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        var consumerError = io.StdoutConsumer is not null && stdoutTask.IsFaulted ? stdoutTask.Exception?.GetBaseException() : null;
+        // A consumer that failed, was cancelled or has not finished has not read the whole output: never a success.
+        var consumerError = io.StdoutConsumer is null ? null
+            : stdoutTask.IsFaulted ? stdoutTask.Exception?.GetBaseException()
+            : stdoutTask.IsCanceled ? new OperationCanceledException("reading the process's output was cancelled")
+            : !stdoutTask.IsCompleted ? new TimeoutException("the output's reader did not finish within 10 s of the process exiting")
+            : null;
         return new ProcessResult(outcome, process.HasExited ? process.ExitCode : -1, stderr.ToString(), time.GetElapsedTime(started)) { ConsumerError = consumerError };
     }
 

@@ -23,23 +23,49 @@ public sealed class DrmOptions
 /// TRANSCODEFARM__Drm__* environment variables); in embedded mode, when not configured, generated once into a
 /// file only the owner can read, so the demo needs no setup. Never logged.
 /// </summary>
-public sealed class DrmSecrets(DrmOptions options, string? generatedFile)
+public sealed class DrmSecrets
 {
-    private readonly Lazy<(byte[] Master, byte[] Signing)> _keys = new(() => Load(options, generatedFile));
+    private readonly DrmOptions _options;
+    private readonly string? _generatedFile;
+    private readonly Lazy<(byte[] Master, byte[] Signing)> _generated;
+    private readonly Lazy<byte[]> _master;
+    private readonly Lazy<byte[]> _signing;
 
-    public byte[] MasterKey => _keys.Value.Master;
-
-    public byte[] TokenSigningKey => _keys.Value.Signing;
-
-    public TimeSpan TokenLifetime => options.TokenLifetime;
-
-    private static (byte[], byte[]) Load(DrmOptions options, string? generatedFile)
+    /// <param name="generatedFile">Where embedded mode keeps generated keys; null in a farm (keys must be configured).</param>
+    public DrmSecrets(DrmOptions options, string? generatedFile)
     {
-        if (!string.IsNullOrEmpty(options.MasterKey) || !string.IsNullOrEmpty(options.TokenSigningKey) || generatedFile is null)
+        _options = options;
+        _generatedFile = generatedFile;
+        _generated = new(LoadOrGenerate);
+        // Each key is resolved on its own: a worker needs only the master key, an edge both.
+        _master = new(() => Resolve(options.MasterKey, "Drm:MasterKey", g => g.Master));
+        _signing = new(() => Resolve(options.TokenSigningKey, "Drm:TokenSigningKey", g => g.Signing));
+    }
+
+    public byte[] MasterKey => _master.Value;
+
+    public byte[] TokenSigningKey => _signing.Value;
+
+    public TimeSpan TokenLifetime => _options.TokenLifetime;
+
+    private byte[] Resolve(string configured, string setting, Func<(byte[] Master, byte[] Signing), byte[]> pick)
+    {
+        if (!string.IsNullOrEmpty(configured))
         {
-            return (Parse(options.MasterKey, "Drm:MasterKey"), Parse(options.TokenSigningKey, "Drm:TokenSigningKey"));
+            return Parse(configured, setting);
         }
 
+        if (_generatedFile is not null && string.IsNullOrEmpty(_options.MasterKey) && string.IsNullOrEmpty(_options.TokenSigningKey))
+        {
+            return pick(_generated.Value);
+        }
+
+        return Parse(configured, setting); // fails, naming the setting
+    }
+
+    private (byte[] Master, byte[] Signing) LoadOrGenerate()
+    {
+        var generatedFile = _generatedFile!;
         if (File.Exists(generatedFile))
         {
             var saved = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(generatedFile))

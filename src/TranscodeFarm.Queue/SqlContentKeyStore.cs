@@ -15,7 +15,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
             var sealedKey = KeySealer.Seal(secrets.MasterKey, key.Key, KeySealer.AssociatedData(keySet.Id, key.KeyId));
             await ExecAsync(db, tx, """
                 INSERT INTO content_keys (kid, key_set, track, sealed_key, created_at) VALUES (@kid, @set, @track, @sealed, @now)
-                ON CONFLICT (kid) DO NOTHING
+                ON CONFLICT DO NOTHING
                 """, cancellationToken, ("@kid", Kid(key.KeyId)), ("@set", keySet.Id), ("@track", key.Track), ("@sealed", sealedKey),
                 ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()));
         }
@@ -54,26 +54,28 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
         return new KeySet(keySetId, keys, systems);
     }
 
-    public async Task LinkAssetAsync(string assetId, IReadOnlyList<Guid> keyIds, CancellationToken cancellationToken)
+    public async Task LinkAssetAsync(string assetId, IReadOnlyList<Guid> keyIds, bool clearDelivery, CancellationToken cancellationToken)
     {
         await using var db = await queue.OpenConnectionAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         foreach (var kid in keyIds)
         {
-            await ExecAsync(db, tx, "INSERT INTO asset_keys (asset_id, kid) VALUES (@asset, @kid) ON CONFLICT (asset_id, kid) DO NOTHING",
-                cancellationToken, ("@asset", assetId), ("@kid", Kid(kid)));
+            await ExecAsync(db, tx, """
+                INSERT INTO asset_keys (asset_id, kid, clear_delivery) VALUES (@asset, @kid, @clear)
+                ON CONFLICT (asset_id, kid) DO UPDATE SET clear_delivery = excluded.clear_delivery
+                """, cancellationToken, ("@asset", assetId), ("@kid", Kid(kid)), ("@clear", clearDelivery ? 1 : 0));
         }
 
         await tx.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ContentKey>> AssetKeysAsync(string assetId, IReadOnlyCollection<Guid>? keyIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ContentKey>> AssetKeysAsync(string assetId, IReadOnlyCollection<Guid>? keyIds, bool deliverableOnly, CancellationToken cancellationToken)
     {
         await using var db = await queue.OpenConnectionAsync(cancellationToken);
         var keys = await ReadKeysAsync(db, """
             SELECT k.kid, k.key_set, k.track, k.sealed_key FROM content_keys k JOIN asset_keys a ON a.kid = k.kid
-            WHERE a.asset_id = @asset ORDER BY k.kid
-            """, cancellationToken, ("@asset", assetId));
+            WHERE a.asset_id = @asset AND (a.clear_delivery = 1 OR @all = 1) ORDER BY k.kid
+            """, cancellationToken, ("@asset", assetId), ("@all", deliverableOnly ? 0 : 1));
         return keyIds is null ? keys : keys.Where(k => keyIds.Contains(k.KeyId)).ToList();
     }
 

@@ -62,7 +62,7 @@ internal static class SqliteSchema
             sealed_key BLOB NOT NULL,
             created_at BIGINT NOT NULL
         );
-        CREATE INDEX content_keys_set ON content_keys (key_set);
+        CREATE UNIQUE INDEX content_keys_set_track ON content_keys (key_set, track);
         CREATE TABLE key_set_pssh (
             key_set TEXT NOT NULL,
             kid TEXT NOT NULL,
@@ -73,6 +73,7 @@ internal static class SqliteSchema
         CREATE TABLE asset_keys (
             asset_id TEXT NOT NULL,
             kid TEXT NOT NULL,
+            clear_delivery INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (asset_id, kid)
         );
         """,

@@ -193,6 +193,25 @@ public sealed class DrmTests(SharedFarm shared)
     }
 
     [Fact]
+    public async Task Keys_of_an_asset_without_clearkey_never_leave_the_key_store_through_the_edge()
+    {
+        var asset = (await DrmAssets.JobAsync(Farm, "cbcs", "\"widevine\", \"fairplay\"")).Outputs!.AssetId;
+        var kid = DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Folder(asset), "init-0.mp4")));
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+        using var key = await Farm.Http.GetAsync(new Uri($"/keys/{asset}/{kid:N}?token={token}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, key.StatusCode);
+        using var license = await Farm.Http.PostAsync(new Uri($"/license/clearkey/{asset}?token={token}", UriKind.Relative),
+            new StringContent(DrmAssets.ClearKeyRequest(kid), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, license.StatusCode);
+        // The operator still gets them, for the Widevine/FairPlay license servers.
+        var exported = await Tools.CliAsync(FarmProcess.TestEnvironment(Farm.DataDirectory), "keys", "export", asset);
+        Assert.Equal(kid, Assert.Single(CpixDocument.Parse(exported.Stdout).ContentKeys).KeyId);
+        var media = await File.ReadAllTextAsync(Path.Combine(Folder(asset), "media_0.m3u8"));
+        Assert.Contains("KEYFORMAT=\"com.apple.streamingkeydelivery\"", media);
+        Assert.DoesNotContain("/keys/", media);
+    }
+
+    [Fact]
     public async Task Keys_are_sealed_at_rest_and_never_logged()
     {
         var asset = (await DrmAssets.JobAsync(Farm, "cbcs")).Outputs!.AssetId;

@@ -61,8 +61,27 @@ public sealed class LadderOutputTests(SharedFarm shared)
 
     private static async Task<long> PeakBitrateAsync(string folder, string playlist)
     {
+        // RFC 8216 §4.3.4.2: the peak over runs of contiguous segments lasting at least half the target duration.
         var media = HlsParser.ParseMedia(await File.ReadAllTextAsync(Path.Combine(folder, playlist)));
-        return media.Segments.Max(s => (long)(new FileInfo(Path.Combine(folder, s.Uri)).Length * 8 / s.Duration));
+        var sizes = media.Segments.Select(s => new FileInfo(Path.Combine(folder, s.Uri)).Length).ToList();
+        var minimum = media.Segments.Max(s => s.Duration) / 2;
+        double peak = 0;
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            double bytes = 0, seconds = 0;
+            for (var j = i; j < sizes.Count && seconds < minimum; j++)
+            {
+                bytes += sizes[j];
+                seconds += media.Segments[j].Duration;
+            }
+
+            if (seconds >= minimum)
+            {
+                peak = Math.Max(peak, bytes * 8 / seconds);
+            }
+        }
+
+        return (long)Math.Ceiling(peak);
     }
 
     [Fact]

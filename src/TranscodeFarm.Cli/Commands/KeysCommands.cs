@@ -47,7 +47,18 @@ public static class KeysCommands
                 throw new CliException($"--key-set: '{id}' must be letters, digits, '-', '_' or '.'");
             }
 
-            await farm.Get<IContentKeyStore>().SaveKeySetAsync(new KeySet(id, doc.ContentKeys, doc.DrmSystems), ct);
+            if (doc.ContentKeys.GroupBy(k => k.Track).FirstOrDefault(g => g.Count() > 1) is { } shared)
+            {
+                throw new CliException($"{source.Name}: {shared.Count()} keys are for track type '{shared.Key}': give each a ContentKeyUsageRule with its intendedTrackType (AUDIO, SD, HD...)");
+            }
+
+            var store = farm.Get<IContentKeyStore>();
+            if (await store.LoadKeySetAsync(KeySet.ImportedId(id), ct) is not null)
+            {
+                throw new CliException($"key set '{id}' was imported before: give another --key-set");
+            }
+
+            await store.SaveKeySetAsync(new KeySet(KeySet.ImportedId(id), doc.ContentKeys, doc.DrmSystems), ct);
             Console.WriteLine($"imported {doc.ContentKeys.Count} key(s) and {doc.DrmSystems.Count(s => s.Pssh is not null)} PSSH box(es) as key set '{id}'");
             foreach (var key in doc.ContentKeys)
             {
@@ -70,7 +81,7 @@ public static class KeysCommands
         {
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             var id = parse.GetValue(asset)!;
-            var keys = await farm.Get<IContentKeyStore>().AssetKeysAsync(id, null, ct);
+            var keys = await farm.Get<IContentKeyStore>().AssetKeysAsync(id, null, deliverableOnly: false, ct);
             if (keys.Count == 0)
             {
                 throw new CliException($"asset '{id}' has no content keys");

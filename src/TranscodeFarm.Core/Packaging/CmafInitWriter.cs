@@ -16,14 +16,14 @@ public static class CmafInitWriter
         b.Begin(FourCc.Ftyp).U32(FourCc.Of("iso6")).U32(0).U32(FourCc.Of("iso6")).U32(FourCc.Of("cmfc")).U32(FourCc.Of("mp41")).End();
 
         var mvhd = (inputMoov.Child(FourCc.Mvhd) ?? throw new Mp4FormatException("the moov has no mvhd")).Clone();
-        PatchU32(mvhd.Body, mvhd.Body[0] == 1 ? 108 : 96, 2); // next_track_ID
+        PatchU32(mvhd.Body, MoovReader.Version(mvhd) == 1 ? 108 : 96, 2); // next_track_ID
 
         var trak = track.Trak.Clone();
         var tkhd = trak.Child(FourCc.Tkhd)!;
-        PatchU32(tkhd.Body, tkhd.Body[0] == 1 ? 20 : 12, 1);
+        PatchU32(tkhd.Body, MoovReader.Version(tkhd) == 1 ? 20 : 12, 1);
         if (encryption is not null)
         {
-            ProtectSampleEntry(trak, encryption, pattern);
+            ProtectSampleEntry(trak, track.Kind == TrackKind.Audio ? FourCc.Enca : FourCc.Encv, encryption, pattern);
         }
 
         var moov = new List<Mp4Box> { mvhd, trak, Mvex(track) };
@@ -43,12 +43,10 @@ public static class CmafInitWriter
         return new Mp4Box(FourCc.Mvex, [], [Mp4BoxParser.ParseSingle(trex.Written)]);
     }
 
-    private static void ProtectSampleEntry(Mp4Box trak, TrackEncryption encryption, (byte Crypt, byte Skip) pattern)
+    private static void ProtectSampleEntry(Mp4Box trak, uint protectedType, TrackEncryption encryption, (byte Crypt, byte Skip) pattern)
     {
         var stsd = trak.Find(FourCc.Mdia, FourCc.Minf, FourCc.Stbl, FourCc.Stsd)!;
         var entry = stsd.Children![0];
-        var protectedType = entry.Type == FourCc.Mp4a || entry.Type == FourCc.Of("Opus") || entry.Type == FourCc.Of("ac-3") || entry.Type == FourCc.Of("ec-3")
-            ? FourCc.Enca : FourCc.Encv;
         var sinf = new BoxBuilder(128).Begin(FourCc.Sinf)
             .Begin(FourCc.Frma).U32(entry.Type).End()
             .BeginFull(FourCc.Schm, 0, 0).U32(encryption.Scheme == EncryptionScheme.Cbcs ? FourCc.Cbcs : FourCc.Cenc).U32(0x0001_0000).End()

@@ -95,6 +95,14 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         var duration = samples.Sum(s => (long)s.Duration);
         var clearLead = track.Encryption is { } e && (double)(start - state.FirstDecodeTime(start)) / track.Info.Timescale < e.ClearLeadSeconds;
         List<SampleAuxInfo>? aux = null;
+        if (state.Encryptor is { } observer && clearLead)
+        {
+            foreach (var s in samples)
+            {
+                observer.Observe(s.Data);
+            }
+        }
+
         if (state.Encryptor is { } encryptor && !clearLead)
         {
             aux = new List<SampleAuxInfo>(samples.Count);

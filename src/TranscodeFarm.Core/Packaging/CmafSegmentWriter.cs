@@ -69,6 +69,11 @@ public static class CmafSegmentWriter
     /// <summary>Writes saiz, saio and senc; returns saio's offset field and where senc's first entry starts.</summary>
     private static (int SaioField, int SencEntries) WriteEncryptionInfo(BoxBuilder b, IReadOnlyList<SampleAuxInfo> info)
     {
+        if (info.FirstOrDefault(i => i.Size > byte.MaxValue) is { } big)
+        {
+            throw new Mp4FormatException($"a sample has {big.Subsamples?.Length} subsamples: more than CENC's saiz can describe (at most 41)");
+        }
+
         var first = info[0].Size;
         var uniform = info.All(i => i.Size == first) && first <= byte.MaxValue;
         b.BeginFull(FourCc.Saiz, 0, 0).U8(uniform ? (byte)first : (byte)0).U32((uint)info.Count);

@@ -28,6 +28,7 @@ public static class FragmentReader
         var result = new List<(uint, List<Mp4Sample>)>();
         long nextDataOffset = 0; // legacy rule: a traf without base starts where the previous one's data ended
         var total = 0;
+        long copied = 0; // several truns may point at the same bytes: never copy out more than the mdat holds
         foreach (var traf in moof.ChildrenOf(FourCc.Traf))
         {
             var tfhd = traf.Child(FourCc.Tfhd)?.Body ?? throw new Mp4FormatException("a traf has no tfhd");
@@ -39,7 +40,7 @@ public static class FragmentReader
                 throw new Mp4FormatException($"a fragment refers to track {trackId}, which the moov does not declare");
             }
 
-            long baseOffset = (flags & TfhdBaseDataOffset) != 0 ? checked((long)r.U64() - moofPosition)
+            long baseOffset = (flags & TfhdBaseDataOffset) != 0 ? BaseOffset(r.U64(), moofPosition)
                 : (flags & TfhdDefaultBaseIsMoof) != 0 ? 0 : nextDataOffset;
             _ = (flags & TfhdSampleDescriptionIndex) != 0 ? r.U32() : 0;
             var defaultDuration = (flags & TfhdDefaultDuration) != 0 ? r.U32() : track.Defaults.Duration;
@@ -83,6 +84,12 @@ public static class FragmentReader
                         throw new Mp4FormatException($"track {trackId}: sample data at offset {dataOffset} ({size} bytes) lies outside the mdat");
                     }
 
+                    copied += size;
+                    if (copied > mdatPayload.Length)
+                    {
+                        throw new Mp4FormatException($"track {trackId}: the fragment's samples add up to more bytes than its mdat holds");
+                    }
+
                     var data = new byte[size];
                     mdatPayload.Slice(start, size).CopyTo(data);
                     samples.Add(new Mp4Sample { DecodeTime = decodeTime, Duration = duration, CompositionOffset = cto, Flags = sampleFlags, Data = data });
@@ -97,6 +104,9 @@ public static class FragmentReader
 
         return result;
     }
+
+    private static long BaseOffset(ulong absolute, long moofPosition) =>
+        absolute <= long.MaxValue ? (long)absolute - moofPosition : throw new Mp4FormatException("a tfhd base_data_offset is out of range");
 
     /// <summary>Sequential big-endian reads from a box payload that fail with the box's name when it is too short.</summary>
     private ref struct FieldReader(ReadOnlySpan<byte> data, string box)

@@ -9,14 +9,24 @@ public static class MoovReader
 {
     public static IReadOnlyList<TrackInfo> ReadTracks(Mp4Box moov)
     {
-        var trexes = moov.Child(FourCc.Mvex)?.ChildrenOf(FourCc.Trex).ToDictionary(t => U32(t.Body, 4)) ?? [];
+        var trexes = new Dictionary<uint, Mp4Box>();
+        foreach (var trex in moov.Child(FourCc.Mvex)?.ChildrenOf(FourCc.Trex) ?? [])
+        {
+            trexes[U32(trex.Body, 4)] = trex;
+        }
+
         var tracks = new List<TrackInfo>();
         foreach (var trak in moov.ChildrenOf(FourCc.Trak))
         {
             var tkhd = trak.Child(FourCc.Tkhd) ?? throw new Mp4FormatException("a trak has no tkhd");
-            var trackId = U32(tkhd.Body, tkhd.Body[0] == 1 ? 20 : 12);
+            var trackId = U32(tkhd.Body, Version(tkhd) == 1 ? 20 : 12);
+            if (tracks.Any(t => t.TrackId == trackId))
+            {
+                throw new Mp4FormatException($"two tracks have id {trackId}");
+            }
+
             var mdhd = trak.Find(FourCc.Mdia, FourCc.Mdhd) ?? throw new Mp4FormatException($"track {trackId} has no mdhd");
-            var timescale = U32(mdhd.Body, mdhd.Body[0] == 1 ? 20 : 12);
+            var timescale = U32(mdhd.Body, Version(mdhd) == 1 ? 20 : 12);
             if (timescale == 0)
             {
                 throw new Mp4FormatException($"track {trackId} has a zero timescale");
@@ -179,6 +189,8 @@ public static class MoovReader
 
         return null;
     }
+
+    internal static int Version(Mp4Box fullBox) => fullBox.Body.Length > 0 ? fullBox.Body[0] : throw new Mp4FormatException($"box '{fullBox.Name}' is empty");
 
     private static uint U32(byte[] body, int offset) =>
         offset + 4 <= body.Length ? BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(offset)) : throw new Mp4FormatException("a box is shorter than its fields");

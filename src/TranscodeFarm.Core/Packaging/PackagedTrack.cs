@@ -26,8 +26,39 @@ public sealed class PackagedTrack(string id, string name, TrackInfo info, TrackE
 
     public double DurationSeconds => Segments.Sum(s => (double)s.Duration) / Info.Timescale;
 
-    /// <summary>Highest bit rate of any one segment, bits per second (HLS BANDWIDTH, DASH @bandwidth).</summary>
-    public long PeakBitrate => Segments.Count == 0 ? 0 : Segments.Max(s => s.Duration == 0 ? 0 : (long)(s.Bytes * 8.0 * Info.Timescale / s.Duration));
+    /// <summary>
+    /// Peak bit rate (HLS BANDWIDTH, DASH @bandwidth) as RFC 8216 §4.3.4.2 measures it: over runs of contiguous segments
+    /// lasting at least half the target duration, so a one-frame last segment cannot pass for the peak.
+    /// </summary>
+    public long PeakBitrate
+    {
+        get
+        {
+            if (Segments.Count == 0)
+            {
+                return 0;
+            }
+
+            var minimum = Segments.Max(s => s.Duration) / 2.0;
+            double peak = 0;
+            for (var i = 0; i < Segments.Count; i++)
+            {
+                long bytes = 0, duration = 0;
+                for (var j = i; j < Segments.Count && duration < minimum; j++)
+                {
+                    bytes += Segments[j].Bytes;
+                    duration += Segments[j].Duration;
+                }
+
+                if (duration >= minimum && duration > 0)
+                {
+                    peak = Math.Max(peak, bytes * 8.0 * Info.Timescale / duration);
+                }
+            }
+
+            return (long)Math.Ceiling(peak);
+        }
+    }
 
     public long AverageBitrate => DurationSeconds <= 0 ? 0 : (long)(Segments.Sum(s => s.Bytes) * 8.0 / DurationSeconds);
 

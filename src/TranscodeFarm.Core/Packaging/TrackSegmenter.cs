@@ -20,10 +20,9 @@ internal sealed class TrackSegmenter(uint timescale, double segmentSeconds)
         {
             closed = [.. _pending];
             _pending.Clear();
-            while (_nextBoundary <= sample.PresentationTime + (sample.Duration / 2))
-            {
-                _nextBoundary += _segmentTicks;
-            }
+            // Jump over any gap in one step (a hostile timestamp jump must not mean billions of iterations).
+            var behind = sample.PresentationTime + (sample.Duration / 2) - _nextBoundary!.Value;
+            _nextBoundary += ((behind / _segmentTicks) + 1) * _segmentTicks;
         }
 
         _pending.Add(sample);

@@ -19,7 +19,7 @@ public sealed class AssetKeys(IContentKeyStore store)
         KeySet keySet;
         if (settings.KeySet is { Length: > 0 } imported)
         {
-            keySet = await store.LoadKeySetAsync(imported, cancellationToken)
+            keySet = await store.LoadKeySetAsync(KeySet.ImportedId(imported), cancellationToken)
                 ?? throw new ArgumentException($"drm.keySet '{imported}' is not in the key store: import its CPIX document first (`transcodefarm keys import`)");
         }
         else
@@ -28,7 +28,9 @@ public sealed class AssetKeys(IContentKeyStore store)
         }
 
         var encryption = new AssetEncryption(settings, assetId, keySet.Keys, keySet.Systems);
-        await store.LinkAssetAsync(assetId, [.. keySet.Keys.Select(k => k.KeyId)], cancellationToken);
+        // ClearKey and AES-128 keys are delivered by the edge; keys of hardware-DRM-only assets never leave the key store.
+        var clearDelivery = settings.Scheme == "aes-128" || encryption.Systems.Contains(DrmSystem.ClearKey);
+        await store.LinkAssetAsync(assetId, [.. keySet.Keys.Select(k => k.KeyId)], clearDelivery, cancellationToken);
         return encryption;
     }
 
@@ -37,6 +39,8 @@ public sealed class AssetKeys(IContentKeyStore store)
         var keys = TrackKeySelector.TracksToGenerate(settings.SeparateKeys).Select(ContentKey.Generate).ToList();
         var keySet = new KeySet(assetId, keys, []);
         await store.SaveKeySetAsync(keySet, cancellationToken);
-        return keySet;
+        // Two attempts of one job racing (a reclaimed job whose first worker still runs): one key per track wins, and
+        // both read it back, so the asset is never encrypted with two different keys.
+        return await store.LoadKeySetAsync(assetId, cancellationToken) ?? keySet;
     }
 }

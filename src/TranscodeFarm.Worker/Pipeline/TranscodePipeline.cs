@@ -177,8 +177,13 @@ public sealed partial class TranscodePipeline(
             PipelineResult.BadInput("encode", $"ffmpeg failed with exit code {encode.ExitCode}: the source could not be decoded or encoded\n{encode.StderrTail}"),
         { ConsumerError: Mp4FormatException or NotSupportedException } =>
             PipelineResult.BadInput("package", "packaging failed: " + encode.ConsumerError.Message),
+        // Disk trouble or an interrupted read may pass on another attempt; anything else would fail the same way again.
+        { ConsumerError: IOException or UnauthorizedAccessException or OperationCanceledException or TimeoutException } =>
+            PipelineResult.Transient("package", $"packaging failed: {encode.ConsumerError.Message}"),
         { ConsumerError: { } error } =>
-            PipelineResult.Transient("package", $"packaging failed: {error.GetType().Name}: {error.Message}"),
+            PipelineResult.BadInput("package", $"packaging failed: {error.GetType().Name}: {error.Message}"),
+        { Outcome: not ProcessOutcome.Exited } =>
+            PipelineResult.Transient("encode", $"the encode was interrupted ({encode.Outcome})\n{encode.StderrTail}"),
         _ => null,
     };
 

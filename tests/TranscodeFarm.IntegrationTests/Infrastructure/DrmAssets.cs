@@ -18,21 +18,22 @@ public static class DrmAssets
     {
         lock (Gate)
         {
-            if (!Jobs.TryGetValue(scheme, out var job))
+            var name = systems == "\"clearkey\", \"widevine\"" ? $"drm {scheme}" : $"drm {scheme} {new string(systems.Where(char.IsLetter).ToArray())}";
+            if (!Jobs.TryGetValue(name, out var job))
             {
-                Jobs[scheme] = job = DropAsync(farm, scheme, systems);
+                Jobs[name] = job = DropAsync(farm, name, scheme, systems);
             }
 
             return job;
         }
     }
 
-    private static async Task<JobRecord> DropAsync(FarmProcess farm, string scheme, string systems)
+    private static async Task<JobRecord> DropAsync(FarmProcess farm, string baseName, string scheme, string systems)
     {
-        var name = $"drm {scheme}.mp4";
+        var name = $"{baseName}.mp4";
         Directory.CreateDirectory(farm.DropFolder);
         var sidecar = "{\"drm\": {\"scheme\": \"" + scheme + "\", \"systems\": [" + systems + "]}}";
-        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, $"drm {scheme}.json"), sidecar);
+        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, $"{baseName}.json"), sidecar);
         farm.Drop(await TestMedia.ClipAsync(320, 240, 6), name);
         var job = await farm.WaitForJobAsync(name);
         Assert.True(job.State == JobState.Succeeded, job.Error + farm.Output);

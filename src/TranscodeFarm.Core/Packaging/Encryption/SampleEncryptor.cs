@@ -49,6 +49,9 @@ public sealed class SampleEncryptor : IDisposable
 
     public int PerSampleIvSize => _scheme == EncryptionScheme.Cenc ? 8 : 0;
 
+    /// <summary>A sample left clear (clear lead): its parameter sets still count for the slices after it.</summary>
+    public void Observe(ReadOnlySpan<byte> sample) => _subsamples?.Map(sample);
+
     public SampleAuxInfo Encrypt(Span<byte> sample)
     {
         var subsamples = _subsamples?.Map(sample);

@@ -7,8 +7,11 @@ namespace TranscodeFarm.Core.Packaging.Encryption;
 /// </summary>
 internal sealed class SubsampleMap
 {
-    /// <summary>HEVC slice headers are not parsed yet: this many bytes after the NAL header are kept clear.</summary>
-    internal const int HevcClearSliceHeaderBytes = 62;
+    /// <summary>
+    /// HEVC slice headers are not parsed yet: this many bytes after the NAL header are kept clear, enough for the
+    /// entry points of wavefront-parallel 2160p (about 34 CTU rows) on top of the header's other fields.
+    /// </summary>
+    internal const int HevcClearSliceHeaderBytes = 254;
 
     private readonly TrackInfo _track;
     private readonly AvcSliceHeader? _avc;
