@@ -1,0 +1,304 @@
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>
+/// Finds which indexed assets a video (or an excerpt of ≥ ~5 s) comes from, in three steps:
+/// <list type="number">
+/// <item>Multi-index hashing: each asset keyframe is filed under its 16 chunks of 16 bits. A query keyframe looks up its
+/// chunks (and their one-bit neighbours); any keyframe within 31 bits shares at least one chunk within 1 bit.</item>
+/// <item>Voting: each candidate pair close enough in full Hamming distance votes for the (asset, time offset) bins its
+/// two runs allow; the same content lines up at one offset, chance hits scatter.</item>
+/// <item>Verification: the best candidates are checked frame by frame around their offset (<see cref="SequenceVerifier"/>).</item>
+/// </list>
+/// Read-mostly and thread-safe: queries share a read lock, Add and Remove take the write lock. Not persisted; the
+/// service rebuilds it from the stored fingerprints at start.
+/// </summary>
+public sealed class FingerprintIndex : IDisposable
+{
+    private const int ChunkValues = 1 << Hash256.ChunkBits;
+
+    private readonly ReaderWriterLockSlim _gate = new();
+    private readonly List<Posting>?[][] _tables;
+    private readonly List<IndexedAsset?> _slots = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly Dictionary<string, int> _slotById = new(StringComparer.Ordinal);
+    private int _runCount;
+
+    public FingerprintIndex(FingerprintIndexOptions? options = null)
+    {
+        Options = options ?? new FingerprintIndexOptions();
+        Options.Validate();
+        _tables = new List<Posting>?[Hash256.ChunkCount][];
+        for (var c = 0; c < Hash256.ChunkCount; c++)
+        {
+            _tables[c] = new List<Posting>?[ChunkValues];
+        }
+    }
+
+    public FingerprintIndexOptions Options { get; }
+
+    public int AssetCount
+    {
+        get
+        {
+            _gate.EnterReadLock();
+            try
+            {
+                return _slotById.Count;
+            }
+            finally
+            {
+                _gate.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>Keyframes held in the tables (each filed 16 times): the index's memory grows with this.</summary>
+    public int KeyframeCount
+    {
+        get
+        {
+            _gate.EnterReadLock();
+            try
+            {
+                return _runCount;
+            }
+            finally
+            {
+                _gate.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>Adds an asset, replacing any fingerprint already indexed under the same id.</summary>
+    public void Add(string assetId, VideoFingerprint fingerprint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(assetId);
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        // Selecting keyframes needs no lock; only filing them does.
+        var runs = KeyframeRun.Select(fingerprint, Options).ToArray();
+        _gate.EnterWriteLock();
+        try
+        {
+            RemoveLocked(assetId);
+            var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AppendSlot();
+            _slots[slot] = new IndexedAsset(assetId, fingerprint, runs);
+            _slotById[assetId] = slot;
+            for (var r = 0; r < runs.Length; r++)
+            {
+                for (var c = 0; c < Hash256.ChunkCount; c++)
+                {
+                    var table = _tables[c];
+                    var value = runs[r].Key.Chunk(c);
+                    (table[value] ??= []).Add(new Posting(slot, r));
+                }
+            }
+
+            _runCount += runs.Length;
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    public bool Remove(string assetId)
+    {
+        ArgumentNullException.ThrowIfNull(assetId);
+        _gate.EnterWriteLock();
+        try
+        {
+            return RemoveLocked(assetId);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    public bool Contains(string assetId)
+    {
+        ArgumentNullException.ThrowIfNull(assetId);
+        _gate.EnterReadLock();
+        try
+        {
+            return _slotById.ContainsKey(assetId);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>The assets the query matches, best score first; empty when none passes verification.</summary>
+    public IReadOnlyList<FingerprintMatch> Query(VideoFingerprint query, int maxResults = 5)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResults);
+        var runs = KeyframeRun.Spread(KeyframeRun.Select(query, Options), Options.MaxVotingRuns);
+        var usable = query.Frames.Where(f => f.Quality >= Options.MinQuality).ToList();
+        if (runs.Count == 0 || usable.Count < Options.MinMatchedFrames)
+        {
+            return [];
+        }
+
+        // Flat frames go to verification too: where they fall helps place the query (see SequenceVerifier).
+        var verifyFrames = Spread(query.Frames.ToList(), Options.MaxVerifyFrames);
+        var interval = query.MedianIntervalSeconds;
+        _gate.EnterReadLock();
+        try
+        {
+            var matches = new List<FingerprintMatch>();
+            foreach (var candidate in Candidates(runs))
+            {
+                var asset = _slots[candidate.Slot]!;
+                var match = SequenceVerifier.Verify(asset.Id, verifyFrames, interval, asset.Fingerprint, candidate.MinOffset, candidate.MaxOffset, Options);
+                if (match is not null)
+                {
+                    matches.Add(match);
+                }
+            }
+
+            return matches.OrderByDescending(m => m.Score).ThenByDescending(m => m.MatchedSeconds).ThenBy(m => m.AssetId, StringComparer.Ordinal).Take(maxResults).ToList();
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Per asset, the offset range with the most votes; the best-voted assets first.</summary>
+    private List<Candidate> Candidates(IReadOnlyList<KeyframeRun> queryRuns)
+    {
+        var votes = new Dictionary<(int Slot, int Bucket), int>();
+        var votedByThisRun = new HashSet<(int Slot, int Bucket)>();
+        var seenPostings = new HashSet<Posting>();
+        // The keyframes of two matching runs may each sit up to KeyframeDistance from the frames that actually match.
+        var voteDistance = Options.MatchDistance + Options.KeyframeDistance;
+        var bucket = Options.VoteBucketSeconds;
+        foreach (var run in queryRuns)
+        {
+            votedByThisRun.Clear();
+            seenPostings.Clear();
+            foreach (var posting in Probe(run.Key))
+            {
+                if (!seenPostings.Add(posting))
+                {
+                    continue;
+                }
+
+                var asset = _slots[posting.Slot]!;
+                var indexed = asset.Runs[posting.Run];
+                if (indexed.Key.DistanceTo(run.Key) > voteDistance)
+                {
+                    continue;
+                }
+
+                // Offsets that put some frame of the query run inside the asset's run, widened by a bucket for sampling phase.
+                var first = (int)Math.Floor((indexed.StartSeconds - run.EndSeconds - bucket) / bucket);
+                var last = (int)Math.Floor((indexed.EndSeconds - run.StartSeconds + bucket) / bucket);
+                for (var b = first; b <= last; b++)
+                {
+                    if (votedByThisRun.Add((posting.Slot, b)))
+                    {
+                        votes[(posting.Slot, b)] = votes.GetValueOrDefault((posting.Slot, b)) + 1;
+                    }
+                }
+            }
+        }
+
+        return votes
+            .GroupBy(v => v.Key.Slot)
+            .Select(g => Peak(g.Key, g.Select(v => (v.Key.Bucket, v.Value))))
+            .OrderByDescending(c => c.Votes)
+            .ThenBy(c => c.Slot)
+            .Take(Options.MaxCandidates)
+            .ToList();
+    }
+
+    /// <summary>The run of adjacent buckets sharing the highest vote, widened by a bucket each side for verification.</summary>
+    private Candidate Peak(int slot, IEnumerable<(int Bucket, int Votes)> buckets)
+    {
+        var sorted = buckets.OrderBy(b => b.Bucket).ToList();
+        var best = sorted.Max(b => b.Votes);
+        var low = sorted.FindIndex(b => b.Votes == best);
+        var high = low;
+        while (high + 1 < sorted.Count && sorted[high + 1].Votes == best && sorted[high + 1].Bucket == sorted[high].Bucket + 1)
+        {
+            high++;
+        }
+
+        var width = Options.VoteBucketSeconds;
+        return new Candidate(slot, best, (sorted[low].Bucket - 1) * width, (sorted[high].Bucket + 2) * width);
+    }
+
+    private IEnumerable<Posting> Probe(Hash256 key)
+    {
+        for (var c = 0; c < Hash256.ChunkCount; c++)
+        {
+            var table = _tables[c];
+            var value = key.Chunk(c);
+            if (table[value] is { } exact)
+            {
+                foreach (var posting in exact)
+                {
+                    yield return posting;
+                }
+            }
+
+            if (Options.ChunkProbeRadius == 0)
+            {
+                continue;
+            }
+
+            for (var bit = 0; bit < Hash256.ChunkBits; bit++)
+            {
+                if (table[value ^ (1 << bit)] is { } near)
+                {
+                    foreach (var posting in near)
+                    {
+                        yield return posting;
+                    }
+                }
+            }
+        }
+    }
+
+    private bool RemoveLocked(string assetId)
+    {
+        if (!_slotById.Remove(assetId, out var slot))
+        {
+            return false;
+        }
+
+        var asset = _slots[slot]!;
+        foreach (var run in asset.Runs)
+        {
+            for (var c = 0; c < Hash256.ChunkCount; c++)
+            {
+                _tables[c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
+            }
+        }
+
+        _runCount -= asset.Runs.Length;
+        _slots[slot] = null;
+        _freeSlots.Push(slot);
+        return true;
+    }
+
+    private int AppendSlot()
+    {
+        _slots.Add(null);
+        return _slots.Count - 1;
+    }
+
+    private static List<T> Spread<T>(List<T> items, int max) =>
+        items.Count <= max ? items : Enumerable.Range(0, max).Select(i => items[(int)((long)i * items.Count / max)]).ToList();
+
+    private sealed record IndexedAsset(string Id, VideoFingerprint Fingerprint, KeyframeRun[] Runs);
+
+    private readonly record struct Posting(int Slot, int Run);
+
+    private readonly record struct Candidate(int Slot, int Votes, double MinOffset, double MaxOffset);
+}

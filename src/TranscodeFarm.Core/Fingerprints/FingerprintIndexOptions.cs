@@ -1,0 +1,71 @@
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>Tuning for <see cref="FingerprintIndex"/>; the defaults are what the decision record (012) argues for.</summary>
+public sealed record FingerprintIndexOptions
+{
+    /// <summary>Two frames are the same picture at this Hamming distance or less (vPDQ's default of 31 of 256 bits).</summary>
+    public int MatchDistance { get; init; } = 31;
+
+    /// <summary>Frames below this quality are neither indexed nor counted (black, fades, flat backgrounds).</summary>
+    public int MinQuality { get; init; } = FrameHashResult.MinUsableQuality;
+
+    /// <summary>
+    /// Only "keyframes" are indexed: a frame starts a new run when it differs from the current run's first frame by more
+    /// than this. A static shot at 2 fps then costs one index entry instead of dozens.
+    /// </summary>
+    public int KeyframeDistance { get; init; } = 12;
+
+    /// <summary>A run is cut after this long even if nothing changes, so one match never votes for too many offsets.</summary>
+    public double MaxRunSeconds { get; init; } = 10;
+
+    /// <summary>
+    /// 1: look up each 16-bit chunk and its 16 one-bit neighbours, which (pigeonhole over 16 chunks) finds every keyframe
+    /// within 16·2−1 = 31 bits. 0: exact chunks only (17× fewer look-ups, guaranteed only within 15 bits).
+    /// </summary>
+    public int ChunkProbeRadius { get; init; } = 1;
+
+    /// <summary>Width of the time-offset bins that candidate keyframe pairs vote into.</summary>
+    public double VoteBucketSeconds { get; init; } = 1;
+
+    /// <summary>How many (asset, offset) candidates, best voted first, are verified frame by frame.</summary>
+    public int MaxCandidates { get; init; } = 8;
+
+    /// <summary>Verification tries offsets this far apart around a candidate's voted range.</summary>
+    public double RefineStepSeconds { get; init; } = 0.1;
+
+    /// <summary>A query frame and an asset frame are compared when their aligned times are at most this far apart.</summary>
+    public double FrameTimeTolerance { get; init; } = 0.5;
+
+    /// <summary>Fewer matched frames than this is never a match (6 frames ≈ 3 s at 2 fps).</summary>
+    public int MinMatchedFrames { get; init; } = 6;
+
+    /// <summary>Fraction of overlapping usable query frames that must match.</summary>
+    public double MinScore { get; init; } = 0.5;
+
+    /// <summary>Caps the work for long queries (a whole new asset): keyframes used for voting, evenly spread.</summary>
+    public int MaxVotingRuns { get; init; } = 256;
+
+    /// <summary>Caps the work for long queries: frames compared in verification, evenly spread.</summary>
+    public int MaxVerifyFrames { get; init; } = 1024;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MatchDistance);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MatchDistance, Hash256.Bits);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinQuality);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MinQuality, 100);
+        ArgumentOutOfRangeException.ThrowIfNegative(KeyframeDistance);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRunSeconds);
+        ArgumentOutOfRangeException.ThrowIfNegative(ChunkProbeRadius);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ChunkProbeRadius, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VoteBucketSeconds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxCandidates);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RefineStepSeconds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrameTimeTolerance);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinMatchedFrames);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinScore);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MinScore, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxVotingRuns);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxVerifyFrames);
+    }
+}

@@ -1,0 +1,82 @@
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>
+/// A PDQ-like perceptual hash of one grayscale frame: trim letterbox bars, area-resample to 64×64, fade the borders
+/// (<see cref="CenterWindow"/>), take the 16×16 lowest DCT frequencies and set each bit where the coefficient is above
+/// their median. Low frequencies survive
+/// re-encoding, scaling and small crops; the median threshold makes the bits independent of brightness (DC only) and
+/// contrast (scales every coefficient). Deterministic and thread-safe.
+/// </summary>
+public static class FrameHash
+{
+    /// <summary>Large enough for any extractor size we would use; bounds the work per frame.</summary>
+    public const int MaxDimension = 4096;
+
+    /// <summary>
+    /// Mean absolute neighbour difference (0–255 luma, on the 64×64 image) that earns quality 100. PDQ reaches full
+    /// quality at about the same gradient; a textured scene sits well above, a fade or title card background below.
+    /// </summary>
+    internal const double FullQualityGradient = 3.0;
+
+    public static FrameHashResult Compute(ReadOnlySpan<byte> luma, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, MaxDimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, MaxDimension);
+        if (luma.Length != width * height)
+        {
+            throw new ArgumentException($"a {width}x{height} luma frame is {width * height} bytes, got {luma.Length}", nameof(luma));
+        }
+
+        var box = ContentBox.Find(luma, width, height);
+        var image = AreaResampler.Resample(luma, width, box, LowFrequencyDct.ImageSize);
+        var quality = Quality(image);
+        CenterWindow.Apply(image);
+        var coefficients = LowFrequencyDct.Transform(image);
+        return new FrameHashResult(Threshold(coefficients), quality);
+    }
+
+    /// <summary>
+    /// Bit k = coefficient k above the median of all 256. The DC coefficient is kept (as in PDQ): it is almost always
+    /// the largest, so its bit is a constant 1 that costs nothing in distances.
+    /// </summary>
+    private static Hash256 Threshold(float[] coefficients)
+    {
+        var sorted = (float[])coefficients.Clone();
+        Array.Sort(sorted);
+        var median = (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        Span<bool> bits = stackalloc bool[Hash256.Bits];
+        for (var k = 0; k < Hash256.Bits; k++)
+        {
+            bits[k] = coefficients[k] > median;
+        }
+
+        return Hash256.FromBits(bits);
+    }
+
+    private static int Quality(float[] image)
+    {
+        const int size = LowFrequencyDct.ImageSize;
+        double sum = 0;
+        for (var y = 0; y < size; y++)
+        {
+            for (var x = 0; x < size; x++)
+            {
+                var here = image[(y * size) + x];
+                if (x + 1 < size)
+                {
+                    sum += Math.Abs(image[(y * size) + x + 1] - here);
+                }
+
+                if (y + 1 < size)
+                {
+                    sum += Math.Abs(image[((y + 1) * size) + x] - here);
+                }
+            }
+        }
+
+        var meanGradient = sum / (2 * size * (size - 1));
+        return (int)Math.Round(Math.Clamp(100 * meanGradient / FullQualityGradient, 0, 100));
+    }
+}

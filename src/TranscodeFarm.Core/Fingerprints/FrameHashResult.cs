@@ -1,0 +1,13 @@
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>A frame's perceptual hash and how much structure it had (0 = flat or black, 100 = plenty).</summary>
+public readonly record struct FrameHashResult(Hash256 Hash, int Quality)
+{
+    /// <summary>
+    /// Below this a frame is too flat to identify anything: black frames, fades and plain backgrounds look alike in every
+    /// asset, so matching skips them.
+    /// </summary>
+    public const int MinUsableQuality = 50;
+
+    public bool IsUsable => Quality >= MinUsableQuality;
+}
