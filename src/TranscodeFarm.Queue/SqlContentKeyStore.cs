@@ -108,19 +108,6 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps)
-    {
-        var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var (name, value) in ps)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
-        }
-
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps) =>
+        SqlJobQueue.Command(db, tx, sql, ps);
 }

@@ -431,7 +431,8 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         return await cmd.ExecuteScalarAsync(ct);
     }
 
-    private static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps)
+    /// <summary>A parameterized command (shared with the key store, which lives in the same database).</summary>
+    internal static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps)
     {
         var cmd = db.CreateCommand();
         cmd.CommandText = sql;

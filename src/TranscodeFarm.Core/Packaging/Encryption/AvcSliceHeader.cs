@@ -21,39 +21,36 @@ internal sealed class AvcSliceHeader
             return;
         }
 
+        // avcC: 5 fixed bytes, then the SPS list (count in the low 5 bits) and the PPS list (count in a byte).
         var pos = 5;
-        var spsCount = avcC[pos++] & 0x1F;
-        for (var i = 0; i < spsCount && pos + 2 <= avcC.Length; i++)
+        if (ReadList(avcC, ref pos, avcC[pos++] & 0x1F) && pos < avcC.Length)
         {
+            ReadList(avcC, ref pos, avcC[pos++]);
+        }
+    }
+
+    /// <summary>Reads <paramref name="count"/> length-prefixed parameter sets; false if the record is cut short.</summary>
+    private bool ReadList(byte[] avcC, ref int pos, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (pos + 2 > avcC.Length)
+            {
+                return false;
+            }
+
             var len = (avcC[pos] << 8) | avcC[pos + 1];
             pos += 2;
             if (pos + len > avcC.Length)
             {
-                return;
+                return false;
             }
 
             ReadParameterSet(avcC.AsSpan(pos, len));
             pos += len;
         }
 
-        if (pos >= avcC.Length)
-        {
-            return;
-        }
-
-        var ppsCount = avcC[pos++];
-        for (var i = 0; i < ppsCount && pos + 2 <= avcC.Length; i++)
-        {
-            var len = (avcC[pos] << 8) | avcC[pos + 1];
-            pos += 2;
-            if (pos + len > avcC.Length)
-            {
-                return;
-            }
-
-            ReadParameterSet(avcC.AsSpan(pos, len));
-            pos += len;
-        }
+        return true;
     }
 
     public static bool IsVcl(int nalType) => nalType is >= 1 and <= 5;
