@@ -48,6 +48,21 @@ public sealed class BrowserPlaybackTests(SharedFarm shared)
     }
 
     [Fact]
+    public async Task A_clear_lead_asset_plays_through_the_switch_to_encrypted_segments()
+    {
+        var job = await DrmAssets.JobAsync(Farm, "cbcs", "\"clearkey\"", ", \"clearLeadSeconds\": 2");
+        // The first segment (2 s) is clear: no senc in it, a 'seig' group marking it unprotected.
+        var first = await File.ReadAllBytesAsync(Path.Combine(Farm.StoreFolder, job.Outputs!.AssetId, "seg-0-00001.m4s"));
+        Assert.True(first.AsSpan().IndexOf("senc"u8) < 0 && first.AsSpan().IndexOf("seig"u8) > 0);
+        var asset = job.Outputs.AssetId;
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+        var result = await PlayAsync(["--url", $"{Farm.BaseUrl}/vod/{asset}/{OutputLayout.DashManifest}", "--player", "shaka",
+            "--license-url", $"{Farm.BaseUrl}/license/clearkey/{asset}?token={token}", "--seconds", "4", "--timeout", "40"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        Assert.True(result.GetProperty("currentTime").GetDouble() >= 4, "playback did not get past the clear lead");
+    }
+
+    [Fact]
     public async Task A_wrong_key_does_not_play()
     {
         var asset = (await DrmAssets.JobAsync(Farm, "cenc")).Outputs!.AssetId;

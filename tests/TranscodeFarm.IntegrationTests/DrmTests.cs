@@ -54,6 +54,38 @@ public sealed class DrmTests(SharedFarm shared)
     }
 
     [Theory]
+    [InlineData(EncryptionScheme.Cenc)]
+    [InlineData(EncryptionScheme.Cbcs)]
+    public async Task Hevc_segments_decrypt_to_the_frames_of_their_clear_packaging(EncryptionScheme scheme)
+    {
+        // libx265 with its default wavefront parallelism (entry points in every slice header).
+        var encode = await HevcEncode.Value;
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var kid = Guid.NewGuid();
+        var clear = await PackageAsync(encode, null);
+        var encrypted = await PackageAsync(encode, new TrackEncryption(scheme, kid, key,
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(scheme == EncryptionScheme.Cenc ? 8 : 16), []));
+        var segments = Directory.EnumerateFiles(encrypted, "seg-*.m4s").Select(Path.GetFileName).Order().ToList();
+        Assert.True(segments.Count >= 2);
+        foreach (var segment in segments)
+        {
+            var reference = await DrmAssets.FrameMd5Async(clear, "init-0.mp4", segment!, null);
+            Assert.True(reference.ExitCode == 0 && reference.Frames.Length > 0, "clear HEVC reference did not decode");
+            Assert.Equal(reference.Frames, (await DrmAssets.FrameMd5Async(encrypted, "init-0.mp4", segment!, key)).Frames);
+            Assert.NotEqual(reference.Frames, (await DrmAssets.FrameMd5Async(encrypted, "init-0.mp4", segment!, null)).Frames);
+        }
+    }
+
+    private static readonly Lazy<Task<string>> HevcEncode = new(async () =>
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("transcodefarm-hevc-").FullName, "hevc.mp4");
+        await Tools.CheckedFfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=4", "-c:v", "libx265", "-preset", "ultrafast",
+            "-x265-params", "keyint=30:min-keyint=30:log-level=error", "-tag:v", "hvc1", "-pix_fmt", "yuv420p",
+            "-f", "mp4", "-movflags", "+empty_moov+default_base_moof+cmaf", "-frag_duration", "1000000", output);
+        return output;
+    });
+
+    [Theory]
     [InlineData("cenc")]
     [InlineData("cbcs")]
     public async Task A_farm_encrypted_asset_decrypts_with_the_key_the_edge_hands_out(string scheme)

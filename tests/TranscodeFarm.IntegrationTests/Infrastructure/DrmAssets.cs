@@ -14,25 +14,26 @@ public static class DrmAssets
     private static readonly Dictionary<string, Task<JobRecord>> Jobs = [];
     private static readonly Lock Gate = new();
 
-    public static Task<JobRecord> JobAsync(FarmProcess farm, string scheme, string systems = "\"clearkey\", \"widevine\"")
+    /// <param name="extra">More "drm" fields, e.g. <c>, "clearLeadSeconds": 2</c>.</param>
+    public static Task<JobRecord> JobAsync(FarmProcess farm, string scheme, string systems = "\"clearkey\", \"widevine\"", string extra = "")
     {
         lock (Gate)
         {
-            var name = systems == "\"clearkey\", \"widevine\"" ? $"drm {scheme}" : $"drm {scheme} {new string(systems.Where(char.IsLetter).ToArray())}";
+            var name = systems == "\"clearkey\", \"widevine\"" && extra.Length == 0 ? $"drm {scheme}" : $"drm {scheme} {new string((systems + extra).Where(char.IsLetter).ToArray())}";
             if (!Jobs.TryGetValue(name, out var job))
             {
-                Jobs[name] = job = DropAsync(farm, name, scheme, systems);
+                Jobs[name] = job = DropAsync(farm, name, scheme, systems, extra);
             }
 
             return job;
         }
     }
 
-    private static async Task<JobRecord> DropAsync(FarmProcess farm, string baseName, string scheme, string systems)
+    private static async Task<JobRecord> DropAsync(FarmProcess farm, string baseName, string scheme, string systems, string extra)
     {
         var name = $"{baseName}.mp4";
         Directory.CreateDirectory(farm.DropFolder);
-        var sidecar = "{\"drm\": {\"scheme\": \"" + scheme + "\", \"systems\": [" + systems + "]}}";
+        var sidecar = "{\"drm\": {\"scheme\": \"" + scheme + "\", \"systems\": [" + systems + "]" + extra + "}}";
         await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, $"{baseName}.json"), sidecar);
         farm.Drop(await TestMedia.ClipAsync(320, 240, 6), name);
         var job = await farm.WaitForJobAsync(name);
