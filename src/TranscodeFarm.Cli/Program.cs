@@ -17,6 +17,7 @@ root.Subcommands.Add(FarmCommands.Workers());
 root.Subcommands.Add(FarmCommands.Db());
 root.Subcommands.Add(KeysCommands.Create());
 root.Subcommands.Add(KeysCommands.Token());
+root.Subcommands.Add(FingerprintCommand.Create());
 
 try
 {

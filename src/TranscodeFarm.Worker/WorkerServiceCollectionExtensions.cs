@@ -34,6 +34,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<MediaProber>();
+        services.AddSingleton<FingerprintExtractor>();
         services.AddSingleton<SourceImporter>();
         services.AddSingleton<CapabilityProbe>();
         services.AddOptions<DrmOptions>().Bind(configuration.GetSection(DrmOptions.Section));

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>
+/// The ffmpeg arguments of a standalone fingerprint pass: the source decoded once, video as small grayscale frames at a
+/// fixed rate on stdout (rawvideo), audio as Chromaprint's raw sub-fingerprints into a file. Pure: a list, never a
+/// command line.
+/// </summary>
+public static class FingerprintArguments
+{
+    public const int FrameSize = 64;
+    public const double FramesPerSecond = 2;
+
+    public static IReadOnlyList<string> Build(string inputPath, bool withVideo, string? chromaprintPath)
+    {
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-i", "file:" + inputPath };
+        if (withVideo)
+        {
+            args.AddRange([
+                "-map", "0:v:0",
+                // area scaling averages, which is what a perceptual hash wants; gray is the luma plane only.
+                "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond},scale={FrameSize}:{FrameSize}:flags=area,format=gray"),
+                "-f", "rawvideo", "pipe:1",
+            ]);
+        }
+
+        if (chromaprintPath is not null)
+        {
+            args.AddRange(["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + chromaprintPath]);
+        }
+
+        return args;
+    }
+}
