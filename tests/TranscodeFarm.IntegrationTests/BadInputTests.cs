@@ -57,7 +57,8 @@ public sealed class BadInputTests(SharedFarm shared)
         Farm.Drop(await TestMedia.ClipAsync(160, 120, 2, extra: $"-metadata comment=hostile{variant}"), name);
         var job = await Farm.WaitForJobAsync(name);
         Assert.True(job.State == JobState.Succeeded, job.Error);
-        Assert.True(File.Exists(Path.Combine(Farm.DropFolder, "done", name)));
+        // The source moves to done/ right after the job is marked succeeded (never before): wait for it.
+        await FarmProcess.WaitForFileAsync(Path.Combine(Farm.DropFolder, "done", name));
         Assert.False(File.Exists(Path.Combine(Farm.DataDirectory, "pwned")));
         Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "pwned")));
     }

@@ -28,7 +28,7 @@ public sealed class LadderOutputTests(SharedFarm shared)
     {
         var job = await LadderJobAsync(Farm);
         Assert.True(job.State == JobState.Succeeded, job.Error + Farm.Output);
-        Assert.True(File.Exists(Path.Combine(Farm.DropFolder, "done", "ladder source.mp4")));
+        await FarmProcess.WaitForFileAsync(Path.Combine(Farm.DropFolder, "done", "ladder source.mp4"));
         Assert.Equal(3, job.Outputs!.Renditions.Count);
     }
 

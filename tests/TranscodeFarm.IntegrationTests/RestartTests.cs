@@ -58,7 +58,7 @@ public sealed class RestartTests
         Assert.True(check.Ok, string.Join("\n", check.Problems));
         Assert.All(check.ReferencedFiles, f => Assert.True(File.Exists(Path.Combine(folder, f)), f));
         Assert.Equal(12.0, DashParser.Parse(manifests[OutputLayout.DashManifest]).DurationSeconds!.Value, 0);
-        Assert.True(File.Exists(Path.Combine(second.DropFolder, "done", "power cut.mp4")));
+        await FarmProcess.WaitForFileAsync(Path.Combine(second.DropFolder, "done", "power cut.mp4"));
     }
 
     [Fact]
