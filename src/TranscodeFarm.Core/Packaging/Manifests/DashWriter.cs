@@ -137,8 +137,8 @@ public static class DashWriter
 
         rep.Add(new XElement(Ns + "SegmentTemplate",
             new XAttribute("timescale", t.Info.Timescale),
-            new XAttribute("initialization", "init-$RepresentationID$.mp4"),
-            new XAttribute("media", "seg-$RepresentationID$-$Number%05d$.m4s"),
+            new XAttribute("initialization", Ffmpeg.OutputLayout.InitTemplate),
+            new XAttribute("media", Ffmpeg.OutputLayout.SegmentTemplate),
             new XAttribute("startNumber", 1),
             timeline));
         return rep;

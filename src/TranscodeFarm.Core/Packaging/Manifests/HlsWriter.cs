@@ -11,7 +11,7 @@ public static class HlsWriter
 {
     public const int Version = 7;
 
-    public static string PlaylistName(PackagedTrack track) => $"media_{track.Id}.m3u8";
+    public static string PlaylistName(PackagedTrack track) => Ffmpeg.OutputLayout.MediaPlaylist(int.Parse(track.Id, System.Globalization.CultureInfo.InvariantCulture));
 
     public static string Master(IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null)
     {
