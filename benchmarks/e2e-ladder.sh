@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end ladder benchmark: farm vs the raw ffmpeg command it runs vs one ffmpeg per rendition,
 # on the same generated 1080p clip in the same run. Prints a table and the ratios.
-#   benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf]
+#   benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf] [--fingerprint on|off|both] [--no-naive]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

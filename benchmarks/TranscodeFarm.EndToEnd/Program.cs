@@ -11,10 +11,21 @@ using TranscodeFarm.Queue;
 //   raw   - the single ffmpeg command the farm runs (from the same argument builder), nothing else
 //   farm  - drop the file into a running `transcodefarm run`: ingest, hash, queue, probe, encode, package, publish
 //   naive - one ffmpeg process per rendition (what a pile of scripts does): the source is decoded N times
-// Usage: benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf]
+// Usage: benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf] [--fingerprint on|off|both] [--no-naive]
+//   --fingerprint both: raw and farm are each measured with the content fingerprint emitted by the encode and without
+//   (the farm's Worker:Fingerprint), in alternating order, to give the cost the fingerprint adds.
 var seconds = Arg("--seconds", 10);
 var runs = Arg("--runs", 1);
 var profileName = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault() ?? "h264-cmaf";
+var fingerprintMode = args.SkipWhile(a => a != "--fingerprint").Skip(1).FirstOrDefault() ?? "on";
+var withNaive = !args.Contains("--no-naive");
+bool[] fingerprintWays = fingerprintMode switch
+{
+    "on" => [true],
+    "off" => [false],
+    "both" => [true, false],
+    _ => throw new ArgumentException("--fingerprint is on, off or both"),
+};
 var work = Path.Combine(Path.GetTempPath(), "transcodefarm-e2e");
 Directory.CreateDirectory(work);
 var runner = new ProcessRunner(TimeProvider.System);
@@ -54,32 +65,67 @@ var plan = LadderPlanner.Plan(profile, source).Plan!;
 Console.WriteLine($"clip {source.Video!.Width}x{source.Video.Height} {source.DurationSeconds:0.#} s, profile {profileName}: " +
     string.Join(", ", plan.Video.Select(v => $"{v.Height}p")) + $" + {plan.Audio.Count} audio; {Environment.ProcessorCount} cores");
 
-var raw = new List<double>();
-var farm = new List<double>();
+var raw = fingerprintWays.ToDictionary(w => w, _ => new List<double>());
+var farm = fingerprintWays.ToDictionary(w => w, _ => new List<double>());
 var naive = new List<double>();
 for (var run = 1; run <= runs; run++)
 {
-    raw.Add(await RawAsync());
-    farm.Add(await FarmAsync(run));
-    naive.Add(await NaiveAsync());
-    Console.WriteLine($"run {run}: raw {raw[^1]:0.00} s, farm {farm[^1]:0.00} s, naive {naive[^1]:0.00} s");
+    // Alternate which way goes first, so a slow drift of the (shared) machine does not favour one.
+    var order = run % 2 == 1 ? fingerprintWays : fingerprintWays.Reverse().ToArray();
+    foreach (var way in order)
+    {
+        raw[way].Add(await RawAsync(way));
+    }
+
+    foreach (var way in order)
+    {
+        farm[way].Add(await FarmAsync(run, way));
+    }
+
+    if (withNaive)
+    {
+        naive.Add(await NaiveAsync());
+    }
+
+    Console.WriteLine($"run {run}: " + string.Join(", ", order.Select(w => $"raw{Way(w)} {raw[w][^1]:0.00} s, farm{Way(w)} {farm[w][^1]:0.00} s"))
+        + (withNaive ? $", naive {naive[^1]:0.00} s" : ""));
 }
 
-double r = Median(raw), f = Median(farm), n = Median(naive);
+var main = fingerprintWays[0];
+double r = Median(raw[main]), f = Median(farm[main]);
 Console.WriteLine();
 Console.WriteLine("| way | wall time (s) | vs raw |");
 Console.WriteLine("|---|---:|---:|");
-Console.WriteLine($"| raw ffmpeg, one process (what the farm runs) | {r:0.00} | 1.00 |");
-Console.WriteLine($"| farm: drop folder → published asset | {f:0.00} | {f / r:0.00} |");
-Console.WriteLine($"| naive: one ffmpeg per rendition | {n:0.00} | {n / r:0.00} |");
-Console.WriteLine($"farm/raw ratio: {f / r:0.000} (goal ≤ 1.05); naive/raw: {n / r:0.000}; realtime factor of raw: {source.DurationSeconds / r:0.00}x");
+foreach (var way in fingerprintWays)
+{
+    Console.WriteLine($"| raw ffmpeg, one process (what the farm runs){Way(way)} | {Median(raw[way]):0.00} | {Median(raw[way]) / r:0.00} |");
+    Console.WriteLine($"| farm: drop folder → published asset{Way(way)} | {Median(farm[way]):0.00} | {Median(farm[way]) / r:0.00} |");
+}
+
+if (withNaive)
+{
+    var n = Median(naive);
+    Console.WriteLine($"| naive: one ffmpeg per rendition | {n:0.00} | {n / r:0.00} |");
+    Console.WriteLine($"naive/raw: {n / r:0.000}");
+}
+
+Console.WriteLine($"farm/raw ratio{Way(main)}: {f / r:0.000} (goal ≤ 1.05); realtime factor of raw: {source.DurationSeconds / r:0.00}x");
+if (fingerprintWays.Length == 2)
+{
+    Console.WriteLine($"fingerprint cost: farm {Median(farm[true]) / Median(farm[false]):0.000}x (median {Median(farm[true]):0.00} s vs {Median(farm[false]):0.00} s), "
+        + $"raw ffmpeg {Median(raw[true]) / Median(raw[false]):0.000}x (goal ≤ 1.05)");
+}
+
 return 0;
 
-async Task<double> RawAsync()
+string Way(bool fingerprint) => fingerprintWays.Length == 1 ? "" : fingerprint ? " +fingerprint" : " -fingerprint";
+
+async Task<double> RawAsync(bool fingerprint)
 {
     var output = Fresh("raw");
+    var extra = fingerprint ? new EncodeFingerprint(source.Audio is null ? null : Path.Combine(output, "audio.fp")) : null;
     var watch = Stopwatch.StartNew();
-    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, Path.Combine(output, "ladder.mp4")), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
+    await Check(runner.RunAsync(new ProcessSpec("ffmpeg", EncodeArgumentBuilder.Build(plan, clip, Path.Combine(output, "ladder.mp4"), extra), TimeSpan.FromMinutes(30)), new ProcessIo(), CancellationToken.None));
     return watch.Elapsed.TotalSeconds;
 }
 
@@ -99,9 +145,9 @@ async Task<double> NaiveAsync()
     return total;
 }
 
-async Task<double> FarmAsync(int run)
+async Task<double> FarmAsync(int run, bool fingerprint)
 {
-    var data = Fresh($"farm-{run}");
+    var data = Fresh($"farm-{run}-{(fingerprint ? "fp" : "nofp")}");
     var port = FreePort();
     var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transcodefarm.dll"), "--data-dir", data, "run", "--url", $"http://127.0.0.1:{port}" })
@@ -113,6 +159,7 @@ async Task<double> FarmAsync(int run)
     psi.Environment["TRANSCODEFARM__Ingest__StableFor"] = "00:00:00";
     psi.Environment["TRANSCODEFARM__Ingest__ScanInterval"] = "00:00:00.100";
     psi.Environment["TRANSCODEFARM__Logging__Format"] = "json";
+    psi.Environment["TRANSCODEFARM__Worker__Fingerprint"] = fingerprint ? "true" : "false";
     using var process = Process.Start(psi)!;
     process.OutputDataReceived += (_, _) => { };
     process.ErrorDataReceived += (_, _) => { };
@@ -147,6 +194,7 @@ async Task<double> FarmAsync(int run)
     }
 
     var before = await StageSumsAsync(http, port);
+    var fingerprintBefore = await FingerprintSecondsAsync(http, port);
     process.Refresh();
     var cpuBefore = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();
@@ -155,8 +203,10 @@ async Task<double> FarmAsync(int run)
     process.Refresh();
     var hostCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds; // the farm process itself, not its ffmpeg child
     var after = await StageSumsAsync(http, port);
+    var fingerprintSeconds = await FingerprintSecondsAsync(http, port) - fingerprintBefore;
     Console.WriteLine($"  farm host process CPU during the job: {hostCpu:0.00} s");
-    Console.WriteLine("  farm stages: " + string.Join(", ", after.Select(kv => $"{kv.Key} {kv.Value - before.GetValueOrDefault(kv.Key):0.00} s")));
+    Console.WriteLine("  farm stages: " + string.Join(", ", after.Select(kv => $"{kv.Key} {kv.Value - before.GetValueOrDefault(kv.Key):0.00} s"))
+        + (fingerprint ? $"; worker's fingerprint time (hashing + files) {fingerprintSeconds:0.000} s" : ""));
     process.Kill(entireProcessTree: true);
     await process.WaitForExitAsync();
     if (job.State != JobState.Succeeded)
@@ -190,6 +240,13 @@ static async Task<Dictionary<string, double>> StageSumsAsync(HttpClient http, in
     var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
     return System.Text.RegularExpressions.Regex.Matches(text, "^transcodefarm_stage_duration_seconds_sum\\{stage=\"(\\w+)\"\\} ([0-9.eE+-]+)$", System.Text.RegularExpressions.RegexOptions.Multiline)
         .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+}
+
+static async Task<double> FingerprintSecondsAsync(HttpClient http, int port)
+{
+    var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+    var m = System.Text.RegularExpressions.Regex.Match(text, "^transcodefarm_fingerprint_seconds_sum ([0-9.eE+-]+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+    return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
 }
 
 string Fresh(string name)

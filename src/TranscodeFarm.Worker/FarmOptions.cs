@@ -33,6 +33,12 @@ public sealed class WorkerOptions
 
     /// <summary>Uploads in flight at once while publishing an asset.</summary>
     public int PublishConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// The encode also emits the content fingerprint (decision 012), published with the asset as fingerprint.json,
+    /// fingerprint.bin and audio.fp. It rides on the encode's one decode of the source.
+    /// </summary>
+    public bool Fingerprint { get; set; } = true;
 }
 
 public sealed class IngestOptions

@@ -24,6 +24,13 @@ public static class WorkerMetrics
     public static readonly Counter EncodedSeconds = Metrics.CreateCounter(
         "transcodefarm_encoded_media_seconds_total", "Seconds of source media encoded.");
 
+    public static readonly Histogram FingerprintSeconds = Metrics.CreateHistogram(
+        "transcodefarm_fingerprint_seconds", "Worker time per job spent on the content fingerprint: decoding and hashing the frames the encode emits, and writing the files (ffmpeg's share is in the encode stage).",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2.5, 14) });
+
+    public static readonly Counter FingerprintFrames = Metrics.CreateCounter(
+        "transcodefarm_fingerprint_frames_total", "Video frames hashed into content fingerprints.");
+
     public static readonly Counter PublishedBytes = Metrics.CreateCounter(
         "transcodefarm_published_bytes_total", "Bytes published to the object store.");
 

@@ -1,4 +1,5 @@
 using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Planning;
 
 namespace TranscodeFarm.Core.Tests;
@@ -33,6 +34,49 @@ public class EncodeArgumentBuilderTests
             "-f", "mp4", "-movflags", "+empty_moov+default_base_moof+cmaf", "-frag_duration", "1000000", "pipe:1",
         ];
         Assert.Equal(expected, args);
+    }
+
+    [Fact]
+    public void Fingerprint_frames_split_from_the_source_map_last_as_png_and_chromaprint_is_a_second_output()
+    {
+        var args = EncodeArgumentBuilder.Build(TwoRungs, "/in/source.mp4", fingerprint: new EncodeFingerprint("/work/audio.fp"));
+        string[] expected =
+        [
+            "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y",
+            "-i", "file:/in/source.mp4", "-map_metadata", "-1",
+            "-filter_complex", "[0:v:0]split=2[src][fpsrc];[src]fps=30,split=2[s0][s1];[s0]scale=1280:720:flags=bicubic,setdar=16/9[v0];[s1]scale=640:360:flags=bicubic,setdar=16/9[v1]"
+                + ";[fpsrc]fps=2,scale=64:64:flags=area,format=gray[fp]",
+            "-map", "[v0]", "-c:v:0", "libx264", "-b:v:0", "3000k", "-maxrate:v:0", "3300k", "-bufsize:v:0", "6600k", "-preset:v:0", "veryfast", "-profile:v:0", "high", "-level:v:0", "3.1",
+            "-map", "[v1]", "-c:v:1", "libx264", "-b:v:1", "800k", "-maxrate:v:1", "880k", "-bufsize:v:1", "1760k", "-preset:v:1", "veryfast", "-profile:v:1", "main",
+            "-map", "0:a:0", "-c:a:0", "aac", "-b:a:0", "128k", "-ac:a:0", "2", "-ar:a:0", "48000",
+            "-map", "[fp]", "-c:v:2", "png",
+            "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*2)",
+            "-pix_fmt:v:2", "gray",
+            "-f", "mp4", "-movflags", "+empty_moov+default_base_moof+cmaf", "-frag_duration", "1000000", "pipe:1",
+            "-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:/work/audio.fp",
+        ];
+        Assert.Equal(expected, args);
+    }
+
+    [Fact]
+    public void Fingerprint_without_audio_or_video_adds_only_what_the_source_has()
+    {
+        var videoOnly = EncodeArgumentBuilder.Build(TwoRungs with { Audio = [] }, "/in/v.mp4", fingerprint: new EncodeFingerprint(null));
+        Assert.DoesNotContain("chromaprint", videoOnly);
+        Assert.Equal("png", videoOnly[videoOnly.ToList().IndexOf("[fp]") + 2]);
+
+        var audioOnly = EncodeArgumentBuilder.Build(TwoRungs with { Video = [], OutputFrameRate = null }, "/in/a.wav", fingerprint: new EncodeFingerprint("/w/audio.fp"));
+        Assert.DoesNotContain("-filter_complex", audioOnly);
+        Assert.DoesNotContain("png", audioOnly);
+        Assert.Equal(["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:/w/audio.fp"], audioOnly.TakeLast(9));
+    }
+
+    [Fact]
+    public void Fingerprint_frames_use_the_same_filter_as_the_standalone_fingerprint_pass()
+    {
+        var standalone = FingerprintArguments.Build("/in/v.mp4", withVideo: true, chromaprintPath: null);
+        var graph = EncodeArgumentBuilder.BuildFilterGraph(TwoRungs, withFingerprint: true);
+        Assert.EndsWith(";[fpsrc]" + standalone[standalone.ToList().IndexOf("-vf") + 1] + "[fp]", graph);
     }
 
     [Fact]

@@ -75,6 +75,10 @@ public sealed class BadInputTests(SharedFarm shared)
         var master = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(folder, "master.m3u8")));
         Assert.NotEmpty(master.Variants);
         Assert.All(master.Variants, v => Assert.Equal("mp4a.40.2", v.Codecs));
+        // No video, so no video fingerprint; the audio one is published all the same.
+        Assert.False(File.Exists(Path.Combine(folder, "fingerprint.bin")));
+        Assert.True(File.Exists(Path.Combine(folder, "audio.fp")));
+        Assert.Contains("\"video\":null", await File.ReadAllTextAsync(Path.Combine(folder, "fingerprint.json")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Planning;
 
 namespace TranscodeFarm.Core.Ffmpeg;
@@ -8,16 +9,22 @@ namespace TranscodeFarm.Core.Ffmpeg;
 /// Builds the argument list of the single ffmpeg process that decodes the source once, splits and scales it
 /// into every rendition, and writes them all as tracks of one fragmented MP4 on stdout, which the native
 /// packager cuts into CMAF segments. Pure: returns a list, never a command line, so no argument is ever
-/// re-parsed by a shell.
+/// re-parsed by a shell. With a <see cref="EncodeFingerprint"/>, the same process also emits what the content
+/// fingerprint needs (a grayscale PNG track and a Chromaprint file), so the source is decoded only once.
 /// </summary>
 public static class EncodeArgumentBuilder
 {
     /// <summary>ffmpeg's output: stdout, or a file for benchmarks and `plan --args0`.</summary>
     public const string Stdout = "pipe:1";
 
+    /// <summary>Filter graph label of the fingerprint frames, mapped after every rendition.</summary>
+    private const string FingerprintLabel = "fp";
+
     /// <param name="output">"pipe:1", or a path ("file:" is added so no name is read as a protocol).</param>
-    public static IReadOnlyList<string> Build(EncodePlan plan, string inputPath, string output = Stdout)
+    /// <param name="fingerprint">Also emit fingerprint frames and audio; null: the ladder only.</param>
+    public static IReadOnlyList<string> Build(EncodePlan plan, string inputPath, string output = Stdout, EncodeFingerprint? fingerprint = null)
     {
+        var fingerprintFrames = fingerprint is not null && !plan.IsAudioOnly;
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-loglevel", "error",
@@ -32,7 +39,7 @@ public static class EncodeArgumentBuilder
         if (!plan.IsAudioOnly)
         {
             args.Add("-filter_complex");
-            args.Add(BuildFilterGraph(plan));
+            args.Add(BuildFilterGraph(plan, fingerprintFrames));
         }
 
         for (var i = 0; i < plan.Video.Count; i++)
@@ -43,6 +50,14 @@ public static class EncodeArgumentBuilder
         for (var i = 0; i < plan.Audio.Count; i++)
         {
             AddAudioOutput(args, plan.Audio[i], i);
+        }
+
+        // Last, after audio: the renditions keep track indices 0..n-1 (their ids in the packaged asset). ffmpeg 5.1's
+        // mp4 muxer refuses rawvideo, but takes PNG (lossless, so the hash sees exactly the scaled luma).
+        var fingerprintStream = Num(plan.Video.Count);
+        if (fingerprintFrames)
+        {
+            args.AddRange(["-map", $"[{FingerprintLabel}]", $"-c:v:{fingerprintStream}", "png"]);
         }
 
         if (!plan.IsAudioOnly)
@@ -56,6 +71,12 @@ public static class EncodeArgumentBuilder
                 // Keyframes at fixed instants in every rendition: segments start together across the ladder.
                 "-force_key_frames", $"expr:gte(t,n_forced*{Num(plan.GopSeconds)})",
             ]);
+            if (fingerprintFrames)
+            {
+                // After the yuv420p above, which would otherwise apply to every video stream: for one stream, ffmpeg
+                // keeps the last matching option. PNG has no yuv420p; gray keeps the frames one byte per pixel.
+                args.AddRange([$"-pix_fmt:v:{fingerprintStream}", "gray"]);
+            }
         }
 
         args.AddRange([
@@ -66,12 +87,29 @@ public static class EncodeArgumentBuilder
             "-frag_duration", Num(Math.Min(1, plan.SegmentSeconds) * 1_000_000),
             output == Stdout ? output : "file:" + output,
         ]);
+        if (fingerprint?.ChromaprintPath is { } chromaprint)
+        {
+            // A second output of the same process: the audio is decoded once and feeds both the renditions and this.
+            args.AddRange(FingerprintArguments.ChromaprintOutput(chromaprint));
+        }
+
         return args;
     }
 
-    public static string BuildFilterGraph(EncodePlan plan)
+    /// <param name="withFingerprint">
+    /// Also split the decoded source, before the frame-rate cap, into the fingerprint's frames. Taken from the source
+    /// rather than the capped stream, the fingerprint depends on the source alone: the same whatever the profile's fps
+    /// cap, and frame for frame what `transcodefarm fingerprint` computes from the same file. A split only passes frame
+    /// references on, and the fps filter keeps 2 of them a second, so the branch costs a 64x64 scale per kept frame.
+    /// </param>
+    public static string BuildFilterGraph(EncodePlan plan, bool withFingerprint = false)
     {
         var sb = new StringBuilder("[0:v:0]");
+        if (withFingerprint)
+        {
+            sb.Append("split=2[src][").Append(FingerprintLabel).Append("src];[src]");
+        }
+
         if (plan.OutputFrameRate is { } fps)
         {
             sb.Append("fps=").Append(Num(fps)).Append(',');
@@ -89,6 +127,12 @@ public static class EncodeArgumentBuilder
             sb.Append(";[s").Append(i).Append("]scale=").Append(v.Width).Append(':').Append(v.Height)
               .Append(":flags=bicubic,setdar=").Append(plan.DisplayAspect.Num).Append('/').Append(plan.DisplayAspect.Den)
               .Append("[v").Append(i).Append(']');
+        }
+
+        if (withFingerprint)
+        {
+            sb.Append(";[").Append(FingerprintLabel).Append("src]").Append(FingerprintArguments.FrameFilter)
+              .Append('[').Append(FingerprintLabel).Append(']');
         }
 
         return sb.ToString();

@@ -12,6 +12,17 @@ public static class FingerprintArguments
     public const int FrameSize = 64;
     public const double FramesPerSecond = 2;
 
+    /// <summary>
+    /// The video filter that makes fingerprint frames: area scaling averages, which is what a perceptual hash wants;
+    /// gray is the luma plane only. The ladder encode uses the same chain, so both give the same frames.
+    /// </summary>
+    public static string FrameFilter { get; } =
+        string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond},scale={FrameSize}:{FrameSize}:flags=area,format=gray");
+
+    /// <summary>The output arguments that write the first audio stream's raw Chromaprint sub-fingerprints to a file.</summary>
+    public static IReadOnlyList<string> ChromaprintOutput(string path) =>
+        ["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + path];
+
     public static IReadOnlyList<string> Build(string inputPath, bool withVideo, string? chromaprintPath)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-i", "file:" + inputPath };
@@ -19,15 +30,14 @@ public static class FingerprintArguments
         {
             args.AddRange([
                 "-map", "0:v:0",
-                // area scaling averages, which is what a perceptual hash wants; gray is the luma plane only.
-                "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond},scale={FrameSize}:{FrameSize}:flags=area,format=gray"),
+                "-vf", FrameFilter,
                 "-f", "rawvideo", "pipe:1",
             ]);
         }
 
         if (chromaprintPath is not null)
         {
-            args.AddRange(["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + chromaprintPath]);
+            args.AddRange(ChromaprintOutput(chromaprintPath));
         }
 
         return args;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Packaging.Encryption;
 
 namespace TranscodeFarm.Core.Packaging;
@@ -19,18 +20,30 @@ public sealed record PackagerOptions(double SegmentSeconds)
 
     /// <summary>HLS whole-segment AES-128 key of a track (by index), or null.</summary>
     public Func<TrackInfo, int, byte[]?> WholeSegmentKeyFor { get; init; } = (_, _) => null;
+
+    /// <summary>Measures the fingerprint side channel's cost (<see cref="CmafPackager.FingerprintElapsed"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
 /// The packager: receives ffmpeg's multi-track fragmented MP4 from the demuxer, re-cuts every track into CMAF
 /// segments on the segment grid, encrypts them if asked, and hands init and media segments to the sink as soon as
-/// each is complete. Manifests are written from <see cref="Tracks"/> once the stream ends.
+/// each is complete. Manifests are written from <see cref="Tracks"/> once the stream ends. A track of PNG frames is the
+/// encode's fingerprint side channel: it is hashed into <see cref="Fingerprint"/>, never packaged or published.
 /// </summary>
 public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : IDemuxHandler, IDisposable
 {
     private readonly Dictionary<uint, TrackState> _states = [];
+    private FingerprintTrackCollector? _fingerprint;
+    private VideoFingerprint? _completedFingerprint;
 
     public IReadOnlyList<PackagedTrack> Tracks => _states.Values.Select(s => s.Track).ToList();
+
+    /// <summary>The video fingerprint from the PNG side channel, once <see cref="CompleteAsync"/> has run; null without one.</summary>
+    public VideoFingerprint? Fingerprint => _completedFingerprint;
+
+    /// <summary>Time spent decoding and hashing the side channel's frames.</summary>
+    public TimeSpan FingerprintElapsed => _fingerprint?.Elapsed ?? TimeSpan.Zero;
 
     public async ValueTask OnInitAsync(byte[] ftyp, Mp4Box moov, IReadOnlyList<TrackInfo> tracks, CancellationToken cancellationToken)
     {
@@ -39,6 +52,13 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             var info = tracks[i];
             if (info.Kind == TrackKind.Other)
             {
+                continue;
+            }
+
+            if (info.IsPng)
+            {
+                // The encode maps it after every rendition, so skipping it leaves the renditions' ids (their index) as they were.
+                _fingerprint = _fingerprint is null ? new FingerprintTrackCollector(info, options.Time) : throw new Mp4FormatException("the stream has two fingerprint (png) tracks");
                 continue;
             }
 
@@ -60,6 +80,14 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
     {
         if (!_states.TryGetValue(track.TrackId, out var state))
         {
+            if (_fingerprint is { } fingerprint && fingerprint.TrackId == track.TrackId)
+            {
+                foreach (var sample in samples)
+                {
+                    fingerprint.Add(sample);
+                }
+            }
+
             return;
         }
 
@@ -85,6 +113,8 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
 
             state.Track.TypicalSampleDuration = state.TypicalDuration;
         }
+
+        _completedFingerprint = _fingerprint?.ToFingerprint();
     }
 
     private async ValueTask WriteSegmentAsync(TrackState state, List<Mp4Sample> samples, CancellationToken cancellationToken)

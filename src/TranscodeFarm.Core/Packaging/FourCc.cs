@@ -46,5 +46,6 @@ public static class FourCc
         Seig = Of("seig"), Avc1 = Of("avc1"), Avc3 = Of("avc3"), Hvc1 = Of("hvc1"), Hev1 = Of("hev1"), Mp4a = Of("mp4a"),
         Encv = Of("encv"), Enca = Of("enca"), AvcC = Of("avcC"), HvcC = Of("hvcC"), Esds = Of("esds"), Vide = Of("vide"),
         Soun = Of("soun"), Cenc = Of("cenc"), Cbcs = Of("cbcs"), Mfra = Of("mfra"), Free = Of("free"), Sidx = Of("sidx"),
-        Btrt = Of("btrt"), Pasp = Of("pasp"), Colr = Of("colr"), Meta = Of("meta"), Dref = Of("dref");
+        Btrt = Of("btrt"), Pasp = Of("pasp"), Colr = Of("colr"), Meta = Of("meta"), Dref = Of("dref"),
+        Png = Of("png "), Mp4v = Of("mp4v");
 }

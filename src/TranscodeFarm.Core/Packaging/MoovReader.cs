@@ -66,6 +66,7 @@ public static class MoovReader
             Codec = CodecString(entry),
             CodecConfig = config,
             NalLengthSize = nalLength,
+            IsPng = IsPngEntry(entry),
         };
         if (kind == TrackKind.Video && entry.Body.Length >= 28)
         {
@@ -79,6 +80,16 @@ public static class MoovReader
 
         return info;
     }
+
+    /// <summary>
+    /// PNG frames: ffmpeg's mp4 muxer writes them as an MPEG-4 "mp4v" entry whose esds says objectTypeIndication 0x6D
+    /// (PNG in the MP4 registration authority's list); QuickTime-style files say "png " directly.
+    /// </summary>
+    private static bool IsPngEntry(Mp4Box entry) =>
+        entry.Type == FourCc.Png
+        || (entry.Type == FourCc.Mp4v && entry.Child(FourCc.Esds) is { } esds && EsdsObjectTypes(esds.Body).Oti == PngObjectType);
+
+    private const int PngObjectType = 0x6D;
 
     /// <summary>RFC 6381 "codecs" value from a sample entry and its decoder configuration.</summary>
     public static string CodecString(Mp4Box entry)
@@ -94,9 +105,9 @@ public static class MoovReader
             return HevcCodec(code, hvcC.Body);
         }
 
-        if (entry.Child(FourCc.Esds) is { } esds && AudioObjectType(esds.Body) is { } aot)
+        if (entry.Child(FourCc.Esds) is { } esds && EsdsObjectTypes(esds.Body) is { Oti: { } oti, Aot: { } aot })
         {
-            return $"mp4a.{aot.Oti:x2}.{aot.Aot}";
+            return $"mp4a.{oti:x2}.{aot}";
         }
 
         return code;
@@ -124,8 +135,11 @@ public static class MoovReader
         return sb.ToString();
     }
 
-    /// <summary>(objectTypeIndication, audio object type) from an esds: "mp4a.40.2" is AAC-LC.</summary>
-    private static (int Oti, int Aot)? AudioObjectType(byte[] esds)
+    /// <summary>
+    /// (objectTypeIndication, audio object type) from an esds: "mp4a.40.2" is AAC-LC. Either is null where the esds
+    /// does not have it (only audio has an audio object type).
+    /// </summary>
+    private static (int? Oti, int? Aot) EsdsObjectTypes(byte[] esds)
     {
         var pos = 4; // version/flags
         int? oti = null;
@@ -148,7 +162,7 @@ public static class MoovReader
                 case 3: // ES_Descriptor: ES_ID, flags, optional fields, then nested descriptors
                     if (pos + 3 > esds.Length)
                     {
-                        return null;
+                        return (oti, null);
                     }
 
                     var flags = esds[pos + 2];
@@ -162,7 +176,7 @@ public static class MoovReader
                 case 4: // DecoderConfigDescriptor: objectTypeIndication, then 12 fixed bytes, then DecoderSpecificInfo
                     if (pos >= esds.Length)
                     {
-                        return null;
+                        return (oti, null);
                     }
 
                     oti = esds[pos];
@@ -171,7 +185,7 @@ public static class MoovReader
                 case 5:
                     if (oti is null || pos >= esds.Length)
                     {
-                        return null;
+                        return (oti, null);
                     }
 
                     var aot = esds[pos] >> 3;
@@ -187,7 +201,7 @@ public static class MoovReader
             }
         }
 
-        return null;
+        return (oti, null);
     }
 
     internal static int Version(Mp4Box fullBox) => fullBox.Body.Length > 0 ? fullBox.Body[0] : throw new Mp4FormatException($"box '{fullBox.Name}' is empty");

@@ -19,7 +19,7 @@ public static class Mp4BoxParser
         [FourCc.Stsd] = 8, // version/flags + entry_count
     };
 
-    private static readonly HashSet<uint> VisualSampleEntries = [FourCc.Avc1, FourCc.Avc3, FourCc.Hvc1, FourCc.Hev1, FourCc.Encv, FourCc.Of("av01"), FourCc.Of("vp09")];
+    private static readonly HashSet<uint> VisualSampleEntries = [FourCc.Avc1, FourCc.Avc3, FourCc.Hvc1, FourCc.Hev1, FourCc.Encv, FourCc.Of("av01"), FourCc.Of("vp09"), FourCc.Mp4v, FourCc.Png];
     private static readonly HashSet<uint> AudioSampleEntries = [FourCc.Mp4a, FourCc.Enca, FourCc.Of("ac-3"), FourCc.Of("ec-3"), FourCc.Of("Opus"), FourCc.Of("fLaC")];
 
     public static List<Mp4Box> Parse(ReadOnlySpan<byte> data)

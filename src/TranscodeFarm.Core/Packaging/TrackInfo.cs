@@ -41,6 +41,9 @@ public sealed record TrackInfo
     /// <summary>The decoder configuration record (avcC/hvcC payload), for parameter sets.</summary>
     public byte[]? CodecConfig { get; init; }
 
+    /// <summary>PNG frames: the encode's fingerprint side channel, never packaged.</summary>
+    public bool IsPng { get; init; }
+
     public bool IsAvc => SampleEntry == FourCc.Avc1 || SampleEntry == FourCc.Avc3;
 
     public bool IsHevc => SampleEntry == FourCc.Hvc1 || SampleEntry == FourCc.Hev1;

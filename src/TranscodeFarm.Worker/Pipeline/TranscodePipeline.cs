@@ -87,6 +87,10 @@ public sealed partial class TranscodePipeline(
             return PipelineResult.BadInput("drm", ex.Message);
         }
 
+        // Chromaprint's output sits next to, not in, the output folder: ffmpeg writes it only at the end, and everything
+        // in the output folder is published.
+        var chromaprintPath = Path.Combine(work, FingerprintFiles.Audio);
+        var fingerprint = workerOptions.Value.Fingerprint ? new EncodeFingerprint(source.Audio is null ? null : chromaprintPath) : null;
         var publisher = new AssetPublisher(store, time);
         var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
@@ -96,6 +100,7 @@ public sealed partial class TranscodePipeline(
             TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
             EncryptionFor = encryption.For,
             WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
+            Time = time,
         }, new FolderSink(output));
         // ffmpeg writes every rendition as a track of one fragmented MP4 on stdout; the packager cuts CMAF segments
         // from it as it arrives, so packaging adds no pass over the files.
@@ -103,7 +108,7 @@ public sealed partial class TranscodePipeline(
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
-        }, stopEncode.Token);
+        }, stopEncode.Token, fingerprint);
         // Segments go to the store while ffmpeg keeps encoding; no manifest is published until the end.
         var uploading = publisher.UploadWhileEncodingAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, encodeTask, cancellationToken);
         if (await Task.WhenAny(encodeTask, uploading) == uploading && uploading.IsFaulted)
@@ -133,6 +138,24 @@ public sealed partial class TranscodePipeline(
         {
             await DiscardAsync(publisher, job.Id);
             return PipelineResult.BadInput("package", packaged);
+        }
+
+        if (fingerprint is not null)
+        {
+            var fingerprintStarted = time.GetTimestamp();
+            try
+            {
+                await FingerprintFiles.WriteAsync(output, packager.Fingerprint, fingerprint.ChromaprintPath, cancellationToken);
+            }
+            catch (FormatException ex)
+            {
+                await DiscardAsync(publisher, job.Id);
+                return PipelineResult.BadInput("fingerprint", "ffmpeg's Chromaprint output is unreadable: " + ex.Message);
+            }
+
+            // The worker's share: hashing the frames as they arrived, plus writing the files. ffmpeg's share is inside the encode.
+            WorkerMetrics.FingerprintSeconds.Observe((packager.FingerprintElapsed + time.GetElapsedTime(fingerprintStarted)).TotalSeconds);
+            WorkerMetrics.FingerprintFrames.Inc(packager.Fingerprint?.Count ?? 0);
         }
 
         await onProgress(new JobProgress("publish", 1, null));

@@ -23,6 +23,7 @@ internal static class PackagingFixture
         await new FragmentedMp4Demuxer().RunAsync(reader, packager, timeout.Token);
         await packager.CompleteAsync(timeout.Token);
         sink.Tracks = packager.Tracks;
+        sink.Fingerprint = packager.Fingerprint;
         return sink;
     }
 
@@ -130,6 +131,8 @@ internal sealed class MemorySink : ISegmentSink
     public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<PackagedTrack> Tracks { get; set; } = [];
+
+    public Core.Fingerprints.VideoFingerprint? Fingerprint { get; set; }
 
     public ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
