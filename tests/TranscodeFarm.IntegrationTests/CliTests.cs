@@ -95,6 +95,8 @@ public sealed class CliTests(SharedFarm shared)
         Assert.True(ffmpeg.ExitCode == 0, ffmpeg.Stderr);
         // One fragmented MP4 with every rendition as a track: what the packager reads from ffmpeg's stdout.
         var streams = await Tools.FfprobeAsync("-show_entries", "stream=codec_type", "-of", "csv=p=0", output);
-        Assert.Equal(["video", "video", "audio"], streams.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // ...plus, last, the fingerprint's small gray frames, and Chromaprint's output next to it.
+        Assert.Equal(["video", "video", "audio", "video"], streams.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(File.Exists(output + ".chromaprint")); // empty for a 2 s clip: Chromaprint needs a few seconds of audio
     }
 }

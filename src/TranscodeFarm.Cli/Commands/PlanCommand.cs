@@ -51,7 +51,10 @@ public static class PlanCommand
                     throw new CliException(planned.Error!);
                 }
 
-                var args = EncodeArgumentBuilder.Build(planned.Plan, source.FullName, Path.GetFullPath(parse.GetValue(output)!));
+                // Exactly what a worker runs: with fingerprinting on, the gray PNG track and the Chromaprint output too.
+                var outputPath = Path.GetFullPath(parse.GetValue(output)!);
+                var fingerprint = farm.Worker.Fingerprint ? new EncodeFingerprint(probe.Source.Audio is null ? null : outputPath + ".chromaprint") : null;
+                var args = EncodeArgumentBuilder.Build(planned.Plan, source.FullName, outputPath, fingerprint);
                 if (parse.GetValue(args0))
                 {
                     using var stdout = Console.OpenStandardOutput();
