@@ -96,7 +96,7 @@ public sealed class FingerprintCatalogTests
 
         // The quality gate: a profile whose 144p rung is blacked out by a filter fails before anything is published.
         await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, "broken.json"), """{"profile": "broken-test"}""");
-        farm.Drop(unrelated, "broken.mp4");
+        farm.Drop(await SourceAsync(media, "gate.mp4", "testsrc2=size=320x240", 6, 2.9), "broken.mp4");
         var broken = await farm.WaitForJobAsync("broken.mp4");
         Assert.Equal(JobState.Failed, broken.State);
         Assert.Contains("qc: quality gate: 144p: black or flat picture", broken.Error);

@@ -10,6 +10,13 @@ public sealed record GateTrack(string Name, int StreamIndex, string OutputPath);
 /// </summary>
 public static class QualityGateArguments
 {
+    /// <summary>
+    /// The fingerprint's chain, from the rendition's first frame: in the fragmented ladder a track with B-frames starts
+    /// at its first composition time (e.g. 0.067 s, no edit list), which would shift the 2/s sampling by a few frames
+    /// against the source's and make moving pictures differ.
+    /// </summary>
+    public static string FrameFilter { get; } = "setpts=PTS-STARTPTS," + FingerprintArguments.FrameFilter;
+
     public static IReadOnlyList<string> Build(string ladderPath, IReadOnlyList<GateTrack> video, IReadOnlyList<GateTrack> audio)
     {
         ArgumentNullException.ThrowIfNull(video);
@@ -17,7 +24,7 @@ public static class QualityGateArguments
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-i", "file:" + ladderPath };
         foreach (var v in video)
         {
-            args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", FingerprintArguments.FrameFilter, "-f", "rawvideo", "file:" + v.OutputPath]);
+            args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", FrameFilter, "-f", "rawvideo", "file:" + v.OutputPath]);
         }
 
         foreach (var a in audio)

@@ -18,8 +18,15 @@ public sealed record RenditionVerdict(string Rendition, int Compared, int Matche
 /// </summary>
 public static class RenditionCheck
 {
-    /// <summary>Same-frame distance: vPDQ's default, as in the index.</summary>
-    public const int MatchDistance = 31;
+    /// <summary>
+    /// Looser than the index's 31 bits: the gate compares frames known to be at the same time, so it only has to tell
+    /// "the same picture, degraded" (a 240p rung of grainy or noisy content can reach 40–60 bits) from another picture
+    /// (unrelated frames are ≥ 94 bits apart). Black, flat and frozen pictures are caught by their own tests.
+    /// </summary>
+    public const int MatchDistance = 64;
+
+    /// <summary>A short clip samples few frames: one or two misses are noise, not a broken rendition.</summary>
+    public const int MinMisses = 3;
 
     /// <summary>Renditions are scaled and re-encoded, often at a low bitrate: allow some sampled frames to miss.</summary>
     public const double MinMatchedFraction = 0.8;
@@ -37,7 +44,7 @@ public static class RenditionCheck
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rendition);
         var (compared, matched, missing, flat, firstMiss) = Score(source, rendition, 0);
-        if (compared == 0 || (double)matched / compared >= MinMatchedFraction)
+        if (compared - matched < MinMisses || (double)matched / compared >= MinMatchedFraction)
         {
             return new RenditionVerdict(name, compared, matched, null);
         }

@@ -51,7 +51,8 @@ public sealed class IngestPolicyTests
     {
         var args = QualityGateArguments.Build("/w/ladder.mp4", [new GateTrack("240p", 0, "/w/gate-0.gray")], [new GateTrack("aac", 2, "/w/gate-2.fp")]);
 
-        Assert.Equal(["-map", "0:0", "-vf", FingerprintArguments.FrameFilter, "-f", "rawvideo", "file:/w/gate-0.gray"], args.SkipWhile(a => a != "-map").Take(7));
+        Assert.Equal(["-map", "0:0", "-vf", QualityGateArguments.FrameFilter, "-f", "rawvideo", "file:/w/gate-0.gray"], args.SkipWhile(a => a != "-map").Take(7));
+        Assert.StartsWith("setpts=PTS-STARTPTS,", QualityGateArguments.FrameFilter, StringComparison.Ordinal); // sampled from the first frame, as the source
         Assert.Equal(["-map", "0:2", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:/w/gate-2.fp"], args.TakeLast(9));
         Assert.Contains("file:/w/ladder.mp4", args);
     }
