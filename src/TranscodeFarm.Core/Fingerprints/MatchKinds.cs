@@ -15,22 +15,20 @@ public static class MatchKinds
 
     public const double DefaultCoverage = 0.8;
 
-    /// <param name="coverage">Fraction of a side's duration the match must span to count as covering it.</param>
-    public static string Classify(double matchedSeconds, double queryDurationSeconds, double entryDurationSeconds, bool isReference, double coverage = DefaultCoverage)
+    /// <summary>The wire name of a match's kind: its <see cref="ContentMatch.Classify"/> overlap, or "reference".</summary>
+    public static string Of(ContentMatch match, double queryDurationSeconds, double entryDurationSeconds, bool isReference, double coverage = DefaultCoverage)
     {
+        ArgumentNullException.ThrowIfNull(match);
         if (isReference)
         {
             return Reference;
         }
 
-        // Fingerprint frames come every 0.5 s and the last one may be missing: allow a second of slack on each side.
-        var coversQuery = matchedSeconds + 1 >= coverage * queryDurationSeconds;
-        var coversEntry = matchedSeconds + 1 >= coverage * entryDurationSeconds;
-        return (coversQuery, coversEntry) switch
+        return match.Classify(Math.Max(queryDurationSeconds, 0.1), Math.Max(entryDurationSeconds, 0.1), coverage) switch
         {
-            (true, true) => Duplicate,
-            (true, false) => Excerpt,
-            (false, true) => Contains,
+            ContentOverlap.Duplicate => Duplicate,
+            ContentOverlap.Excerpt => Excerpt,
+            ContentOverlap.Contains => Contains,
             _ => Partial,
         };
     }

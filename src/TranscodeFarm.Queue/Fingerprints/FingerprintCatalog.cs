@@ -108,8 +108,7 @@ public sealed class FingerprintCatalog(IFingerprintStore store) : IDisposable
                 continue;
             }
 
-            var kind = MatchKinds.Classify(m.MatchedSeconds, queryDurationSeconds, entry.DurationSeconds,
-                isReference: entry.Collection != FingerprintCollections.Assets, coverage);
+            var kind = MatchKinds.Of(m, queryDurationSeconds, entry.DurationSeconds, isReference: entry.Collection != FingerprintCollections.Assets, coverage);
             matches.Add(new CatalogMatch(entry.Collection, entry.EntryId, entry.Name, kind, Math.Round(m.Score, 3), Math.Round(m.OffsetSeconds, 2),
                 Math.Round(m.MatchedSeconds, 1), m.Source.ToString().ToLowerInvariant(), m.AudioBitErrorRate is { } ber ? Math.Round(ber, 3) : null));
         }

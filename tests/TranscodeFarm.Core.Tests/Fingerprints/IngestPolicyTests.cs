@@ -15,11 +15,11 @@ public sealed class IngestPolicyTests
     [InlineData(9.5, 60, 10, MatchKinds.Contains)]    // the upload contains a 10 s asset
     [InlineData(9.5, 60, 60, MatchKinds.Partial)]
     public void Coverage_decides_the_kind(double matched, double query, double entry, string kind) =>
-        Assert.Equal(kind, MatchKinds.Classify(matched, query, entry, isReference: false));
+        Assert.Equal(kind, MatchKinds.Of(new ContentMatch("a", 1, 0, matched, MatchSource.Video, null), query, entry, isReference: false));
 
     [Fact]
     public void A_reference_is_a_reference_whatever_its_coverage() =>
-        Assert.Equal(MatchKinds.Reference, MatchKinds.Classify(30, 30, 30, isReference: true));
+        Assert.Equal(MatchKinds.Reference, MatchKinds.Of(new ContentMatch("a", 1, 0, 30, MatchSource.Video, null), 30, 30, isReference: true));
 
     [Fact]
     public void A_blocked_reference_rejects_even_when_a_duplicate_ranks_first()
