@@ -21,6 +21,8 @@ public sealed partial class FingerprintCatalogService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Read at scrape time: queries catch the index up between refreshes, and the gauge must say so.
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => Entries.Set(catalog.Count));
         var started = time.GetTimestamp();
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
@@ -28,7 +30,6 @@ public sealed partial class FingerprintCatalogService(
             try
             {
                 await catalog.RefreshAsync(stoppingToken);
-                Entries.Set(catalog.Count);
                 if (first)
                 {
                     LogBuilt(logger, catalog.Count, time.GetElapsedTime(started).TotalSeconds);
