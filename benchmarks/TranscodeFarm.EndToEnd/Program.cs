@@ -13,7 +13,8 @@ using TranscodeFarm.Queue;
 //   naive - one ffmpeg process per rendition (what a pile of scripts does): the source is decoded N times
 // Usage: benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf] [--fingerprint on|off|both] [--no-naive]
 //   --fingerprint both: raw and farm are each measured with the content fingerprint emitted by the encode and without
-//   (the farm's Worker:Fingerprint), in alternating order, to give the cost the fingerprint adds.
+//   (the farm's Worker:Fingerprint, plus its quality gate and catalog check), in alternating order, to give the cost
+//   they add.
 var seconds = Arg("--seconds", 10);
 var runs = Arg("--runs", 1);
 var profileName = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault() ?? "h264-cmaf";
@@ -159,7 +160,9 @@ async Task<double> FarmAsync(int run, bool fingerprint)
     psi.Environment["TRANSCODEFARM__Ingest__StableFor"] = "00:00:00";
     psi.Environment["TRANSCODEFARM__Ingest__ScanInterval"] = "00:00:00.100";
     psi.Environment["TRANSCODEFARM__Logging__Format"] = "json";
+    // "-fingerprint" is the farm without issue 6's work: no fingerprint, no quality gate (the catalog check is then a no-op).
     psi.Environment["TRANSCODEFARM__Worker__Fingerprint"] = fingerprint ? "true" : "false";
+    psi.Environment["TRANSCODEFARM__Fingerprint__QualityGate"] = fingerprint ? "true" : "false";
     using var process = Process.Start(psi)!;
     process.OutputDataReceived += (_, _) => { };
     process.ErrorDataReceived += (_, _) => { };
