@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TranscodeFarm.Core.Fingerprints;
+using TranscodeFarm.Media;
+
+namespace TranscodeFarm.FingerprintEval.Speed;
+
+/// <summary>
+/// Runs inside <c>taskset -c 0</c> (the parent starts it so), so the extractor's ffmpeg and the hashing share one core:
+/// the production extractor on the clip (after a warm-up on a one-second clip for JIT), then the same ffmpeg work with
+/// no hashing, then a plain decode (<c>ffmpeg -i clip -f null -</c>) as the reference.
+/// </summary>
+internal static class SpeedChild
+{
+    public static async Task<int> RunAsync(string clip, string warmup, Tool tool, FingerprintExtractor extractor, MediaProber prober)
+    {
+        var duration = (await prober.ProbeAsync(clip, CancellationToken.None)).Source?.DurationSeconds ?? double.NaN;
+        _ = await extractor.ExtractAsync(warmup, CancellationToken.None);
+
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var (fingerprint, error) = await extractor.ExtractAsync(clip, CancellationToken.None);
+        var extract = watch.Elapsed.TotalSeconds;
+        var hashCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        if (fingerprint is null)
+        {
+            await Console.Error.WriteLineAsync("extraction failed: " + error);
+            return 1;
+        }
+
+        var fingerprintOnly = await TimeAsync(tool, [
+            "-hide_banner", "-nostats", "-loglevel", "error", "-i", "file:" + clip,
+            "-map", "0:v:0", "-vf", FingerprintArguments.FrameFilter, "-f", "rawvideo", "-y", "/dev/null",
+            "-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "-y", "/dev/null",
+        ]);
+        var decodeOnly = await TimeAsync(tool, ["-hide_banner", "-nostats", "-loglevel", "error", "-i", "file:" + clip, "-f", "null", "-"]);
+        // Not what the extractor does: the ceiling of decoding keyframes only (irregular frame times, one per GOP).
+        var keyframesOnly = await TimeAsync(tool, ["-hide_banner", "-nostats", "-loglevel", "error", "-skip_frame", "nokey", "-i", "file:" + clip, "-an", "-f", "null", "-"]);
+        var result = new SpeedResult(CpusAllowed(), duration, fingerprint.Video.Count, extract, hashCpu, fingerprintOnly, decodeOnly, keyframesOnly, Machine.LoadAverage());
+        Console.WriteLine(SpeedResult.Prefix + JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static async Task<double> TimeAsync(Tool tool, IReadOnlyList<string> args)
+    {
+        var watch = Stopwatch.StartNew();
+        await tool.RunAsync("ffmpeg", args, TimeSpan.FromMinutes(10), CancellationToken.None);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static string CpusAllowed() =>
+        File.Exists("/proc/self/status")
+            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?"
+            : "?";
+}
