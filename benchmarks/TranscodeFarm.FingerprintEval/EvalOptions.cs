@@ -34,7 +34,7 @@ internal sealed record EvalOptions
             Quick = quick,
             CorpusRoot = Path.GetFullPath(corpus),
             AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
-            Seconds = Math.Max(Number(args, "--seconds", quick ? 20 : 30), 12), // the 10-s excerpt needs room
+            Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room
             SyntheticAssets = (int)Number(args, "--synthetic-assets", 10_000),
             ScaleQueries = (int)Number(args, "--queries", quick ? 100 : 200),
             Jobs = (int)Number(args, "--jobs", Math.Min(2, Environment.ProcessorCount)),

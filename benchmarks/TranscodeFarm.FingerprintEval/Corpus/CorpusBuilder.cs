@@ -3,10 +3,6 @@ using System.Globalization;
 
 namespace TranscodeFarm.FingerprintEval.Corpus;
 
-internal sealed record Original(SourceSpec Spec, string Path);
-
-internal sealed record Copy(Original Original, Transformation Transformation, string Path);
-
 /// <summary>
 /// Makes the originals and their transformed copies with ffmpeg, <c>jobs</c> processes at a time. Files already there
 /// are reused (they are written under a .part name and renamed when complete), so a second run starts at once.
@@ -14,7 +10,7 @@ internal sealed record Copy(Original Original, Transformation Transformation, st
 internal sealed class CorpusBuilder(Tool tool, string directory, double seconds, int jobs)
 {
     /// <summary>Bump when what a source or a transformation makes changes, so old files are not reused.</summary>
-    private const string Version = "v2";
+    private const string Version = "v3";
 
     public string Directory { get; } = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{Version}-{seconds:0.#}s"));
 

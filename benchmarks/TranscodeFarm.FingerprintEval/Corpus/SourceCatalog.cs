@@ -21,8 +21,10 @@ internal static class SourceCatalog
         "it in a hot oven until the crust is brown and the bottom sounds hollow when you tap it.",
     ];
 
-    public static List<SourceSpec> All(string assetsDir, string workDir, bool quick, List<string> notes)
+    public static List<SourceSpec> All(string assetsDir, string workDir, double seconds, bool quick, List<string> notes)
     {
+        // mandelbrot's end_pts counts frames: the zoom reaches end_scale at the last frame.
+        var mandelbrotFrames = (int)Math.Round(seconds * VideoSpec.Rate);
         string? Photo(string name) => Existing(Path.Combine(assetsDir, "photos", name), notes);
         string? Music(string name) => Existing(Path.Combine(assetsDir, "music", name), notes);
         AudioSpec Speech(int passage, string voice, int wpm) =>
@@ -35,10 +37,10 @@ internal static class SourceCatalog
         var all = new List<SourceSpec>
         {
             new("testsrc2", "lavfi testsrc2 (moving test pattern)", new LavfiVideo("testsrc2=size=1280x720:rate=30"), new MelodyAudio(1.3, 3)),
-            new("mandelbrot", "lavfi mandelbrot, zooming", new LavfiVideo("mandelbrot=size=640x360:rate=30:maxiter=160:start_scale=3:end_scale=0.05:end_pts=30"), Speech(0, "en-us", 165)),
+            new("mandelbrot", "lavfi mandelbrot, zooming", new LavfiVideo($"mandelbrot=size=640x360:rate=30:maxiter=160:start_scale=3:end_scale=0.01:end_pts={mandelbrotFrames}"), Speech(0, "en-us", 165)),
             new("life", "lavfi life (Game of Life, seeded)", new LavfiVideo("life=size=640x360:rate=30:mold=10:ratio=0.12:seed=7:life_color=#d0ffd0:death_color=#203040:mold_color=#ff8000", "scale=1280:720:flags=neighbor,"), new MelodyAudio(7.9, 4)),
             new("cellauto", "lavfi cellauto (rule 110, scrolling)", new LavfiVideo("cellauto=size=640x360:rate=30:rule=110:seed=3:random_fill_ratio=0.5:scroll=1", "scale=1280:720:flags=neighbor,"), Track("intro.ogg", 0, 31)),
-            new("gradients", "lavfi gradients (slowly turning)", new LavfiVideo("gradients=size=1280x720:rate=30:seed=5:speed=0.03:nb_colors=5"), Speech(1, "en-gb-scotland", 150)),
+            new("gradients", "lavfi gradients (slowly turning)", new LavfiVideo("gradients=size=640x360:rate=30:seed=5:speed=0.03:nb_colors=5"), Speech(1, "en-gb-scotland", 150)),
             new("noise", "temporal white noise (no low-frequency structure)", new LavfiVideo("color=c=gray:size=320x180:rate=30,noise=alls=100:allf=t+u", "scale=1280:720:flags=neighbor,"), new MelodyAudio(11.1, 2)),
         };
         AddPhotos(all, "photos-1", [("astronaut.png", Motion.ZoomIn), ("chelsea.png", Motion.PanRight), ("coffee.png", Motion.ZoomOut), ("rocket.jpg", Motion.PanDown)], Photo, Speech(2, "en-us+f3", 175), notes);

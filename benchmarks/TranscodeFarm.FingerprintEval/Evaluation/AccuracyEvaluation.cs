@@ -75,16 +75,17 @@ internal sealed class AccuracyEvaluation(
     }
 
     /// <summary>Precision, recall and false positives over a set of outcomes; returns (recall, fp, max offset error).</summary>
-    public (double Recall, int FalsePositives, double MaxError) Overall(Report report, string label, List<QueryOutcome> outcomes)
+    /// <param name="indexed">Assets each query was searched among, when not just the originals.</param>
+    public (double Recall, int FalsePositives, double MaxError) Overall(Report report, string label, List<QueryOutcome> outcomes, int? indexed = null)
     {
         var found = outcomes.Count(o => o.Verdict == Verdict.Found);
         var answered = outcomes.Count(o => o.Top is not null);
         var fp = outcomes.Sum(o => o.WrongAssets);
-        var pairs = outcomes.Count * (originals.Count - 1);
+        var pairs = (long)outcomes.Count * ((indexed ?? originals.Count) - 1);
         var errors = outcomes.Select(o => o.OffsetError).Where(e => !double.IsNaN(e)).ToList();
         var maxError = errors.Count == 0 ? double.NaN : errors.Max();
         report.Line($"{label}: recall {Report.F((double)found / outcomes.Count, "0.000")} ({found}/{outcomes.Count}), precision {Report.F(answered == 0 ? double.NaN : (double)found / answered, "0.000")} " +
-            $"({found} right of {answered} answered), false positives {fp} of {pairs} non-matching pairs, offset error median {Report.F(Report.Median(errors))} s max {Report.F(maxError)} s");
+            $"({found} right of {answered} answered), false positives {fp} of {pairs:N0} non-matching pairs, offset error median {Report.F(Report.Median(errors))} s max {Report.F(maxError)} s");
         return ((double)found / outcomes.Count, fp, maxError);
     }
 

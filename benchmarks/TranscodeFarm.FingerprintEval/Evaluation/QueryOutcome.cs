@@ -3,21 +3,6 @@ using TranscodeFarm.FingerprintEval.Matching;
 
 namespace TranscodeFarm.FingerprintEval.Evaluation;
 
-internal enum Verdict
-{
-    /// <summary>Top match is the right original, offset within tolerance: a true positive.</summary>
-    Found,
-
-    /// <summary>Top match is the right original at the wrong time.</summary>
-    Misplaced,
-
-    /// <summary>Top match is another original.</summary>
-    WrongAsset,
-
-    /// <summary>Nothing returned.</summary>
-    Missed,
-}
-
 /// <summary>What one matcher said about one copy, scored against the truth.</summary>
 internal sealed record QueryOutcome(Copy Copy, IReadOnlyList<MatchCandidate> Candidates)
 {

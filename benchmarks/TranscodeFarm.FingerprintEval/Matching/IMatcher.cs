@@ -2,9 +2,6 @@ using TranscodeFarm.Media;
 
 namespace TranscodeFarm.FingerprintEval.Matching;
 
-/// <summary>An asset a query was found in. Query time + <see cref="OffsetSeconds"/> = asset time.</summary>
-internal sealed record MatchCandidate(string AssetId, double OffsetSeconds, double Score, string Via);
-
 /// <summary>
 /// Which originals a copy comes from, best first; empty when none. The evaluation only sees this seam, so a production
 /// matcher (video and audio combined) can replace the ones here without touching the scoring.

@@ -17,35 +17,36 @@ internal static class SpeedChild
         var duration = (await prober.ProbeAsync(clip, CancellationToken.None)).Source?.DurationSeconds ?? double.NaN;
         _ = await extractor.ExtractAsync(warmup, CancellationToken.None);
 
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
+        var steps = new List<SpeedStep>();
+        var dotnetBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (cpu, watch) = (CpuClock.Seconds(), Stopwatch.StartNew());
         var (fingerprint, error) = await extractor.ExtractAsync(clip, CancellationToken.None);
-        var extract = watch.Elapsed.TotalSeconds;
-        var hashCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        steps.Add(new SpeedStep("FingerprintExtractor (ffprobe + ffmpeg + hashing)", watch.Elapsed.TotalSeconds, CpuClock.Seconds() - cpu));
+        var dotnetCpu = (Process.GetCurrentProcess().TotalProcessorTime - dotnetBefore).TotalSeconds;
         if (fingerprint is null)
         {
             await Console.Error.WriteLineAsync("extraction failed: " + error);
             return 1;
         }
 
-        var fingerprintOnly = await TimeAsync(tool, [
+        steps.Add(await TimeAsync(tool, "  its ffmpeg work alone (fps=2 scale gray + chromaprint)", [
             "-hide_banner", "-nostats", "-loglevel", "error", "-i", "file:" + clip,
             "-map", "0:v:0", "-vf", FingerprintArguments.FrameFilter, "-f", "rawvideo", "-y", "/dev/null",
             "-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "-y", "/dev/null",
-        ]);
-        var decodeOnly = await TimeAsync(tool, ["-hide_banner", "-nostats", "-loglevel", "error", "-i", "file:" + clip, "-f", "null", "-"]);
+        ]));
+        steps.Add(await TimeAsync(tool, "  plain decode: ffmpeg -i clip -f null -", ["-hide_banner", "-nostats", "-loglevel", "error", "-i", "file:" + clip, "-f", "null", "-"]));
         // Not what the extractor does: the ceiling of decoding keyframes only (irregular frame times, one per GOP).
-        var keyframesOnly = await TimeAsync(tool, ["-hide_banner", "-nostats", "-loglevel", "error", "-skip_frame", "nokey", "-i", "file:" + clip, "-an", "-f", "null", "-"]);
-        var result = new SpeedResult(CpusAllowed(), duration, fingerprint.Video.Count, extract, hashCpu, fingerprintOnly, decodeOnly, keyframesOnly, Machine.LoadAverage());
+        steps.Add(await TimeAsync(tool, "  (reference) video keyframes only: -skip_frame nokey", ["-hide_banner", "-nostats", "-loglevel", "error", "-skip_frame", "nokey", "-i", "file:" + clip, "-an", "-f", "null", "-"]));
+        var result = new SpeedResult(CpusAllowed(), duration, fingerprint.Video.Count, dotnetCpu, steps, Machine.LoadAverage());
         Console.WriteLine(SpeedResult.Prefix + JsonSerializer.Serialize(result));
         return 0;
     }
 
-    private static async Task<double> TimeAsync(Tool tool, IReadOnlyList<string> args)
+    private static async Task<SpeedStep> TimeAsync(Tool tool, string name, IReadOnlyList<string> args)
     {
-        var watch = Stopwatch.StartNew();
+        var (cpu, watch) = (CpuClock.Seconds(), Stopwatch.StartNew());
         await tool.RunAsync("ffmpeg", args, TimeSpan.FromMinutes(10), CancellationToken.None);
-        return watch.Elapsed.TotalSeconds;
+        return new SpeedStep(name, watch.Elapsed.TotalSeconds, CpuClock.Seconds() - cpu);
     }
 
     private static string CpusAllowed() =>
