@@ -69,9 +69,22 @@ internal sealed class AccuracyEvaluation(
         report.Table(
             transformations.Select(t => t.Name).Prepend("original \\ copy").ToList(),
             originals.Select(o => (IReadOnlyList<string>)transformations
-                .Select(t => outcomes.Single(q => q.Copy.Original == o && q.Copy.Transformation == t).Cell)
+                .Select(t => Cell(outcomes.Single(q => q.Copy.Original == o && q.Copy.Transformation == t)))
                 .Prepend(o.Spec.Name).ToList()));
-        report.Line("ok = found; offNs = right original, N s off; FP:x = top answer is original x; - = nothing returned; +FPn/-FPn = n wrong originals also returned");
+        report.Line("ok = found; offNs = right original, N s off; FP:x = top answer is original x; - = nothing returned; +FPn/-FPn = n wrong originals also returned;");
+        report.Line("(Nb) after a miss = median Hamming distance of the copy's frames to the original's at the true time (same picture ≤ 31)");
+    }
+
+    private string Cell(QueryOutcome outcome)
+    {
+        var t = outcome.Copy.Transformation;
+        if (outcome.Verdict == Verdict.Found || t.AudioOnly)
+        {
+            return outcome.Cell;
+        }
+
+        var bits = Report.Median(FrameDistances.Aligned(fingerprints[outcome.Copy.Path].Video, fingerprints[outcome.Copy.Original.Path].Video, t.TrueOffset));
+        return $"{outcome.Cell}({Report.F(bits, "0")}b)";
     }
 
     /// <summary>Precision, recall and false positives over a set of outcomes; returns (recall, fp, max offset error).</summary>
