@@ -68,6 +68,17 @@ public static class JobView
             {
                 Console.WriteLine($"  DASH: {edgeUrl}/vod/{o.DashManifest}");
             }
+
+            if (o.AliasOf is not null)
+            {
+                Console.WriteLine($"  not encoded: it duplicates asset {o.AliasOf} (Fingerprint:Duplicates=alias); the URLs above are that asset's");
+            }
+
+            foreach (var m in o.Matches ?? [])
+            {
+                Console.WriteLine(System.FormattableString.Invariant(
+                    $"  {m.Kind} of {m.Collection}/{m.EntryId} ({m.Name}): score {m.Score:0.00}, offset {m.OffsetSeconds:0.0} s, {m.MatchedSeconds:0.0} s matched"));
+            }
         }
         else
         {
@@ -80,6 +91,7 @@ public static class JobView
         "probe" => 1,
         "encode" => 2 + (p.Fraction * 93),
         "package" => 96,
+        "qc" => 97,
         "publish" => 98,
         _ => 100,
     } : 0;

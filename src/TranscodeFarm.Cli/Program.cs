@@ -18,6 +18,8 @@ root.Subcommands.Add(FarmCommands.Db());
 root.Subcommands.Add(KeysCommands.Create());
 root.Subcommands.Add(KeysCommands.Token());
 root.Subcommands.Add(FingerprintCommand.Create());
+root.Subcommands.Add(MatchCommands.Match());
+root.Subcommands.Add(MatchCommands.Collection());
 
 try
 {

@@ -41,6 +41,7 @@ public static class EdgeEndpoints
     {
         endpoints.MapMethods("/vod/{**path}", ["GET", "HEAD"], ServeAsync).RequireCors(CorsPolicy);
         endpoints.MapDrm();
+        endpoints.MapMatch();
         return endpoints;
     }
 

@@ -7,6 +7,14 @@ public static class EdgeMetrics
     public static readonly Counter LicenseRequests = Metrics.CreateCounter(
         "transcodefarm_edge_key_requests_total", "Key and license requests by endpoint (key, clearkey, token) and result.", "endpoint", "result");
 
+    public static readonly Counter MatchRequests = Metrics.CreateCounter(
+        "transcodefarm_match_requests_total", "Match API requests by result (matched, no_match, refused, bad_request, undecodable)",
+        new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Histogram MatchSeconds = Metrics.CreateHistogram(
+        "transcodefarm_match_seconds", "Match API time per request, fingerprint extraction of an uploaded file included",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 3, 12) });
+
     public static readonly Counter Requests = Metrics.CreateCounter(
         "transcodefarm_edge_requests_total", "Edge requests for assets, by cache result (hit, miss, bypass, not_found).", "result");
 

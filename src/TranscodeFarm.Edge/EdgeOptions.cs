@@ -17,6 +17,13 @@ public sealed class EdgeOptions
 
     /// <summary>How long a cached manifest is trusted before the store is asked again.</summary>
     public TimeSpan ManifestTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bearer token the match API (/api/match) asks for. Empty: the API answers loopback clients only, since
+    /// a match decodes an uploaded file and reveals the catalog.</summary>
+    public string MatchApiToken { get; set; } = "";
+
+    /// <summary>Largest file /api/match accepts.</summary>
+    public long MaxMatchUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 }
 
 public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
@@ -37,6 +44,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (o.MaxCachedObjectBytes < 0 || o.MaxCachedObjectBytes > o.CacheBytes)
         {
             errors.Add($"Edge:MaxCachedObjectBytes must be between 0 and Edge:CacheBytes (got {o.MaxCachedObjectBytes})");
+        }
+
+        if (o.MaxMatchUploadBytes < 1)
+        {
+            errors.Add($"Edge:MaxMatchUploadBytes must be positive (got {o.MaxMatchUploadBytes})");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

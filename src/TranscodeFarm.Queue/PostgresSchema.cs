@@ -80,6 +80,19 @@ public static class PostgresSchema
             PRIMARY KEY (asset_id, kid)
         );
         """,
+        """
+        CREATE TABLE fingerprints (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            collection TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            duration_seconds DOUBLE PRECISION NOT NULL,
+            video BYTEA,
+            audio BYTEA,
+            created_at BIGINT NOT NULL
+        );
+        CREATE UNIQUE INDEX fingerprints_entry ON fingerprints (collection, entry_id);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -77,6 +77,19 @@ internal static class SqliteSchema
             PRIMARY KEY (asset_id, kid)
         );
         """,
+        """
+        CREATE TABLE fingerprints (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            collection TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            duration_seconds REAL NOT NULL,
+            video BLOB,
+            audio BLOB,
+            created_at BIGINT NOT NULL
+        );
+        CREATE UNIQUE INDEX fingerprints_entry ON fingerprints (collection, entry_id);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Fingerprints;
+using TranscodeFarm.Queue.Fingerprints;
 
 namespace TranscodeFarm.Worker;
 
@@ -63,6 +65,48 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         if (o.ScanInterval <= TimeSpan.Zero)
         {
             errors.Add("Ingest:ScanInterval must be positive");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class FingerprintOptionsValidator : IValidateOptions<FingerprintOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FingerprintOptions o)
+    {
+        var errors = new List<string>();
+        if (o.Duplicates is not (IngestPolicy.Tag or IngestPolicy.AliasPolicy or IngestPolicy.Off))
+        {
+            errors.Add($"Fingerprint:Duplicates must be tag, alias or off (got '{o.Duplicates}')");
+        }
+
+        if (o.DuplicateCoverage is <= 0 or > 1 || double.IsNaN(o.DuplicateCoverage))
+        {
+            errors.Add($"Fingerprint:DuplicateCoverage must be in (0, 1] (got {o.DuplicateCoverage})");
+        }
+
+        foreach (var (collection, c) in o.Collections)
+        {
+            if (!FingerprintCollections.IsValidName(collection) || collection == FingerprintCollections.Assets)
+            {
+                errors.Add($"Fingerprint:Collections:{collection}: a collection name is lower-case letters, digits, '-' or '_', and not 'assets'");
+            }
+
+            if (c.Policy is not (IngestPolicy.RejectPolicy or IngestPolicy.Tag))
+            {
+                errors.Add($"Fingerprint:Collections:{collection}:Policy must be reject or tag (got '{c.Policy}')");
+            }
+        }
+
+        if (o.RefreshInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Fingerprint:RefreshInterval must be at least 00:00:01 (got {o.RefreshInterval})");
+        }
+
+        if (o.MaxMatches is < 1 or > 100)
+        {
+            errors.Add($"Fingerprint:MaxMatches must be between 1 and 100 (got {o.MaxMatches})");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -31,6 +31,21 @@ public static class WorkerMetrics
     public static readonly Counter FingerprintFrames = Metrics.CreateCounter(
         "transcodefarm_fingerprint_frames_total", "Video frames hashed into content fingerprints.");
 
+    public static readonly Counter FingerprintMatches = Metrics.CreateCounter(
+        "transcodefarm_fingerprint_matches_total", "Catalog matches of uploads at ingest, by kind (duplicate, excerpt, contains, partial, reference)",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
+    public static readonly Counter FingerprintRejected = Metrics.CreateCounter(
+        "transcodefarm_fingerprint_rejected_total", "Jobs failed because they matched a reference collection whose policy is reject",
+        new CounterConfiguration { LabelNames = ["collection"] });
+
+    public static readonly Counter FingerprintAliased = Metrics.CreateCounter(
+        "transcodefarm_fingerprint_aliased_total", "Jobs not encoded because they duplicate a published asset (Fingerprint:Duplicates=alias)");
+
+    public static readonly Counter QcFailures = Metrics.CreateCounter(
+        "transcodefarm_qc_failures_total", "Renditions the quality gate stopped before publish, by reason (black, frozen, truncated, desync, corrupt, decode, audio)",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
     public static readonly Counter PublishedBytes = Metrics.CreateCounter(
         "transcodefarm_published_bytes_total", "Bytes published to the object store.");
 

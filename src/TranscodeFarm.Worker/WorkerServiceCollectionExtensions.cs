@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
+using TranscodeFarm.Queue.Fingerprints;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Worker.Jobs;
@@ -47,6 +48,10 @@ public static class WorkerServiceCollectionExtensions
         });
         services.AddSingleton<IContentKeyStore>(sp => new SqlContentKeyStore(
             (SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<DrmSecrets>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<FingerprintOptions>().Bind(configuration.GetSection(FingerprintOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FingerprintOptions>, FingerprintOptionsValidator>();
+        services.AddSingleton<IFingerprintStore>(sp => new SqlFingerprintStore((SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FingerprintCatalog>();
         return services;
     }
 
@@ -98,8 +103,9 @@ public static class WorkerServiceCollectionExtensions
         return new FileSystemObjectStore(sp.GetRequiredService<FarmPaths>().Store, sp.GetRequiredService<TimeProvider>());
     }
 
-    /// <summary>Every host: the queue schema is ready before anything else starts.</summary>
-    public static IServiceCollection AddQueueStartup(this IServiceCollection services) => services.AddHostedService<QueueStartupService>();
+    /// <summary>Every host: the queue schema is ready before anything else starts; then the fingerprint index is built.</summary>
+    public static IServiceCollection AddQueueStartup(this IServiceCollection services) =>
+        services.AddHostedService<QueueStartupService>().AddHostedService<FingerprintCatalogService>();
 
     /// <summary>The worker: job slots, the drop-folder watcher and queue metrics.</summary>
     public static IServiceCollection AddFarmWorker(this IServiceCollection services, IConfiguration configuration, bool withIngest)
@@ -109,6 +115,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<JobSignal>();
         services.AddSingleton<FfmpegEncoder>();
         services.AddSingleton<TranscodePipeline>();
+        services.AddSingleton<QualityGate>();
         services.AddSingleton<AssetKeys>();
         services.AddSingleton(sp =>
         {

@@ -77,7 +77,7 @@ public static class FingerprintCommand
     }
 
     /// <summary>ffmpeg reads the file through a link with a safe name: it never sees the user's file name.</summary>
-    private static async Task<MediaFingerprint> ExtractAsync(FingerprintExtractor extractor, FileInfo source, CancellationToken ct)
+    internal static async Task<MediaFingerprint> ExtractAsync(FingerprintExtractor extractor, FileInfo source, CancellationToken ct)
     {
         if (!source.Exists)
         {

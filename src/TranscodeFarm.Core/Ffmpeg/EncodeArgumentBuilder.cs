@@ -125,8 +125,13 @@ public static class EncodeArgumentBuilder
         {
             var v = plan.Video[i];
             sb.Append(";[s").Append(i).Append("]scale=").Append(v.Width).Append(':').Append(v.Height)
-              .Append(":flags=bicubic,setdar=").Append(plan.DisplayAspect.Num).Append('/').Append(plan.DisplayAspect.Den)
-              .Append("[v").Append(i).Append(']');
+              .Append(":flags=bicubic,setdar=").Append(plan.DisplayAspect.Num).Append('/').Append(plan.DisplayAspect.Den);
+            if (v.Filter is { Length: > 0 } filter)
+            {
+                sb.Append(',').Append(filter);
+            }
+
+            sb.Append("[v").Append(i).Append(']');
         }
 
         if (withFingerprint)

@@ -54,7 +54,18 @@ public sealed record JobOutputs(
     IReadOnlyList<RenditionSummary> Renditions,
     double DurationSeconds,
     int ObjectCount,
-    long TotalBytes);
+    long TotalBytes)
+{
+    /// <summary>Catalog matches of the upload's fingerprint at ingest (duplicates, excerpts, references that tag).</summary>
+    public IReadOnlyList<Fingerprints.CatalogMatch>? Matches { get; init; }
+
+    /// <summary>Set when the job was not encoded because it duplicates this asset (Fingerprint:Duplicates=alias): the
+    /// manifests above are that asset's.</summary>
+    public string? AliasOf { get; init; }
+
+    /// <summary>The first duplicate match, if any.</summary>
+    public string? DuplicateOf => Matches?.FirstOrDefault(m => m.Kind == Fingerprints.MatchKinds.Duplicate)?.EntryId;
+}
 
 public sealed record RenditionSummary(string Name, string Kind, int? Width, int? Height, int BitrateKbps, string Codec);
 

@@ -30,6 +30,7 @@ public sealed record PlannedVideo(
     string Codec,
     string Preset,
     string? Profile,
-    string? Level);
+    string? Level,
+    string? Filter = null);
 
 public sealed record PlannedAudio(string Name, int BitrateKbps, int Channels, int SampleRate, string Codec);

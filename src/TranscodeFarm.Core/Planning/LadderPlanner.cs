@@ -112,7 +112,7 @@ public static class LadderPlanner
             var bitrate = Math.Max(50, (int)Math.Round(r.BitrateKbps * area));
             var maxrate = Math.Max(bitrate, (int)Math.Round(r.EffectiveMaxrateKbps * area));
             var bufsize = Math.Max(maxrate, (int)Math.Round(r.EffectiveBufsizeKbps * area));
-            planned.Add(new PlannedVideo(r.Name, w, h, bitrate, maxrate, bufsize, r.Codec, r.Preset, r.Profile, r.Level));
+            planned.Add(new PlannedVideo(r.Name, w, h, bitrate, maxrate, bufsize, r.Codec, r.Preset, r.Profile, r.Level, r.Filter));
         }
 
         return planned;

@@ -33,6 +33,10 @@ public sealed record VideoRendition
     public string? Profile { get; init; }
     public string? Level { get; init; }
 
+    /// <summary>Extra ffmpeg video filters for this rendition, applied after scaling (e.g. "hqdn3d=1.5:1.5:6:6" to
+    /// denoise a low rung). A plain filter chain: no labels, no ';', no file-reading filters.</summary>
+    public string? Filter { get; init; }
+
     public int EffectiveMaxrateKbps => MaxrateKbps ?? (int)Math.Round(BitrateKbps * 1.1);
     public int EffectiveBufsizeKbps => BufsizeKbps ?? EffectiveMaxrateKbps * 2;
 }

@@ -93,7 +93,18 @@ public static partial class ProfileValidator
         {
             errors.Add($"{at}: preset, profile and level must be plain words (letters, digits, '.', '_')");
         }
+
+        if (v.Filter is not null && !IsPlainFilterChain(v.Filter))
+        {
+            errors.Add($"{at}.filter must be a plain filter chain of at most 500 characters (no '[', ']', ';', quotes, or movie/amovie sources)");
+        }
     }
+
+    /// <summary>A chain that cannot rewire the graph (labels, ';') or read files (movie sources).</summary>
+    private static bool IsPlainFilterChain(string filter) =>
+        filter.Length is > 0 and <= 500
+        && filter.IndexOfAny(['[', ']', ';', '\'', '"', '\n', '\r']) < 0
+        && !filter.Contains("movie", StringComparison.OrdinalIgnoreCase);
 
     private static void ValidateAudio(AudioRendition a, string at, List<string> errors)
     {

@@ -21,33 +21,31 @@ internal static class FingerprintFiles
 
     /// <param name="video">From the encode's PNG track; null when the source has no video.</param>
     /// <param name="chromaprintPath">Where ffmpeg wrote Chromaprint's raw output; null when the source has no audio.</param>
+    /// <returns>The audio fingerprint, when there is one.</returns>
     /// <exception cref="FormatException">ffmpeg's Chromaprint output is not whole uint32s.</exception>
-    public static async Task<IReadOnlyList<string>> WriteAsync(string output, VideoFingerprint? video, string? chromaprintPath, CancellationToken cancellationToken)
+    public static async Task<AudioFingerprint?> WriteAsync(string output, VideoFingerprint? video, string? chromaprintPath, CancellationToken cancellationToken)
     {
-        var written = new List<string>();
         AudioSummary? audio = null;
+        AudioFingerprint? parsed = null;
         if (chromaprintPath is not null && File.Exists(chromaprintPath))
         {
             var raw = await File.ReadAllBytesAsync(chromaprintPath, cancellationToken);
-            var parsed = AudioFingerprint.ParseChromaprintRaw(raw); // checks it before it is published
+            parsed = AudioFingerprint.ParseChromaprintRaw(raw); // checks it before it is published
             await File.WriteAllBytesAsync(Path.Combine(output, Audio), raw, cancellationToken);
-            written.Add(Audio);
             audio = new AudioSummary(Audio, parsed.Count, parsed.ItemSeconds, parsed.DurationSeconds);
         }
 
         if (video is not null)
         {
             await File.WriteAllBytesAsync(Path.Combine(output, Binary), video.ToBytes(), cancellationToken);
-            written.Add(Binary);
         }
 
         if (video is not null || audio is not null)
         {
             await using var json = File.Create(Path.Combine(output, Json));
             await JsonSerializer.SerializeAsync(json, new Document(video?.ToJson(), audio), JsonSerializerOptions.Web, cancellationToken);
-            written.Add(Json);
         }
 
-        return written;
+        return parsed;
     }
 }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Manifests;
@@ -10,6 +11,8 @@ using TranscodeFarm.Core.Packaging;
 using TranscodeFarm.Core.Packaging.Manifests;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Media;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Queue.Fingerprints;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
 
@@ -17,7 +20,9 @@ namespace TranscodeFarm.Worker.Pipeline;
 
 /// <summary>
 /// One job from source to published asset: probe and validate → plan → encode the whole ladder in one
-/// ffmpeg process → package (finish and check manifests) → publish (manifests last).
+/// ffmpeg process (which also emits the source's fingerprint) → package (finish and check manifests) → quality gate
+/// (decode every rendition once) → catalog policy (duplicates, blocked references) → publish (manifests last) →
+/// record the fingerprint.
 /// </summary>
 public sealed partial class TranscodePipeline(
     MediaProber prober,
@@ -27,7 +32,12 @@ public sealed partial class TranscodePipeline(
     ProfileCatalog profiles,
     AssetKeys assetKeys,
     FarmPaths paths,
+    FingerprintExtractor extractor,
+    FingerprintCatalog catalog,
+    QualityGate qualityGate,
+    IJobQueue queue,
     IOptions<WorkerOptions> workerOptions,
+    IOptions<FingerprintOptions> fingerprintOptions,
     TimeProvider time,
     ILogger<TranscodePipeline> logger)
 {
@@ -77,10 +87,16 @@ public sealed partial class TranscodePipeline(
         }
 
         LogPlan(logger, job.Id, plan.Video.Count, plan.Audio.Count, source.DurationSeconds);
+        var drm = job.Drm ?? profile.Drm ?? DrmSettings.Clear;
+        if (await BeforeEncodeAsync(job, sourcePath, source, drm, cancellationToken) is { } decided)
+        {
+            return decided;
+        }
+
         AssetEncryption encryption;
         try
         {
-            encryption = await assetKeys.PrepareAsync(job.Id, job.Drm ?? profile.Drm ?? DrmSettings.Clear, cancellationToken);
+            encryption = await assetKeys.PrepareAsync(job.Id, drm, cancellationToken);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
@@ -104,7 +120,9 @@ public sealed partial class TranscodePipeline(
         }, new FolderSink(output));
         // ffmpeg writes every rendition as a track of one fragmented MP4 on stdout; the packager cuts CMAF segments
         // from it as it arrives, so packaging adds no pass over the files.
-        var encodeTask = encoder.EncodeAsync(plan, sourcePath, (stdout, ct) => PackageAsync(stdout, packager, ct), p =>
+        // The quality gate decodes the ladder exactly as ffmpeg wrote it (clear, one file): keep a copy on the way.
+        var ladderPath = fingerprintOptions.Value.QualityGate ? Path.Combine(work, "ladder.mp4") : null;
+        var encodeTask = encoder.EncodeAsync(plan, sourcePath, (stdout, ct) => PackageAsync(stdout, ladderPath, packager, ct), p =>
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
@@ -140,12 +158,13 @@ public sealed partial class TranscodePipeline(
             return PipelineResult.BadInput("package", packaged);
         }
 
+        AudioFingerprint? audioFingerprint = null;
         if (fingerprint is not null)
         {
             var fingerprintStarted = time.GetTimestamp();
             try
             {
-                await FingerprintFiles.WriteAsync(output, packager.Fingerprint, fingerprint.ChromaprintPath, cancellationToken);
+                audioFingerprint = await FingerprintFiles.WriteAsync(output, packager.Fingerprint, fingerprint.ChromaprintPath, cancellationToken);
             }
             catch (FormatException ex)
             {
@@ -158,11 +177,29 @@ public sealed partial class TranscodePipeline(
             WorkerMetrics.FingerprintFrames.Inc(packager.Fingerprint?.Count ?? 0);
         }
 
+        if (ladderPath is not null)
+        {
+            await onProgress(new JobProgress("qc", 1, null));
+            if (await GateAsync(ladderPath, work, plan, packager.Fingerprint, audioFingerprint, cancellationToken) is { } rejected)
+            {
+                await DiscardAsync(publisher, job.Id);
+                return rejected;
+            }
+        }
+
+        var (refused, matches) = await CheckCatalogAsync(job, packager.Fingerprint, audioFingerprint, source.DurationSeconds, cancellationToken);
+        if (refused is not null)
+        {
+            await DiscardAsync(publisher, job.Id);
+            return refused;
+        }
+
         await onProgress(new JobProgress("publish", 1, null));
         var publishStarted = time.GetTimestamp();
         var (objects, bytes) = await publisher.PublishAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, skipIdentical: job.Attempts > 1, cancellationToken);
         Observe("publish", publishStarted);
         WorkerMetrics.PublishedBytes.Inc(bytes);
+        await RecordFingerprintAsync(job, packager.Fingerprint, audioFingerprint, source.DurationSeconds, cancellationToken);
 
         return PipelineResult.Ok(new JobOutputs(
             job.Id,
@@ -174,12 +211,16 @@ public sealed partial class TranscodePipeline(
             ],
             source.DurationSeconds,
             objects,
-            bytes));
+            bytes)
+        { Matches = matches.Count == 0 ? null : matches });
     }
 
-    private static async Task PackageAsync(Stream stdout, CmafPackager packager, CancellationToken cancellationToken)
+    private static async Task PackageAsync(Stream stdout, string? ladderPath, CmafPackager packager, CancellationToken cancellationToken)
     {
-        var reader = PipeReader.Create(stdout, new StreamPipeReaderOptions(bufferSize: 256 * 1024, leaveOpen: true));
+        await using var ladder = ladderPath is null ? null
+            : new FileStream(ladderPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var input = ladder is null ? stdout : new TeeReadStream(stdout, ladder);
+        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 256 * 1024, leaveOpen: true));
         try
         {
             await new FragmentedMp4Demuxer().RunAsync(reader, packager, cancellationToken);

@@ -1,0 +1,69 @@
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>Tuning for <see cref="AudioIndex"/>; the defaults are what the decision record (012) argues for.</summary>
+public sealed record AudioIndexOptions
+{
+    /// <summary>The sub-fingerprint period every indexed and queried fingerprint must have.</summary>
+    public double ItemSeconds { get; init; } = AudioFingerprint.ChromaprintItemSeconds;
+
+    /// <summary>Caps the work for long queries (a whole upload): query items whose halves are looked up, evenly spread (256 ≈ 32 s).</summary>
+    public int MaxQueryItems { get; init; } = 256;
+
+    /// <summary>
+    /// Of those, this many (evenly spread; 64 ≈ 8 s) also look up the 16 one-bit neighbours of each half. At a bit error
+    /// rate of 0.2 a half survives intact only 2.8% of the time but within one bit 14%, so a short noisy excerpt gets
+    /// ~5× the votes; it costs 16 more look-ups an item, so long queries, which have votes to spare, are capped.
+    /// 0: exact halves only.
+    /// </summary>
+    public int MaxNeighbourProbeItems { get; init; } = 64;
+
+    /// <summary>
+    /// A hit votes only when the whole 32-bit words are within this many bits. The probed half is within 0 or 1, so
+    /// this bounds the other half: at 7, a re-encode's (BER 0.2) passes 97–99% of the time, a chance hit's 23–40%.
+    /// Counting votes is most of a query's cost, and each bit more nearly doubles it (measured at 6, 7, 8).
+    /// </summary>
+    public int MaxWordDistance { get; init; } = 7;
+
+    /// <summary>
+    /// Width, in items, of the offset bins hits vote into (4 ≈ 0.5 s): neighbouring Chromaprint words are alike, so one
+    /// query word also hits the reference word next to its true partner; a bin collects those votes.
+    /// </summary>
+    public int VoteBinItems { get; init; } = 4;
+
+    /// <summary>Fewer votes than this in an asset's best bin never goes to verification (chance hits give 1–2).</summary>
+    public int MinVotes { get; init; } = 3;
+
+    /// <summary>How many assets, best voted first, are verified with <see cref="AudioAligner"/>.</summary>
+    public int MaxCandidates { get; init; } = 10;
+
+    /// <summary>
+    /// A bucket holding more than this many times the mean postings per bucket is skipped at query time, like a stop
+    /// word: a value common to many recordings votes for every one of them and tells nothing.
+    /// </summary>
+    public double PopularBucketFactor { get; init; } = 50;
+
+    /// <summary>Buckets up to this size are never skipped, so a small index does not lose its few postings.</summary>
+    public int MinPopularBucketPostings { get; init; } = 1000;
+
+    /// <summary>The aligned overlap a match needs; a query shorter than this matches nothing.</summary>
+    public double MinOverlapSeconds { get; init; } = AudioAligner.DefaultMinOverlapSeconds;
+
+    internal void Validate()
+    {
+        if (!double.IsFinite(ItemSeconds) || ItemSeconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ItemSeconds), ItemSeconds, "must be a positive number of seconds");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxQueryItems);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxNeighbourProbeItems);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxWordDistance);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxWordDistance, 32);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VoteBinItems);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinVotes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxCandidates);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PopularBucketFactor, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinPopularBucketPostings);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinOverlapSeconds);
+    }
+}

@@ -1,0 +1,54 @@
+namespace TranscodeFarm.Core.Fingerprints;
+
+/// <summary>What the farm does with an upload whose fingerprint matched the catalog.</summary>
+public enum IngestAction
+{
+    /// <summary>Encode and publish; the matches are recorded with the job.</summary>
+    Publish,
+    /// <summary>Do not encode: the job's outputs point at the asset it duplicates.</summary>
+    Alias,
+    /// <summary>Fail the job: it matched a reference in a collection whose policy is reject.</summary>
+    Reject,
+}
+
+public sealed record IngestDecision(IngestAction Action, CatalogMatch? Cause, string? Reason);
+
+/// <summary>
+/// The ingest policy, pure: rejection wins over everything (a blocked clip must never be published, even as an alias);
+/// then a duplicate is aliased when the policy says so; anything else is published with its matches tagged.
+/// </summary>
+public static class IngestPolicy
+{
+    public const string Tag = "tag";
+    public const string AliasPolicy = "alias";
+    public const string Off = "off";
+    public const string RejectPolicy = "reject";
+
+    /// <param name="matches">Best first.</param>
+    /// <param name="duplicates">"tag", "alias" or "off".</param>
+    /// <param name="collectionPolicy">A reference collection's policy ("reject" or "tag").</param>
+    public static IngestDecision Decide(IReadOnlyList<CatalogMatch> matches, string duplicates, Func<string, string> collectionPolicy)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        ArgumentNullException.ThrowIfNull(collectionPolicy);
+        foreach (var m in matches)
+        {
+            if (m.Kind == MatchKinds.Reference && collectionPolicy(m.Collection) == RejectPolicy)
+            {
+                return new IngestDecision(IngestAction.Reject, m, RejectReason(m));
+            }
+        }
+
+        if (duplicates == AliasPolicy && matches.FirstOrDefault(m => m.Kind == MatchKinds.Duplicate) is { } duplicate)
+        {
+            return new IngestDecision(IngestAction.Alias, duplicate, null);
+        }
+
+        return new IngestDecision(IngestAction.Publish, null, null);
+    }
+
+    /// <summary>Names the reference, where in it the upload matched, and how well: what a producer needs to act on.</summary>
+    public static string RejectReason(CatalogMatch m) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"the upload matches reference '{m.Name}' (id {m.EntryId}) in collection '{m.Collection}', whose policy is reject: " +
+        $"{m.MatchedSeconds:0.0} s match it at offset {m.OffsetSeconds:0.0} s (upload time + offset = reference time; score {m.Score:0.00}, by {m.Source})");
+}

@@ -1,0 +1,59 @@
+using TranscodeFarm.Core.Fingerprints;
+
+namespace TranscodeFarm.Core.Tests.Fingerprints;
+
+public sealed class IngestPolicyTests
+{
+    private static CatalogMatch Match(string collection, string kind, double score = 0.9) =>
+        new(collection, "id-" + collection, "clip.mp4", kind, score, 12.5, 8, "video", null);
+
+    private static string Policy(string collection) => collection == "blocked" ? IngestPolicy.RejectPolicy : IngestPolicy.Tag;
+
+    [Theory]
+    [InlineData(30, 30, 30, MatchKinds.Duplicate)]
+    [InlineData(9.5, 10, 60, MatchKinds.Excerpt)]     // a 10 s cut of a 1-minute asset
+    [InlineData(9.5, 60, 10, MatchKinds.Contains)]    // the upload contains a 10 s asset
+    [InlineData(9.5, 60, 60, MatchKinds.Partial)]
+    public void Coverage_decides_the_kind(double matched, double query, double entry, string kind) =>
+        Assert.Equal(kind, MatchKinds.Of(new ContentMatch("a", 1, 0, matched, MatchSource.Video, null), query, entry, isReference: false));
+
+    [Fact]
+    public void A_reference_is_a_reference_whatever_its_coverage() =>
+        Assert.Equal(MatchKinds.Reference, MatchKinds.Of(new ContentMatch("a", 1, 0, 30, MatchSource.Video, null), 30, 30, isReference: true));
+
+    [Fact]
+    public void A_blocked_reference_rejects_even_when_a_duplicate_ranks_first()
+    {
+        var decision = IngestPolicy.Decide([Match("assets", MatchKinds.Duplicate, 0.99), Match("blocked", MatchKinds.Reference, 0.7)], IngestPolicy.AliasPolicy, Policy);
+
+        Assert.Equal(IngestAction.Reject, decision.Action);
+        Assert.Contains("reference 'clip.mp4' (id id-blocked) in collection 'blocked'", decision.Reason);
+        Assert.Contains("offset 12.5 s", decision.Reason);
+    }
+
+    [Fact]
+    public void A_tagging_collection_does_not_reject() =>
+        Assert.Equal(IngestAction.Publish, IngestPolicy.Decide([Match("watchlist", MatchKinds.Reference)], IngestPolicy.Tag, Policy).Action);
+
+    [Theory]
+    [InlineData(IngestPolicy.AliasPolicy, IngestAction.Alias)]
+    [InlineData(IngestPolicy.Tag, IngestAction.Publish)]
+    [InlineData(IngestPolicy.Off, IngestAction.Publish)]
+    public void Duplicates_follow_their_policy(string duplicates, IngestAction action) =>
+        Assert.Equal(action, IngestPolicy.Decide([Match("assets", MatchKinds.Duplicate)], duplicates, Policy).Action);
+
+    [Fact]
+    public void An_excerpt_is_never_aliased() =>
+        Assert.Equal(IngestAction.Publish, IngestPolicy.Decide([Match("assets", MatchKinds.Excerpt)], IngestPolicy.AliasPolicy, Policy).Action);
+
+    [Fact]
+    public void Gate_arguments_decode_each_rendition_into_its_own_file()
+    {
+        var args = QualityGateArguments.Build("/w/ladder.mp4", [new GateTrack("240p", 0, "/w/gate-0.gray")], [new GateTrack("aac", 2, "/w/gate-2.fp")]);
+
+        Assert.Equal(["-map", "0:0", "-vf", QualityGateArguments.FrameFilter, "-f", "rawvideo", "file:/w/gate-0.gray"], args.SkipWhile(a => a != "-map").Take(7));
+        Assert.StartsWith("setpts=PTS-STARTPTS,", QualityGateArguments.FrameFilter, StringComparison.Ordinal); // sampled from the first frame, as the source
+        Assert.Equal(["-map", "0:2", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:/w/gate-2.fp"], args.TakeLast(9));
+        Assert.Contains("file:/w/ladder.mp4", args);
+    }
+}
