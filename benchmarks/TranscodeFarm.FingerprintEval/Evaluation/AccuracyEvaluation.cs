@@ -29,7 +29,8 @@ internal sealed class AccuracyEvaluation(
     }
 
     /// <summary>One row per transformation; returns the names of those that miss a goal.</summary>
-    public List<string> PerTransformation(Report report, List<QueryOutcome> primary, List<QueryOutcome> audio)
+    /// <param name="others">Other matchers' outcomes on the same copies, shown as a recall column each.</param>
+    public List<string> PerTransformation(Report report, List<QueryOutcome> primary, params (string Name, List<QueryOutcome> Outcomes)[] others)
     {
         var failing = new List<string>();
         var rows = new List<IReadOnlyList<string>>();
@@ -40,7 +41,8 @@ internal sealed class AccuracyEvaluation(
             var errors = mine.Select(o => o.OffsetError).Where(e => !double.IsNaN(e)).ToList();
             var fp = mine.Sum(o => o.WrongAssets);
             var recall = (double)found / mine.Count;
-            var audioRecall = (double)audio.Count(o => o.Copy.Transformation == t && o.Verdict == Verdict.Found) / mine.Count;
+            var otherRecalls = others.Select(other => Report.F((double)other.Outcomes.Count(o => o.Copy.Transformation == t && o.Verdict == Verdict.Found) / mine.Count));
+            var via = mine.Where(o => o.Verdict == Verdict.Found).GroupBy(o => o.Top!.Via).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
             var distances = t.AudioOnly ? [] : mine.SelectMany(o => FrameDistances.Aligned(fingerprints[o.Copy.Path].Video, fingerprints[o.Copy.Original.Path].Video, t.TrueOffset)).ToList();
             var ok = recall >= RecallGoal && fp == 0 && (errors.Count == 0 || errors.Max() <= QueryOutcome.OffsetTolerance);
             if (!ok)
@@ -53,14 +55,15 @@ internal sealed class AccuracyEvaluation(
                 mine.Count(o => o.Verdict == Verdict.Missed).ToString(), fp.ToString(),
                 Report.F(Report.Median(errors)), Report.F(errors.Count == 0 ? double.NaN : errors.Max()),
                 Report.F(Report.Median(distances), "0"), distances.Count == 0 ? "-" : Percent(distances.Count(d => d <= 31), distances.Count),
-                Report.F(audioRecall), ok ? "pass" : "FAIL",
+                .. otherRecalls, string.Join(", ", via), ok ? "pass" : "FAIL",
             ]);
         }
 
-        report.Table(["transformation", "found", "recall", "misplaced", "missed", "FP", "med err s", "max err s", "med bits", "≤31 bits", "audio recall", "goals"], rows);
+        report.Table(["transformation", "found", "recall", "misplaced", "missed", "FP", "med err s", "max err s", "med bits", "≤31 bits", .. others.Select(o => o.Name + " recall"), "found by", "goals"], rows);
         report.Line("found = top answer is the right original within 0.5 s; misplaced = right original, wrong time; FP = wrong originals returned");
         report.Line("(any rank); err = |offset error| when the top answer is the right original; bits = Hamming distance of each usable copy");
-        report.Line("frame to the original's frame at the true time (same picture ≤ 31); audio recall = the audio scan alone on the same copies.");
+        report.Line("frame to the original's frame at the true time (same picture ≤ 31); other recalls = other matchers on the same copies;");
+        report.Line("found by = which track gave the top answer of the found copies.");
         return failing;
     }
 
