@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace TranscodeFarm.FingerprintEval;
+
+/// <summary>Command-line options; see <c>benchmarks/fingerprint-eval.sh</c> for the usage line.</summary>
+internal sealed record EvalOptions
+{
+    /// <summary>Where generated media is kept between runs (reused when present).</summary>
+    public required string CorpusRoot { get; init; }
+
+    /// <summary>Photos and music taken out of Debian packages by the script; missing files are skipped.</summary>
+    public required string AssetsDir { get; init; }
+
+    public double Seconds { get; init; } = 30;
+
+    public int SyntheticAssets { get; init; } = 10_000;
+
+    public int ScaleQueries { get; init; } = 200;
+
+    public bool Quick { get; init; }
+
+    /// <summary>ffmpeg processes run at once while the corpus is made and fingerprinted.</summary>
+    public int Jobs { get; init; } = 2;
+
+    /// <summary>Internal: measure extraction speed of this clip after a warm-up on the second (the parent pins it to one core).</summary>
+    public (string Clip, string Warmup)? SpeedChild { get; init; }
+
+    public static EvalOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var corpus = Value(args, "--corpus") ?? Path.Combine(AppContext.BaseDirectory, "corpus");
+        return new EvalOptions
+        {
+            Quick = quick,
+            CorpusRoot = Path.GetFullPath(corpus),
+            AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
+            Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room
+            SyntheticAssets = (int)Number(args, "--synthetic-assets", 10_000),
+            ScaleQueries = (int)Number(args, "--queries", quick ? 100 : 200),
+            Jobs = (int)Number(args, "--jobs", Math.Min(2, Environment.ProcessorCount)),
+            SpeedChild = Value(args, "--speed-child") is { } clip ? (clip, args[Array.IndexOf(args, "--speed-child") + 2]) : null,
+        };
+    }
+
+    private static string? Value(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static double Number(string[] args, string name, double fallback)
+    {
+        var text = Value(args, name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} takes a positive number, got '{text}'");
+    }
+}
