@@ -154,29 +154,19 @@ public sealed class FingerprintCatalogTests
         Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_fingerprint_aliased_total") >= 1, metrics);
     }
 
-    private static string ProfilesWithBrokenRung()
-    {
-        var folder = Directory.CreateTempSubdirectory("transcodefarm-profiles-").FullName;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles"), "*.json"))
+    /// <summary>What a broken encoder (or a bad filter) does to one rung: the 144p picture is black.</summary>
+    private static string ProfilesWithBrokenRung() => SlowProfile.FolderWith("broken-test", """
         {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+          "name": "broken-test",
+          "segmentSeconds": 2,
+          "gopSeconds": 1,
+          "video": [
+            { "name": "240p", "height": 240, "bitrateKbps": 400, "preset": "ultrafast" },
+            { "name": "144p", "height": 144, "bitrateKbps": 150, "preset": "ultrafast", "filter": "lutyuv=y=16:u=128:v=128" }
+          ],
+          "audio": [ { "name": "aac", "bitrateKbps": 64, "channels": 1 } ]
         }
-
-        // What a broken encoder (or a bad filter) does to one rung: the 144p picture is black.
-        File.WriteAllText(Path.Combine(folder, "broken-test.json"), """
-            {
-              "name": "broken-test",
-              "segmentSeconds": 2,
-              "gopSeconds": 1,
-              "video": [
-                { "name": "240p", "height": 240, "bitrateKbps": 400, "preset": "ultrafast" },
-                { "name": "144p", "height": 144, "bitrateKbps": 150, "preset": "ultrafast", "filter": "lutyuv=y=16:u=128:v=128" }
-              ],
-              "audio": [ { "name": "aac", "bitrateKbps": 64, "channels": 1 } ]
-            }
-            """);
-        return folder;
-    }
+        """);
 
     private sealed record Report(ReportQuery Query, IReadOnlyList<CatalogMatch> Matches);
 
