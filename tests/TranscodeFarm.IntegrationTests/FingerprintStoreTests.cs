@@ -48,7 +48,10 @@ public abstract class FingerprintStoreTests
         Assert.Equal(audio.Items.ToArray(), stored.Audio!.Items.ToArray());
         Assert.Equal(60, stored.DurationSeconds);
 
-        // Host B never saw the add: its next query catches up and finds a 10 s excerpt from 20 s.
+        // A row with nothing to match on (a silent black clip) is stored and listed, and does not stop any index loading.
+        await hostA.AddAsync("blocked", "ref-empty", "black.mp4", 5, VideoFingerprint.Empty, null, default);
+
+        // Host B never saw the adds: its next query catches up and finds a 10 s excerpt from 20 s.
         var excerpt = video.Slice(20, 30).Shift(-20);
         var found = Assert.Single(await hostB.MatchAsync(excerpt, null, 10, null, 5, 0.8, default));
         Assert.Equal(("assets", "j-one", MatchKinds.Excerpt), (found.Collection, found.EntryId, found.Kind));
@@ -61,6 +64,7 @@ public abstract class FingerprintStoreTests
 
         // Removed on one host, gone on the other; excluding an entry leaves it out.
         Assert.True(await hostB.RemoveAsync("blocked", "ref-1", default));
+        Assert.True(await hostB.RemoveAsync("blocked", "ref-empty", default));
         Assert.Single(await hostA.MatchAsync(video, null, 60, null, 5, 0.8, default));
         Assert.Empty(await hostA.MatchAsync(video, null, 60, FingerprintCollections.Key("assets", "j-one"), 5, 0.8, default));
 

@@ -100,6 +100,11 @@ public static class MatchCommands
             foreach (var source in parse.GetValue(files) ?? [])
             {
                 var fp = await FingerprintCommand.ExtractAsync(farm.Get<FingerprintExtractor>(), source, ct);
+                if (fp.Video.UsableCount == 0 && fp.Audio is null)
+                {
+                    throw new CliException($"{source.Name}: nothing to match on (no usable picture and no sound)");
+                }
+
                 // The id is the content's hash: adding the same file twice keeps one entry.
                 var id = "ref-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(fp.Video.ToBytes().Concat(fp.Audio?.ToRawBytes() ?? []).ToArray()))[..16];
                 var query = MatchQuery.Of(source.Name, fp.Video, fp.Audio);

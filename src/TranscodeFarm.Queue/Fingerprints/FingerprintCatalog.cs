@@ -48,7 +48,11 @@ public sealed class FingerprintCatalog(IFingerprintStore store) : IDisposable
                 foreach (var row in rows)
                 {
                     _matcher.Remove(row.Key);
-                    _matcher.Add(row.Key, row.Video, row.Audio);
+                    if (row.Video is not null || row.Audio is not null)
+                    {
+                        _matcher.Add(row.Key, row.Video, row.Audio); // a row with neither is listed, never matched
+                    }
+
                     lock (_entries)
                     {
                         _entries[row.Key] = row with { Video = null, Audio = null };

@@ -111,8 +111,21 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
         r.GetString(2),
         r.GetString(3),
         Convert.ToDouble(r.GetValue(4), CultureInfo.InvariantCulture),
-        r.IsDBNull(5) ? null : VideoFingerprint.FromBytes((byte[])r.GetValue(5)),
-        r.IsDBNull(6) ? null : AudioFingerprint.ParseChromaprintRaw((byte[])r.GetValue(6)));
+        r.IsDBNull(5) ? null : Parse((byte[])r.GetValue(5), b => VideoFingerprint.FromBytes(b)),
+        r.IsDBNull(6) ? null : Parse((byte[])r.GetValue(6), b => AudioFingerprint.ParseChromaprintRaw(b)));
+
+    /// <summary>One damaged row must not stop every host's index from loading: it is listed, never matched.</summary>
+    private static T? Parse<T>(byte[] data, Func<byte[], T> parse) where T : class
+    {
+        try
+        {
+            return parse(data);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<int> ExecAsync(DbConnection db, DbTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object?)[] ps)
     {
