@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,11 +18,15 @@ public enum TokenCheck
     Expired,
     /// <summary>A good token, but for another asset.</summary>
     WrongAsset,
+    /// <summary>A good token, but bound to another client IP address (or the client's address is unknown).</summary>
+    WrongClient,
 }
 
 /// <summary>
-/// Short-lived, signed permission to fetch the keys of one asset, for the ClearKey license endpoint and the HLS AES-128
-/// key endpoint: <c>base64url({"a":assetId,"e":unixSeconds}) "." base64url(HMAC-SHA256(signingKey, first part))</c>.
+/// Short-lived, signed permission to play one asset: the one token the edge asks for on the asset's playlists, MPD and
+/// segments, on its keys (HLS AES-128 key endpoint) and on the ClearKey license endpoint (shared/DESIGN.md, "one of each").
+/// <c>base64url({"a":assetId,"e":unixSeconds[,"ip":"clientIp"]}) "." base64url(HMAC-SHA256(signingKey, first part))</c>.
+/// With "ip" the token is good only from that client address, so a leaked URL is no use elsewhere; without it, from any.
 /// </summary>
 public static class PlaybackToken
 {
@@ -29,7 +35,8 @@ public static class PlaybackToken
     public const int MinSigningKeyLength = 32;
     private const int SignatureChars = 43; // base64url of 32 bytes, no padding
 
-    public static string Create(string assetId, DateTimeOffset expiresAt, ReadOnlySpan<byte> signingKey)
+    /// <param name="clientIp">Binds the token to this client address; an IPv4-mapped IPv6 address counts as its IPv4 address.</param>
+    public static string Create(string assetId, DateTimeOffset expiresAt, ReadOnlySpan<byte> signingKey, IPAddress? clientIp = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(assetId);
         if (assetId.Length > MaxAssetIdLength)
@@ -44,6 +51,11 @@ public static class PlaybackToken
             json.WriteStartObject();
             json.WriteString("a", assetId);
             json.WriteNumber("e", expiresAt.ToUnixTimeSeconds());
+            if (clientIp is not null)
+            {
+                json.WriteString("ip", CanonicalAddress(clientIp));
+            }
+
             json.WriteEndObject();
         }
 
@@ -54,7 +66,8 @@ public static class PlaybackToken
             : throw new ArgumentException($"asset ID makes the token longer than {MaxTokenLength} characters", nameof(assetId));
     }
 
-    public static TokenCheck Verify(string? token, string assetId, DateTimeOffset now, ReadOnlySpan<byte> signingKey)
+    /// <param name="clientIp">The address the request came from; null when unknown, which only a token without "ip" accepts.</param>
+    public static TokenCheck Verify(string? token, string assetId, DateTimeOffset now, ReadOnlySpan<byte> signingKey, IPAddress? clientIp = null)
     {
         ArgumentNullException.ThrowIfNull(assetId);
         CheckSigningKey(signingKey);
@@ -83,7 +96,7 @@ public static class PlaybackToken
         }
 
         // Only now, with the signature good, is the payload worth reading.
-        if (!TryReadPayload(body, out var signedAsset, out var expiresUnix))
+        if (!TryReadPayload(body, out var signedAsset, out var expiresUnix, out var boundIp))
         {
             return TokenCheck.Malformed;
         }
@@ -91,6 +104,12 @@ public static class PlaybackToken
         if (!string.Equals(signedAsset, assetId, StringComparison.Ordinal))
         {
             return TokenCheck.WrongAsset;
+        }
+
+        // Before the expiry: a token replayed from another address is reported as shared, however old it is.
+        if (boundIp is not null && (clientIp is null || !string.Equals(boundIp, CanonicalAddress(clientIp), StringComparison.Ordinal)))
+        {
+            return TokenCheck.WrongClient;
         }
 
         return now.ToUnixTimeSeconds() < expiresUnix ? TokenCheck.Valid : TokenCheck.Expired;
@@ -103,10 +122,28 @@ public static class PlaybackToken
         return Base64Url.EncodeToString(mac);
     }
 
-    private static bool TryReadPayload(string body, out string? assetId, out long expiresUnix)
+    /// <summary>
+    /// One spelling per client: a dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d, and the scope id is this
+    /// host's interface number, not part of the client's address.
+    /// </summary>
+    internal static string CanonicalAddress(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        // ScopeId throws for IPv4, hence the family test first.
+        return address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0
+            ? new IPAddress(address.GetAddressBytes()).ToString()
+            : address.ToString();
+    }
+
+    private static bool TryReadPayload(string body, out string? assetId, out long expiresUnix, out string? boundIp)
     {
         assetId = null;
         expiresUnix = 0;
+        boundIp = null;
         try
         {
             using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(body), new JsonDocumentOptions { MaxDepth = 2 });
@@ -116,6 +153,18 @@ public static class PlaybackToken
                 || !root.TryGetProperty("e", out var e) || !e.TryGetInt64(out expiresUnix))
             {
                 return false;
+            }
+
+            if (root.TryGetProperty("ip", out var ip))
+            {
+                // We only ever sign the canonical spelling; anything else is not a token we issued.
+                if (ip.ValueKind != JsonValueKind.String || !IPAddress.TryParse(ip.GetString(), out var parsed)
+                    || !string.Equals(CanonicalAddress(parsed), ip.GetString(), StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                boundIp = ip.GetString();
             }
 
             assetId = a.GetString();
