@@ -137,7 +137,7 @@ public static class EdgeEndpoints
         {
             // A viewer's playlist: its key and playlist URIs carry the viewer's token; never cached by others.
             context.Response.Headers.CacheControl = "private, no-store";
-            var text = Core.Manifests.PlaylistTokens.Apply(System.Text.Encoding.UTF8.GetString(data), token);
+            var text = Core.Manifests.MediaTokens.ApplyToHls(System.Text.Encoding.UTF8.GetString(data), token);
             return Results.Text(text, info.ContentType);
         }
 

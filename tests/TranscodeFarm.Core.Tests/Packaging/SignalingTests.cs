@@ -72,21 +72,6 @@ public class SignalingTests
     }
 
     [Fact]
-    public void Playlist_tokens_reach_key_and_playlist_uris_only()
-    {
-        const string master = "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",URI=\"media_2.m3u8\"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmedia_0.m3u8\n";
-        var withToken = PlaylistTokens.Apply(master, "a.b+c");
-        Assert.Contains("URI=\"media_2.m3u8?token=a.b%2Bc\"", withToken);
-        Assert.Contains("\nmedia_0.m3u8?token=a.b%2Bc\n", withToken);
-        const string media = "#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"/keys/x/00\"\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"data:text/plain;base64,AAAA\"\n#EXT-X-MAP:URI=\"init-0.mp4\"\n#EXTINF:2.0,\nseg-0-00001.m4s\n";
-        var tokenized = PlaylistTokens.Apply(media, "t");
-        Assert.Contains("URI=\"/keys/x/00?token=t\"", tokenized);
-        Assert.Contains("URI=\"data:text/plain;base64,AAAA\"", tokenized);
-        Assert.Contains("URI=\"init-0.mp4\"", tokenized);
-        Assert.Contains("\nseg-0-00001.m4s\n", tokenized);
-    }
-
-    [Fact]
     public async Task Manifests_describe_what_was_packaged()
     {
         var packaged = await PackagingFixture.PackageAsync(PackagingFixture.Input, new PackagerOptions(1) { TrackNames = ["96p", "aac"] });
