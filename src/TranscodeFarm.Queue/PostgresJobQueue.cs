@@ -36,32 +36,10 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, TimeProvider t
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Calls <paramref name="onJobsReady"/> for every notification until cancelled; reconnects after errors.</summary>
-    public async Task ListenAsync(Action onJobsReady, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
-                db.Notification += (_, _) => onJobsReady();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                onJobsReady(); // anything submitted while not listening
-                while (true)
-                {
-                    await db.WaitAsync(cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or IOException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
-    }
+    /// <summary>Calls <paramref name="onJobsReady"/> for every notification, and once after each (re)connect for anything
+    /// submitted while not listening, until cancelled.</summary>
+    public Task ListenAsync(Action onJobsReady, CancellationToken cancellationToken) =>
+        PostgresListener.ListenAsync(dataSource, Channel, _ => onJobsReady(), onJobsReady, cancellationToken);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
