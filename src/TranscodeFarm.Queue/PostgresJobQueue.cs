@@ -1,12 +1,13 @@
 using System.Data.Common;
 using Npgsql;
+using TranscodeFarm.Queue.Assets;
 
 namespace TranscodeFarm.Queue;
 
 /// <summary>
 /// The farm queue on PostgreSQL, shared by every worker host. Claims take `FOR UPDATE SKIP LOCKED`, so
 /// claimers never wait on each other; a commit that makes a job claimable sends NOTIFY, and idle workers
-/// LISTEN instead of polling.
+/// LISTEN instead of polling. Asset changes queue on an advisory lock and are announced the same way.
 /// </summary>
 public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, TimeProvider time, QueueOptions options)
     : SqlJobQueue(time, options), IJobNotifications, IDisposable, IAsyncDisposable
@@ -36,32 +37,28 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, TimeProvider t
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Calls <paramref name="onJobsReady"/> for every notification until cancelled; reconnects after errors.</summary>
-    public async Task ListenAsync(Action onJobsReady, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
-                db.Notification += (_, _) => onJobsReady();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
+    /// <summary>Calls <paramref name="onJobsReady"/> for every notification, and once after each (re)connect for anything
+    /// submitted while not listening, until cancelled.</summary>
+    public Task ListenAsync(Action onJobsReady, CancellationToken cancellationToken) =>
+        PostgresListener.ListenAsync(dataSource, Channel, _ => onJobsReady(), onJobsReady, cancellationToken);
 
-                onJobsReady(); // anything submitted while not listening
-                while (true)
-                {
-                    await db.WaitAsync(cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or IOException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
+    /// <summary>Asset changes queue one after another until commit: the seq a change takes is then always above every
+    /// committed one, and a reader never sees seq N+1 before N.</summary>
+    internal override async Task LockAssetChangesAsync(DbConnection db, DbTransaction tx, CancellationToken cancellationToken)
+    {
+        await using var cmd = SqlJobQueue.Command(db, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.AssetChangeLock})");
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    internal override async Task AssetChangedAsync(DbConnection db, DbTransaction tx, string assetId, CancellationToken cancellationToken)
+    {
+        // pg_notify rather than NOTIFY: the payload is a parameter. Delivered at commit, never for a rolled-back change.
+        await using var cmd = SqlJobQueue.Command(db, tx, "SELECT pg_notify(@channel, @asset)", ("@channel", PostgresAssetNotifications.Channel), ("@asset", assetId));
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>For the asset change listener, which needs a connection of its own.</summary>
+    internal NpgsqlDataSource DataSource => dataSource;
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 

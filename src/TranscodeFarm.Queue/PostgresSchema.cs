@@ -10,6 +10,9 @@ public static class PostgresSchema
 {
     private const long MigrationLock = 0x7472616e73636f64; // "transcod"
 
+    /// <summary>Held from an asset change until its commit, so change_seq grows in commit order (see SqlAssetDirectory).</summary>
+    internal const long AssetChangeLock = 0x7466617373657473; // "tfassets"
+
     private static readonly string[] Migrations =
     [
         """
@@ -93,7 +96,43 @@ public static class PostgresSchema
         );
         CREATE UNIQUE INDEX fingerprints_entry ON fingerprints (collection, entry_id);
         """,
+        AssetsTable + AssetsBackfill,
     ];
+
+    /// <summary>Which generation of each asset is published, withdrawn or deleted (see SqlAssetDirectory). The unique
+    /// index makes a repeated change_seq an error rather than a change some edge silently misses.</summary>
+    private const string AssetsTable = """
+        CREATE TABLE assets (
+            asset_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            change_seq BIGINT NOT NULL,
+            changed_at BIGINT NOT NULL,
+            require_token INTEGER NOT NULL DEFAULT 0,
+            reason TEXT
+        );
+        CREATE UNIQUE INDEX assets_change_seq ON assets (change_seq);
+
+        """;
+
+    /// <summary>
+    /// Part of the assets migration: every asset published before the table existed (a succeeded job whose outputs name
+    /// itself, not an alias of another asset) becomes a published row of generation = attempts, with change_seq numbered
+    /// after any rows present in the order the jobs finished. Idempotent. It numbers without the asset change lock: inside
+    /// the migration the table is new and invisible to every other writer. outputs is camelCase web JSON that only the
+    /// queue's serializer writes.
+    /// </summary>
+    internal const string AssetsBackfill = """
+        INSERT INTO assets (asset_id, state, generation, change_seq, changed_at, require_token, reason)
+        SELECT id, 'published', attempts,
+               (SELECT COALESCE(MAX(change_seq), 0) FROM assets) + ROW_NUMBER() OVER (ORDER BY updated_at, id),
+               updated_at, 0, NULL
+        FROM jobs
+        WHERE state = 'succeeded'
+          AND outputs::jsonb ->> 'assetId' = id AND outputs::jsonb ->> 'aliasOf' IS NULL
+          AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.asset_id = jobs.id)
+        ON CONFLICT (asset_id) DO NOTHING;
+        """;
 
     public static int LatestVersion => Migrations.Length;
 

@@ -90,7 +90,44 @@ internal static class SqliteSchema
         );
         CREATE UNIQUE INDEX fingerprints_entry ON fingerprints (collection, entry_id);
         """,
+        AssetsTable + AssetsBackfill,
     ];
+
+    /// <summary>Which generation of each asset is published, withdrawn or deleted (see SqlAssetDirectory). The unique
+    /// index makes a repeated change_seq an error rather than a change some edge silently misses.</summary>
+    private const string AssetsTable = """
+        CREATE TABLE assets (
+            asset_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            change_seq BIGINT NOT NULL,
+            changed_at BIGINT NOT NULL,
+            require_token INTEGER NOT NULL DEFAULT 0,
+            reason TEXT
+        );
+        CREATE UNIQUE INDEX assets_change_seq ON assets (change_seq);
+
+        """;
+
+    /// <summary>
+    /// Part of the assets migration: every asset published before the table existed (a succeeded job whose outputs name
+    /// itself, not an alias of another asset) becomes a published row of generation = attempts, with change_seq numbered
+    /// after any rows present in the order the jobs finished. Idempotent; outputs is camelCase web JSON written by the
+    /// queue, and a row that is not valid JSON is skipped rather than failing the migration.
+    /// </summary>
+    internal const string AssetsBackfill = """
+        INSERT INTO assets (asset_id, state, generation, change_seq, changed_at, require_token, reason)
+        SELECT id, 'published', attempts,
+               (SELECT COALESCE(MAX(change_seq), 0) FROM assets) + ROW_NUMBER() OVER (ORDER BY updated_at, id),
+               updated_at, 0, NULL
+        FROM jobs
+        WHERE state = 'succeeded'
+          AND CASE WHEN json_valid(outputs)
+                   THEN json_extract(outputs, '$.assetId') = id AND json_extract(outputs, '$.aliasOf') IS NULL
+                   ELSE 0 END
+          AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.asset_id = jobs.id)
+        ON CONFLICT (asset_id) DO NOTHING;
+        """;
 
     public static int LatestVersion => Migrations.Length;
 

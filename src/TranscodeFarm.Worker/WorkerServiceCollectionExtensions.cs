@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
+using TranscodeFarm.Queue.Assets;
 using TranscodeFarm.Queue.Fingerprints;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
@@ -52,6 +53,11 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FingerprintOptions>, FingerprintOptionsValidator>();
         services.AddSingleton<IFingerprintStore>(sp => new SqlFingerprintStore((SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FingerprintCatalog>();
+        services.AddSingleton<IAssetDirectory>(sp => new SqlAssetDirectory((SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<TimeProvider>()));
+        // Registered in both modes so hosts listen the same way; on SQLite nothing is announced (see NoAssetChangeNotifications).
+        services.AddSingleton<IAssetChangeNotifications>(sp => sp.GetRequiredService<IJobQueue>() is PostgresJobQueue postgres
+            ? new PostgresAssetNotifications(postgres)
+            : NoAssetChangeNotifications.Instance);
         return services;
     }
 
