@@ -11,6 +11,7 @@ root.Subcommands.Add(HostCommands.Worker());
 root.Subcommands.Add(HostCommands.Edge());
 root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(JobsCommands.Create());
+root.Subcommands.Add(AssetsCommands.Create());
 root.Subcommands.Add(ProfilesCommands.Create());
 root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(FarmCommands.Workers());

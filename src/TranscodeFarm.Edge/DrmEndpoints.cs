@@ -24,10 +24,10 @@ public static partial class DrmEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetKeyAsync(string asset, string kid, HttpContext context, IContentKeyStore keys, DrmSecrets secrets,
-        TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+    private static async Task<IResult> GetKeyAsync(string asset, string kid, HttpContext context, IContentKeyStore keys, PlaybackAccess access,
+        ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        if (Refuse(asset, context, secrets, time, logs) is { } refused)
+        if (Refuse(asset, context, access, logs) is { } refused)
         {
             return refused;
         }
@@ -49,10 +49,10 @@ public static partial class DrmEndpoints
         return Results.Bytes(found[0].Key, "application/octet-stream");
     }
 
-    private static async Task<IResult> LicenseAsync(string asset, HttpContext context, IContentKeyStore keys, DrmSecrets secrets,
-        TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+    private static async Task<IResult> LicenseAsync(string asset, HttpContext context, IContentKeyStore keys, PlaybackAccess access,
+        ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        if (Refuse(asset, context, secrets, time, logs) is { } refused)
+        if (Refuse(asset, context, access, logs) is { } refused)
         {
             return refused;
         }
@@ -90,23 +90,17 @@ public static partial class DrmEndpoints
     }
 
     /// <summary>Checks the token (query "token" or "Authorization: Bearer"); a refusal result, or null to go on.</summary>
-    private static IResult? Refuse(string asset, HttpContext context, DrmSecrets secrets, TimeProvider time, ILoggerFactory logs)
+    private static IResult? Refuse(string asset, HttpContext context, PlaybackAccess access, ILoggerFactory logs)
     {
         if (!ObjectKeys.IsValid(asset + "/x"))
         {
             return Results.BadRequest("invalid asset id");
         }
 
-        var token = context.Request.Query["token"].ToString();
-        if (string.IsNullOrEmpty(token) && context.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            token = auth["Bearer ".Length..];
-        }
-
         TokenCheck check;
         try
         {
-            check = PlaybackToken.Verify(token, asset, time.GetUtcNow(), secrets.TokenSigningKey);
+            check = access.Check(context, asset);
         }
         catch (InvalidOperationException ex)
         {
@@ -120,7 +114,7 @@ public static partial class DrmEndpoints
         }
 
         EdgeMetrics.LicenseRequests.WithLabels("token", check.ToString().ToLowerInvariant()).Inc();
-        return Results.Problem($"playback token refused: {check}", statusCode: string.IsNullOrEmpty(token) ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden);
+        return Results.Problem($"playback token refused: {check}", statusCode: PlaybackAccess.TokenOf(context.Request).Length == 0 ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Key delivery refused: {Reason}")]

@@ -12,11 +12,49 @@ public sealed class EdgeOptions
     /// <summary>Memory the edge may use for cached objects.</summary>
     public long CacheBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Larger objects are streamed from the store instead of cached.</summary>
+    /// <summary>Larger objects are streamed from the origin instead of cached.</summary>
     public long MaxCachedObjectBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>How long a cached manifest is trusted before the store is asked again.</summary>
+    /// <summary>Bodies being fetched from the origin that may be buffered at once (shared by all their waiters); past it a
+    /// miss streams straight through, unbuffered and uncached.</summary>
+    public long MaxInFlightBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Empty: the farm's object store (Store:*). Or an HTTP base URL: a parent edge's <c>http://parent:8080/vod/</c> (a
+    /// shield tier) or any origin; <c>/vod/KEY</c> is fetched from <c>{Origin}KEY</c>.</summary>
+    public string Origin { get; set; } = "";
+
+    /// <summary>How long the edge waits for the origin to answer, and for each read of a body, before it serves stale
+    /// content or answers 504. The edge's own deadline, not the worker's retry budget.</summary>
+    public TimeSpan OriginTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Shared secret between the edges of one farm: sent to an HTTP origin that is another edge, and accepted from
+    /// child edges (which then skip playback tokens and get manifests as stored).</summary>
+    public string ShieldCredential { get; set; } = "";
+
+    /// <summary>How long a cached manifest is trusted before the origin is asked again.</summary>
     public TimeSpan ManifestTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After the TTL, a manifest is still served for this long while one background request refreshes it.</summary>
+    public TimeSpan StaleWhileRevalidate { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After the TTL, a manifest is served for this long while the origin fails or times out.</summary>
+    public TimeSpan StaleIfError { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Require a playback token (query <c>token=</c> or cookie <c>tf_token</c>) for every asset's media; assets can
+    /// also require one each (submit --require-token).</summary>
+    public bool RequireToken { get; set; }
+
+    /// <summary>Bearer token for /admin/* (purge). Empty: the admin API is refused.</summary>
+    public string AdminToken { get; set; } = "";
+
+    /// <summary>How often the edge reads asset changes from the job database when no NOTIFY arrives.</summary>
+    public TimeSpan AssetPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>An asset the job database does not know is asked for again after this long.</summary>
+    public TimeSpan UnknownAssetRecheck { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Assets that get their own label in the per-asset metrics; the rest are counted as "other".</summary>
+    public int TopAssets { get; set; } = 20;
 
     /// <summary>Bearer token the match API (/api/match) asks for. Empty: the API answers loopback clients only, since
     /// a match decodes an uploaded file and reveals the catalog.</summary>
@@ -44,6 +82,47 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (o.MaxCachedObjectBytes < 0 || o.MaxCachedObjectBytes > o.CacheBytes)
         {
             errors.Add($"Edge:MaxCachedObjectBytes must be between 0 and Edge:CacheBytes (got {o.MaxCachedObjectBytes})");
+        }
+
+        if (o.MaxInFlightBytes < 0)
+        {
+            errors.Add($"Edge:MaxInFlightBytes must not be negative (got {o.MaxInFlightBytes})");
+        }
+
+        if (o.Origin.Length > 0 && (!Uri.TryCreate(o.Origin, UriKind.Absolute, out var origin) || origin.Scheme is not ("http" or "https") || !o.Origin.EndsWith('/')))
+        {
+            errors.Add($"Edge:Origin must be empty (the farm's store) or an http(s) URL ending in '/', such as http://parent:8080/vod/ (got '{o.Origin}')");
+        }
+
+        foreach (var (setting, value) in new[] { ("OriginTimeout", o.OriginTimeout), ("AssetPollInterval", o.AssetPollInterval) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add($"Edge:{setting} must be positive (got {value})");
+            }
+        }
+
+        foreach (var (setting, value) in new[] { ("ManifestTtl", o.ManifestTtl), ("StaleWhileRevalidate", o.StaleWhileRevalidate), ("StaleIfError", o.StaleIfError), ("UnknownAssetRecheck", o.UnknownAssetRecheck) })
+        {
+            if (value < TimeSpan.Zero)
+            {
+                errors.Add($"Edge:{setting} must not be negative (got {value})");
+            }
+        }
+
+        if (o.TopAssets is < 0 or > 1000)
+        {
+            errors.Add($"Edge:TopAssets must be between 0 and 1000 (got {o.TopAssets})");
+        }
+
+        if (o.AdminToken.Length is > 0 and < 16)
+        {
+            errors.Add("Edge:AdminToken must be at least 16 characters");
+        }
+
+        if (o.ShieldCredential.Length is > 0 and < 16)
+        {
+            errors.Add("Edge:ShieldCredential must be at least 16 characters");
         }
 
         if (o.MaxMatchUploadBytes < 1)

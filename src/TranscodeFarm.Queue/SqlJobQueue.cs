@@ -68,14 +68,14 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         // ON CONFLICT makes concurrent submissions of the same content safe on both databases.
         var inserted = await ExecAsync(db, tx, cancellationToken, """
             INSERT INTO jobs (id, idempotency_key, source_path, source_name, profile, origin, title, priority, state,
-                              attempts, max_attempts, created_at, updated_at, not_before, cancel_requested, required_capability, drm)
-            VALUES (@id, @key, @path, @name, @profile, @origin, @title, @priority, 'queued', 0, @max, @now, @now, @now, 0, @cap, @drm)
+                              attempts, max_attempts, created_at, updated_at, not_before, cancel_requested, required_capability, drm, require_token)
+            VALUES (@id, @key, @path, @name, @profile, @origin, @title, @priority, 'queued', 0, @max, @now, @now, @now, 0, @cap, @drm, @token)
             ON CONFLICT (idempotency_key) DO NOTHING
             """,
             ("@id", id), ("@key", key), ("@path", request.SourcePath), ("@name", request.SourceName),
             ("@profile", request.Profile), ("@origin", request.Origin.ToString()), ("@title", request.Title),
             ("@priority", request.Priority), ("@max", Math.Max(1, request.MaxAttempts)), ("@now", now), ("@cap", request.RequiredCapability),
-            ("@drm", request.Drm is null ? null : JsonSerializer.Serialize(request.Drm, Json)));
+            ("@drm", request.Drm is null ? null : JsonSerializer.Serialize(request.Drm, Json)), ("@token", request.RequireToken ? 1 : 0));
         if (inserted == 0)
         {
             var existing = await FindByKeyAsync(db, tx, key, cancellationToken);
@@ -407,6 +407,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
                 Outputs = NullableString(r, "outputs") is { } o ? JsonSerializer.Deserialize<JobOutputs>(o, Json) : null,
                 RequiredCapability = NullableString(r, "required_capability"),
                 Drm = NullableString(r, "drm") is { } d ? JsonSerializer.Deserialize<Core.Drm.DrmSettings>(d, Json) : null,
+                RequireToken = Convert.ToInt64(r.GetValue(r.GetOrdinal("require_token")), System.Globalization.CultureInfo.InvariantCulture) != 0,
             });
         }
 

@@ -91,6 +91,7 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX fingerprints_entry ON fingerprints (collection, entry_id);
         """,
         AssetsTable + AssetsBackfill,
+        "ALTER TABLE jobs ADD COLUMN require_token INTEGER NOT NULL DEFAULT 0;",
     ];
 
     /// <summary>Which generation of each asset is published, withdrawn or deleted (see SqlAssetDirectory). The unique

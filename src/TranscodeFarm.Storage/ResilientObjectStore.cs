@@ -14,6 +14,10 @@ public sealed class ResilientObjectStore : IObjectStore
     private readonly IObjectStore _inner;
     private readonly ResiliencePipeline _pipeline;
 
+    /// <summary>The store without retries: for callers with their own, shorter deadline (the edge answers a player in
+    /// seconds and serves stale instead of waiting out a retry budget).</summary>
+    public IObjectStore Inner => _inner;
+
     /// <param name="onRetry">Called before each retry with the attempt number and the failure (metrics, logs).</param>
     public ResilientObjectStore(IObjectStore inner, int maxRetries, TimeSpan baseDelay, TimeSpan maxDelay, Action<int, Exception>? onRetry = null, TimeProvider? time = null)
     {

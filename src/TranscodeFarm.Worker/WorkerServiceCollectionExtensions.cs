@@ -58,6 +58,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<IAssetChangeNotifications>(sp => sp.GetRequiredService<IJobQueue>() is PostgresJobQueue postgres
             ? new PostgresAssetNotifications(postgres)
             : NoAssetChangeNotifications.Instance);
+        services.AddSingleton<AssetChangeSignal>();
         return services;
     }
 
@@ -123,6 +124,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<TranscodePipeline>();
         services.AddSingleton<QualityGate>();
         services.AddSingleton<AssetKeys>();
+        services.AddSingleton<AssetPublication>();
         services.AddSingleton(sp =>
         {
             var ingest = sp.GetRequiredService<IOptions<IngestOptions>>().Value;

@@ -54,11 +54,16 @@ public static class HostCommands
     public static Command Edge()
     {
         var url = new Option<string?>("--url") { Description = "URL to listen on (default http://127.0.0.1:8080)" };
-        var cmd = new Command("edge", "Run an edge host: serves HLS/DASH from the store through a memory cache");
+        var origin = new Option<string?>("--origin")
+        {
+            Description = "Fetch from this HTTP origin instead of the store: a parent edge's http://parent:8080/vod/ (shield tier) or any server (Edge:Origin)",
+        };
+        var cmd = new Command("edge", "Run an edge host: serves HLS/DASH from the store (or an HTTP origin) through a memory cache");
         cmd.Options.Add(url);
+        cmd.Options.Add(origin);
         cmd.SetAction(async parse =>
         {
-            var app = FarmHost.Build(parse, HostRoles.Edge, new Dictionary<string, string?> { ["Edge:Url"] = parse.GetValue(url) });
+            var app = FarmHost.Build(parse, HostRoles.Edge, new Dictionary<string, string?> { ["Edge:Url"] = parse.GetValue(url), ["Edge:Origin"] = parse.GetValue(origin) });
             return await FarmHost.RunAsync(app);
         });
         return cmd;

@@ -14,6 +14,7 @@ public static class SubmitCommand
         var title = new Option<string?>("--title") { Description = "Title to keep with the job" };
         var force = new Option<bool>("--force") { Description = "New job even if this content was submitted with this profile before" };
         var wait = new Option<bool>("--wait") { Description = "Show progress until the job ends; exit 1 if it fails" };
+        var requireToken = new Option<bool>("--require-token") { Description = "Edges serve this asset only with a playback token (transcodefarm token)" };
         var drm = new Option<string?>("--drm") { Description = "Protection: cbcs, cenc, aes-128 or none (default: the profile's)" };
         var drmSystems = new Option<string?>("--drm-systems") { Description = "Comma-separated DRM systems to signal: clearkey, widevine, playready, fairplay (default clearkey)" };
         var keySet = new Option<string?>("--key-set") { Description = "Use keys imported from CPIX (`keys import`) under this content id" };
@@ -26,6 +27,7 @@ public static class SubmitCommand
         cmd.Options.Add(force);
         cmd.Options.Add(wait);
         cmd.Options.Add(drm);
+        cmd.Options.Add(requireToken);
         cmd.Options.Add(drmSystems);
         cmd.Options.Add(keySet);
         cmd.Options.Add(clearLead);
@@ -76,7 +78,7 @@ public static class SubmitCommand
             File.Copy(source.FullName, owned);
             var importer = farm.Get<SourceImporter>();
             var result = await importer.SubmitAsync(owned, source.Name, JobOrigin.Submit,
-                new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force), drmSettings),
+                new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force), drmSettings, parse.GetValue(requireToken)),
                 farm.Worker.MaxAttempts, ct);
             if (!result.Created)
             {

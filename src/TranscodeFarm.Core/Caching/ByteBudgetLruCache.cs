@@ -19,6 +19,9 @@ public sealed class ByteBudgetLruCache<TValue>
     public long BudgetBytes { get; }
     public long SizeBytes { get; private set; }
 
+    /// <summary>Entries pushed out to make room, since creation.</summary>
+    public long Evictions { get; private set; }
+
     public int Count
     {
         get
@@ -68,6 +71,7 @@ public sealed class ByteBudgetLruCache<TValue>
                 _order.RemoveLast();
                 _map.Remove(last.Value.Key);
                 SizeBytes -= last.Value.Size;
+                Evictions++;
             }
 
             _map[key] = _order.AddFirst(new Entry(key, value, size));
@@ -88,6 +92,24 @@ public sealed class ByteBudgetLruCache<TValue>
             _order.Remove(node);
             SizeBytes -= node.Value.Size;
             return true;
+        }
+    }
+
+    /// <summary>Removes every entry whose key matches (a purge by prefix); O(n), purges are rare.</summary>
+    public int RemoveWhere(Func<string, bool> match)
+    {
+        lock (_gate)
+        {
+            var doomed = _map.Keys.Where(match).ToList();
+            foreach (var key in doomed)
+            {
+                var node = _map[key];
+                _map.Remove(key);
+                _order.Remove(node);
+                SizeBytes -= node.Value.Size;
+            }
+
+            return doomed.Count;
         }
     }
 

@@ -11,6 +11,48 @@ public static class OutputLayout
     /// <summary>Media playlist of representation <paramref name="index"/> (its track's position in the encode).</summary>
     public static string MediaPlaylist(int index) => $"media_{index}.m3u8";
 
+    /// <summary>What a file of an asset is and which rendition it belongs to ("" for none), from the names above.</summary>
+    public static (ObjectKind Kind, string Rendition) Classify(string fileName)
+    {
+        if (fileName.EndsWith(".mpd", StringComparison.Ordinal) || fileName == HlsMaster)
+        {
+            return (ObjectKind.Manifest, "");
+        }
+
+        if (fileName.StartsWith("media_", StringComparison.Ordinal) && fileName.EndsWith(".m3u8", StringComparison.Ordinal))
+        {
+            return (ObjectKind.Manifest, fileName["media_".Length..^".m3u8".Length]);
+        }
+
+        if (fileName.EndsWith(".m3u8", StringComparison.Ordinal))
+        {
+            return (ObjectKind.Manifest, "");
+        }
+
+        if (fileName.StartsWith("init-", StringComparison.Ordinal) && fileName.EndsWith(".mp4", StringComparison.Ordinal))
+        {
+            return (ObjectKind.Init, fileName["init-".Length..^".mp4".Length]);
+        }
+
+        if (fileName.StartsWith("seg-", StringComparison.Ordinal) && fileName.EndsWith(".m4s", StringComparison.Ordinal))
+        {
+            var dash = fileName.IndexOf('-', "seg-".Length);
+            return (ObjectKind.Segment, dash < 0 ? "" : fileName["seg-".Length..dash]);
+        }
+
+        return (ObjectKind.Other, "");
+    }
+
     public static bool IsManifest(string fileName) =>
         fileName.EndsWith(".m3u8", StringComparison.Ordinal) || fileName.EndsWith(".mpd", StringComparison.Ordinal);
+}
+
+/// <summary>The kinds of object an edge serves, as its metrics split them.</summary>
+public enum ObjectKind
+{
+    Manifest,
+    Init,
+    Segment,
+    Key,
+    Other,
 }

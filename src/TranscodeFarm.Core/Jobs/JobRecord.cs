@@ -30,6 +30,9 @@ public sealed record JobRecord
     /// <summary>Protection asked for this job (sidecar or submit); null: the profile's default.</summary>
     public Drm.DrmSettings? Drm { get; init; }
 
+    /// <summary>Edges serve the asset only with a playback token (sidecar "requireToken", submit --require-token).</summary>
+    public bool RequireToken { get; init; }
+
     /// <summary>Set on a claim that took the job from a worker whose lease expired (not stored).</summary>
     public bool Reclaimed { get; init; }
 }
@@ -90,6 +93,9 @@ public sealed record JobRequest
 
     /// <summary>Protection asked for this job; null: the profile's default.</summary>
     public Drm.DrmSettings? Drm { get; init; }
+
+    /// <summary>Edges serve the asset only with a playback token.</summary>
+    public bool RequireToken { get; init; }
 
     /// <summary>The same content with the same profile and protection is one job.</summary>
     public string IdempotencyKey => Drm is null ? $"{ContentHash}:{Profile}"

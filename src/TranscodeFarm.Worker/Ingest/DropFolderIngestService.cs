@@ -142,7 +142,7 @@ public sealed partial class DropFolderIngestService(
             return;
         }
 
-        var options = new SourceOptions(profile, sidecar?.Priority ?? 0, sidecar?.Title, Drm: sidecar?.Drm);
+        var options = new SourceOptions(profile, sidecar?.Priority ?? 0, sidecar?.Title, Drm: sidecar?.Drm, RequireToken: sidecar?.RequireToken ?? false);
         var result = await importer.SubmitAsync(owned, originalName, JobOrigin.DropFolder, options, workerOptions.Value.MaxAttempts, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(folder, DropFolderLayout.JobIdFile), result.Job.Id, cancellationToken);
         if (result.Created || result.Job.SourcePath == owned)

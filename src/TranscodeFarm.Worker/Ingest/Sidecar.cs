@@ -4,9 +4,9 @@ namespace TranscodeFarm.Worker.Ingest;
 
 /// <summary>
 /// Optional "&lt;name&gt;.json" next to a dropped file:
-/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}}.
+/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}, "requireToken": true}.
 /// </summary>
-public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null)
+public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -27,8 +27,9 @@ public sealed class SourceImporter(IJobQueue queue, ProfileCatalog profiles)
             Force = options.Force,
             RequiredCapability = profiles.RequiredCapability(options.Profile),
             Drm = options.Drm,
+            RequireToken = options.RequireToken,
         }, cancellationToken);
 }
 
 /// <summary>What a producer can choose per file (CLI flags or a sidecar JSON).</summary>
-public sealed record SourceOptions(string Profile, int Priority = 0, string? Title = null, bool Force = false, Core.Drm.DrmSettings? Drm = null);
+public sealed record SourceOptions(string Profile, int Priority = 0, string? Title = null, bool Force = false, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false);

@@ -36,6 +36,7 @@ public sealed partial class TranscodePipeline(
     FingerprintCatalog catalog,
     QualityGate qualityGate,
     IJobQueue queue,
+    AssetPublication publication,
     IOptions<WorkerOptions> workerOptions,
     IOptions<FingerprintOptions> fingerprintOptions,
     TimeProvider time,
@@ -197,6 +198,8 @@ public sealed partial class TranscodePipeline(
         await onProgress(new JobProgress("publish", 1, null));
         var publishStarted = time.GetTimestamp();
         var (objects, bytes) = await publisher.PublishAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, skipIdentical: job.Attempts > 1, cancellationToken);
+        // Approval: from this change on, every edge serves this attempt's objects (and drops what it cached before).
+        await publication.PublishAsync(job.Id, job.Attempts, job.RequireToken, cancellationToken);
         Observe("publish", publishStarted);
         WorkerMetrics.PublishedBytes.Inc(bytes);
         await RecordFingerprintAsync(job, packager.Fingerprint, audioFingerprint, source.DurationSeconds, cancellationToken);
@@ -314,6 +317,8 @@ public sealed partial class TranscodePipeline(
     /// <summary>Best effort: segments uploaded for an encode that failed are unreferenced; remove them.</summary>
     private async Task DiscardAsync(AssetPublisher publisher, string assetId)
     {
+        // An earlier attempt's publication shares these object names: take the asset off every edge before deleting.
+        await publication.WithdrawAsync(assetId, "a later attempt was rejected", CancellationToken.None);
         foreach (var file in publisher.UploadedFiles)
         {
             try

@@ -1,0 +1,24 @@
+using System.Globalization;
+using TranscodeFarm.Storage;
+
+namespace TranscodeFarm.Edge.Caching;
+
+/// <summary>A whole object in the edge's memory, with its response headers formatted once.</summary>
+public sealed class CachedObject(byte[] data, ObjectInfo info, bool mutable, long storedAt)
+{
+    private long _storedAt = storedAt;
+
+    public byte[] Data { get; } = data;
+    public ObjectInfo Info { get; } = info;
+
+    /// <summary>Manifests change (re-publish); segments never do: only mutable objects expire.</summary>
+    public bool Mutable { get; } = mutable;
+
+    public string LastModified { get; } = info.LastModified.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>When the object was fetched or last confirmed unchanged (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long StoredAt => Volatile.Read(ref _storedAt);
+
+    /// <summary>The origin said 304: the copy is fresh again.</summary>
+    public void Confirm(long now) => Volatile.Write(ref _storedAt, now);
+}

@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Caching;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Edge.Origins;
+
+namespace TranscodeFarm.Edge.Caching;
+
+/// <summary>
+/// The edge's memory cache: whole objects in an LRU bounded by Edge:CacheBytes, and the fetches in flight, one per
+/// object however many requests wait on it. In-flight bodies are bounded too (Edge:MaxInFlightBytes): past it a miss
+/// streams straight through without buffering, so memory stays within the two budgets.
+/// </summary>
+public sealed partial class EdgeCache
+{
+    private const int ReadChunk = 64 * 1024;
+    private readonly ByteBudgetLruCache<CachedObject> _entries;
+    private readonly ConcurrentDictionary<string, ObjectFill> _fills = new(StringComparer.Ordinal);
+    private readonly EdgeOptions _options;
+    private readonly IEdgeOrigin _origin;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EdgeCache> _logger;
+    private readonly CancellationToken _stopping;
+    private long _inFlightBytes;
+
+    public EdgeCache(IOptions<EdgeOptions> options, IEdgeOrigin origin, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<EdgeCache> logger)
+    {
+        _options = options.Value;
+        _origin = origin;
+        _time = time;
+        _logger = logger;
+        _stopping = lifetime.ApplicationStopping;
+        _entries = new ByteBudgetLruCache<CachedObject>(_options.CacheBytes);
+        Freshness = new Freshness(_options.ManifestTtl, _options.StaleWhileRevalidate, _options.StaleIfError);
+    }
+
+    public Freshness Freshness { get; }
+
+    public IEdgeOrigin Origin => _origin;
+
+    public long InFlightBytes => Interlocked.Read(ref _inFlightBytes);
+
+    public CachedObject? Peek(string key) => _entries.TryGet(key, out var entry) ? entry : null;
+
+    public TimeSpan Age(CachedObject entry) => _time.GetElapsedTime(entry.StoredAt);
+
+    /// <summary>
+    /// Joins the fetch in flight for <paramref name="key"/>, or starts one (conditional on <paramref name="stale"/>'s ETag).
+    /// Started is true for the request that started it.
+    /// </summary>
+    public (ObjectFill Fill, bool Started) Fetch(string key, CachedObject? stale, long assetChangeSeq)
+    {
+        while (true)
+        {
+            if (_fills.TryGetValue(key, out var running))
+            {
+                EdgeMetrics.CoalescedWaiters.Inc();
+                return (running, false);
+            }
+
+            var fill = new ObjectFill(key);
+            if (_fills.TryAdd(key, fill))
+            {
+                _ = RunAsync(fill, stale, assetChangeSeq);
+                return (fill, true);
+            }
+        }
+    }
+
+    /// <summary>Drops cached objects and forgets fetches in flight whose key matches; returns the objects dropped.</summary>
+    public int Purge(Func<string, bool> match)
+    {
+        foreach (var (key, fill) in _fills)
+        {
+            if (match(key))
+            {
+                fill.Discard();
+                _fills.TryRemove(new KeyValuePair<string, ObjectFill>(key, fill));
+            }
+        }
+
+        var dropped = _entries.RemoveWhere(match);
+        UpdateGauges();
+        return dropped;
+    }
+
+    private async Task RunAsync(ObjectFill fill, CachedObject? stale, long assetChangeSeq)
+    {
+        var kind = OutputLayout.Classify(fill.Key[(fill.Key.LastIndexOf('/') + 1)..]).Kind;
+        var started = _time.GetTimestamp();
+        try
+        {
+            await using var response = await _origin.FetchAsync(fill.Key, new OriginRequest(stale?.Info.ETag is { Length: > 0 } etag ? etag : null, null, assetChangeSeq), _stopping);
+            EdgeMetrics.OriginFetched(kind, response.Status, response.Error, _time.GetElapsedTime(started).TotalSeconds);
+            switch (response.Status)
+            {
+                case OriginStatus.NotModified:
+                    stale?.Confirm(_time.GetTimestamp());
+                    fill.Answer(new FillHead(FillOutcome.NotModified, stale?.Info));
+                    return;
+                case OriginStatus.NotFound:
+                    _entries.Remove(fill.Key);
+                    fill.Answer(new FillHead(FillOutcome.NotFound));
+                    return;
+                case OriginStatus.Failed:
+                    LogOriginFailed(_logger, fill.Key, response.Error, response.Message ?? "");
+                    fill.Answer(new FillHead(FillOutcome.Failed, Error: response.Error, Message: response.Message));
+                    return;
+            }
+
+            var info = response.Info!;
+            if (info.Length > _options.MaxCachedObjectBytes)
+            {
+                fill.Answer(new FillHead(FillOutcome.TooLarge, info));
+                return;
+            }
+
+            if (Interlocked.Add(ref _inFlightBytes, info.Length) > _options.MaxInFlightBytes)
+            {
+                Interlocked.Add(ref _inFlightBytes, -info.Length);
+                EdgeMetrics.InFlightRefusals.Inc();
+                fill.Answer(new FillHead(FillOutcome.NoBuffer, info));
+                return;
+            }
+
+            try
+            {
+                await ReadBodyAsync(fill, response.Body!, info, kind);
+            }
+            finally
+            {
+                Interlocked.Add(ref _inFlightBytes, -info.Length);
+            }
+
+            // A parent edge that answered from an older state of the asset than ours knows: serve, do not keep.
+            var behind = response.AssetChangeSeq > 0 && response.AssetChangeSeq < assetChangeSeq;
+            if (fill.Completed && !fill.Discarded && !behind)
+            {
+                _entries.Set(fill.Key, new CachedObject(fill.Buffer, info, OutputLayout.IsManifest(fill.Key), _time.GetTimestamp()), info.Length);
+                UpdateGauges();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never leave waiters hanging: whatever went wrong ends this fetch for all of them.
+            LogOriginFailed(_logger, fill.Key, OriginError.Protocol, ex.Message);
+            fill.Answer(new FillHead(FillOutcome.Failed, Error: OriginError.Protocol, Message: ex.Message));
+            fill.Fail(ex.Message);
+        }
+        finally
+        {
+            _fills.TryRemove(new KeyValuePair<string, ObjectFill>(fill.Key, fill));
+        }
+    }
+
+    private async Task ReadBodyAsync(ObjectFill fill, Stream body, Storage.ObjectInfo info, ObjectKind kind)
+    {
+        var length = checked((int)info.Length);
+        fill.BeginBody(GC.AllocateUninitializedArray<byte>(length), info);
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        var total = 0;
+        try
+        {
+            while (total < length)
+            {
+                // The origin timeout also bounds each read: an origin that stalls mid-body fails the fetch.
+                stall.CancelAfter(_options.OriginTimeout);
+                var read = await body.ReadAsync(fill.Buffer.AsMemory(total, Math.Min(ReadChunk, length - total)), stall.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                fill.Advance(read);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        {
+            EdgeMetrics.OriginErrors.WithLabels(ex is OperationCanceledException ? "timeout" : "body").Inc();
+            LogOriginFailed(_logger, fill.Key, ex is OperationCanceledException ? OriginError.Timeout : OriginError.Unreachable, ex.Message);
+            fill.Fail($"the origin stopped sending {fill.Key} after {total} of {length} bytes");
+            return;
+        }
+        finally
+        {
+            EdgeMetrics.OriginBytes.WithLabels(EdgeMetrics.KindLabel(kind)).Inc(total);
+        }
+
+        if (total < length)
+        {
+            EdgeMetrics.OriginErrors.WithLabels("truncated").Inc();
+            fill.Fail($"the origin sent {total} of {length} bytes of {fill.Key}");
+            return;
+        }
+
+        fill.Complete();
+    }
+
+    private void UpdateGauges()
+    {
+        EdgeMetrics.CacheBytes.Set(_entries.SizeBytes);
+        EdgeMetrics.CacheObjects.Set(_entries.Count);
+        EdgeMetrics.Evictions.IncTo(_entries.Evictions);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Origin fetch of {Key} failed ({Error}): {Reason}")]
+    private static partial void LogOriginFailed(ILogger logger, string key, OriginError error, string reason);
+}

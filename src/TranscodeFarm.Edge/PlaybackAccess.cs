@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.Edge;
+
+/// <summary>
+/// Who may fetch what: the one playback token scheme (asset, expiry, optional client IP) for media and keys, read from
+/// the query (<c>token</c>), the <c>tf_token</c> cookie or <c>Authorization: Bearer</c>; the shared edge credential of a
+/// child edge; the admin token. Every comparison is constant-time.
+/// </summary>
+public sealed class PlaybackAccess(DrmSecrets secrets, IOptions<EdgeOptions> options, TimeProvider time)
+{
+    public const string Cookie = "tf_token";
+
+    /// <summary>The token a request carries, or "".</summary>
+    public static string TokenOf(HttpRequest request)
+    {
+        if (request.Query["token"].ToString() is { Length: > 0 } query)
+        {
+            return query;
+        }
+
+        if (request.Cookies[Cookie] is { Length: > 0 } cookie)
+        {
+            return cookie;
+        }
+
+        return BearerOf(request);
+    }
+
+    public static string BearerOf(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : "";
+
+    /// <summary>Checks the request's token for <paramref name="assetId"/> (bound to the client's address when the token says so).</summary>
+    /// <exception cref="InvalidOperationException">No token signing key is configured.</exception>
+    public TokenCheck Check(HttpContext context, string assetId) =>
+        PlaybackToken.Verify(TokenOf(context.Request), assetId, time.GetUtcNow(), secrets.TokenSigningKey, context.Connection.RemoteIpAddress);
+
+    /// <summary>A child edge presenting the farm's shared credential.</summary>
+    public bool IsShieldRequest(HttpRequest request) =>
+        options.Value.ShieldCredential.Length > 0
+        && request.Headers[EdgeHeaders.Credential].ToString() is { Length: > 0 } given
+        && Same(given, options.Value.ShieldCredential);
+
+    /// <summary>True when an admin token is configured and the request's bearer token equals it.</summary>
+    public bool IsAdmin(HttpRequest request) => options.Value.AdminToken.Length > 0 && Same(BearerOf(request), options.Value.AdminToken);
+
+    internal static bool Same(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Assets;
+using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Edge.Assets;
+using TranscodeFarm.Edge.Caching;
+using TranscodeFarm.Edge.Origins;
+
+namespace TranscodeFarm.Edge.Serving;
+
+/// <summary>
+/// GET and HEAD of <c>/vod/{asset}/{file}</c>: access (published assets only, playback tokens), then the cache (HIT),
+/// a stale copy (STALE, refreshed in the background or kept while the origin fails), the fetch already in flight
+/// (COALESCED), a new fetch (MISS) or, for objects too large to cache, a stream from the origin (BYPASS).
+/// </summary>
+public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, PlaybackAccess access, AssetLabels labels,
+    IOptions<EdgeOptions> options, ILogger<MediaHandler> logger)
+{
+    public async Task ServeAsync(HttpContext context)
+    {
+        var key = context.Request.RouteValues["path"] as string;
+        var slash = key?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (key is null || slash <= 0 || !ObjectKeys.IsValid(key))
+        {
+            await RefuseAsync(context, ObjectKind.Other, "bad_request", StatusCodes.Status400BadRequest, "invalid asset path");
+            return;
+        }
+
+        var assetId = key[..slash];
+        var (kind, rendition) = OutputLayout.Classify(key[(key.LastIndexOf('/') + 1)..]);
+        var trusted = access.IsShieldRequest(context.Request);
+        var changeSeq = 0L;
+        var requireToken = options.Value.RequireToken;
+        if (cache.Origin.IsFarmStore)
+        {
+            var view = await assets.LookupAsync(assetId, context.RequestAborted);
+            if (trusted && long.TryParse(context.Request.Headers[EdgeHeaders.AssetChangeSeq], NumberStyles.None, CultureInfo.InvariantCulture, out var childSeq)
+                && childSeq > (view?.ChangeSeq ?? 0))
+            {
+                // The child edge knows a newer state of this asset than we do: catch up before answering from cache.
+                await assets.CatchUpAsync(context.RequestAborted);
+                view = await assets.LookupAsync(assetId, context.RequestAborted);
+            }
+
+            if (view is not { Servable: true })
+            {
+                await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such asset");
+                return;
+            }
+
+            changeSeq = view.ChangeSeq;
+            requireToken |= view.RequireToken;
+            if (trusted)
+            {
+                context.Response.Headers[EdgeHeaders.AssetChangeSeq] = changeSeq.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        else if (await assets.LookupAsync(assetId, context.RequestAborted) is { } known)
+        {
+            // Behind an HTTP origin the parent decides what exists; this edge still follows purges and token policy.
+            changeSeq = known.ChangeSeq;
+            requireToken |= known.RequireToken;
+        }
+
+        var token = trusted ? "" : PlaybackAccess.TokenOf(context.Request);
+        if (requireToken && !trusted && Refusal(context, assetId) is { } refusal)
+        {
+            await RefuseAsync(context, kind, "refused", StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
+
+        var reply = new Reply(context, key, assetId, kind, rendition, token, labels);
+        var entry = cache.Peek(key);
+        if (entry is not null)
+        {
+            switch (cache.Freshness.Judge(cache.Age(entry), entry.Mutable))
+            {
+                case Core.Caching.FreshnessState.Fresh:
+                    await reply.FromCacheAsync(entry, "HIT", cache.Age(entry));
+                    return;
+                case Core.Caching.FreshnessState.StaleRevalidate:
+                    cache.Fetch(key, entry, changeSeq); // one background refresh; this request does not wait for it
+                    EdgeMetrics.StaleResponses.WithLabels("revalidating").Inc();
+                    await reply.FromCacheAsync(entry, "STALE", cache.Age(entry));
+                    return;
+            }
+        }
+
+        var (fill, started) = cache.Fetch(key, entry, changeSeq);
+        var head = await fill.Head.WaitAsync(context.RequestAborted);
+        switch (head.Outcome)
+        {
+            case FillOutcome.Streaming:
+                await reply.FromFillAsync(fill, head.Info!, started ? "MISS" : "COALESCED");
+                return;
+            case FillOutcome.NotModified when entry is not null:
+                await reply.FromCacheAsync(entry, "HIT", TimeSpan.Zero);
+                return;
+            case FillOutcome.NotFound:
+                await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such object");
+                return;
+            case FillOutcome.TooLarge or FillOutcome.NoBuffer:
+                await reply.FromOriginAsync(cache.Origin, head.Info!, head.Outcome == FillOutcome.TooLarge ? "BYPASS" : "MISS", changeSeq);
+                return;
+        }
+
+        if (entry is not null && cache.Freshness.MayServeOnError(cache.Age(entry), entry.Mutable))
+        {
+            EdgeMetrics.StaleResponses.WithLabels("origin_error").Inc();
+            await reply.FromCacheAsync(entry, "STALE", cache.Age(entry));
+            return;
+        }
+
+        LogUnavailable(logger, key, head.Error, head.Message ?? "");
+        await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+            head.Error == OriginError.Timeout ? "the origin did not answer in time" : "the origin is unavailable");
+    }
+
+    private string? Refusal(HttpContext context, string assetId)
+    {
+        TokenCheck check;
+        try
+        {
+            check = access.Check(context, assetId);
+        }
+        catch (InvalidOperationException)
+        {
+            return "this edge requires playback tokens but has no Drm:TokenSigningKey to check them";
+        }
+
+        return check switch
+        {
+            TokenCheck.Valid => null,
+            TokenCheck.Malformed when PlaybackAccess.TokenOf(context.Request).Length == 0 => "a playback token is required (query token= or cookie tf_token)",
+            TokenCheck.Malformed => "the playback token is malformed",
+            TokenCheck.BadSignature => "the playback token's signature is not valid",
+            TokenCheck.Expired => "the playback token has expired",
+            TokenCheck.WrongAsset => "the playback token is for another asset",
+            TokenCheck.WrongClient => "the playback token is bound to another client address",
+            _ => "the playback token was refused",
+        };
+    }
+
+    /// <summary>An error or refusal: a one-line reason, never cached by anyone.</summary>
+    private static async Task RefuseAsync(HttpContext context, ObjectKind kind, string result, int status, string reason)
+    {
+        EdgeMetrics.Record(kind, result, 0, null);
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.WriteAsync(reason + "\n", context.RequestAborted);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not serve {Key}: origin {Error}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string key, OriginError error, string reason);
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using TranscodeFarm.Core.Caching;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.Edge.Assets;
+using TranscodeFarm.Edge.Caching;
+using TranscodeFarm.Edge.Origins;
+using TranscodeFarm.Storage;
+
+namespace TranscodeFarm.Edge.Serving;
+
+/// <summary>
+/// One response, with the same HTTP semantics whatever the body's source (a cached copy, a fetch still arriving, a
+/// stream from the origin): If-None-Match / If-Modified-Since → 304; one byte range → 206 (If-Range honoured); several
+/// ranges → the whole object with 200, as RFC 9110 §14.2 lets a server ignore Range; HEAD → headers only, no body read;
+/// a manifest asked for with a token → rewritten so every URI in it carries the token, private to that viewer.
+/// </summary>
+internal sealed class Reply(HttpContext context, string key, string assetId, ObjectKind kind, string rendition, string token, AssetLabels labels)
+{
+    private HttpResponse Response => context.Response;
+
+    private bool Personal => token.Length > 0 && kind == ObjectKind.Manifest;
+
+    public Task FromCacheAsync(CachedObject entry, string cacheResult, TimeSpan age) =>
+        SendAsync(entry.Info, entry.LastModified, cacheResult, age, () => Task.FromResult(entry.Data),
+            (from, count) => Response.Body.WriteAsync(entry.Data.AsMemory((int)from, (int)count), context.RequestAborted).AsTask());
+
+    public Task FromFillAsync(ObjectFill fill, ObjectInfo info, string cacheResult) =>
+        SendAsync(info, FormatDate(info), cacheResult, null, () => WholeAsync(fill), (from, count) => StreamFillAsync(fill, from, count));
+
+    public async Task FromOriginAsync(IEdgeOrigin origin, ObjectInfo info, string cacheResult, long changeSeq)
+    {
+        await SendAsync(info, FormatDate(info), cacheResult, null, async () =>
+        {
+            await using var whole = await origin.FetchAsync(key, new OriginRequest(AssetChangeSeq: changeSeq), context.RequestAborted);
+            using var buffer = new MemoryStream();
+            await (whole.Body ?? throw new IOException($"origin: {whole.Message ?? whole.Status.ToString()}")).CopyToAsync(buffer, context.RequestAborted);
+            return buffer.ToArray();
+        }, async (from, count) =>
+        {
+            var range = from == 0 && count == info.Length ? (ByteRange?)null : new ByteRange(from, from + count - 1);
+            await using var part = await origin.FetchAsync(key, new OriginRequest(null, range, changeSeq), context.RequestAborted);
+            if (part.Body is null)
+            {
+                context.Abort(); // the headers promised a body the origin no longer gives
+                return;
+            }
+
+            await part.Body.CopyToAsync(Response.Body, context.RequestAborted);
+        });
+    }
+
+    private async Task SendAsync(ObjectInfo info, string lastModified, string cacheResult, TimeSpan? age, Func<Task<byte[]>> whole, Func<long, long, Task> write)
+    {
+        var fromCache = cacheResult is "HIT" or "STALE";
+        var headers = Response.Headers;
+        headers[EdgeHeaders.Cache] = cacheResult;
+        if (age is { } a)
+        {
+            headers.Age = ((long)a.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        headers.ContentType = info.ContentType;
+        try
+        {
+            if (Personal)
+            {
+                await SendPersonalAsync(whole, cacheResult, fromCache);
+                return;
+            }
+
+            if (info.ETag.Length > 0)
+            {
+                headers.ETag = info.ETag;
+            }
+
+            headers.LastModified = lastModified;
+            headers.CacheControl = info.CacheControl;
+            headers.AcceptRanges = "bytes";
+            if (NotModified(info))
+            {
+                Response.StatusCode = StatusCodes.Status304NotModified;
+                Count(cacheResult, 0, fromCache);
+                return;
+            }
+
+            var (from, count) = (0L, info.Length);
+            if (RangeAsked(info) is { } range)
+            {
+                var (rangeKind, first, last) = RangeHeader.Parse(range, info.Length);
+                if (rangeKind == RangeKind.Unsatisfiable)
+                {
+                    Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                    headers.ContentRange = $"bytes */{info.Length}";
+                    Count(cacheResult, 0, fromCache);
+                    return;
+                }
+
+                if (rangeKind == RangeKind.Single)
+                {
+                    Response.StatusCode = StatusCodes.Status206PartialContent;
+                    headers.ContentRange = $"bytes {first}-{last}/{info.Length}";
+                    (from, count) = (first, last - first + 1);
+                }
+            }
+
+            Response.ContentLength = count;
+            Count(cacheResult, HttpMethods.IsHead(context.Request.Method) ? 0 : count, fromCache);
+            if (!HttpMethods.IsHead(context.Request.Method) && count > 0)
+            {
+                await write(from, count);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // the player went away
+        }
+    }
+
+    private async Task SendPersonalAsync(Func<Task<byte[]>> whole, string cacheResult, bool fromCache)
+    {
+        // The stored manifest is shared; this copy carries one viewer's token and must never be cached by anyone.
+        var text = Encoding.UTF8.GetString(await whole());
+        var rewritten = Encoding.UTF8.GetBytes(key.EndsWith(".mpd", StringComparison.Ordinal) ? MediaTokens.ApplyToDash(text, token) : MediaTokens.ApplyToHls(text, token));
+        Response.Headers.CacheControl = "private, no-store";
+        Response.ContentLength = rewritten.Length;
+        Count(cacheResult, rewritten.Length, fromCache);
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await Response.Body.WriteAsync(rewritten, context.RequestAborted);
+        }
+    }
+
+    private bool NotModified(ObjectInfo info)
+    {
+        var request = context.Request.GetTypedHeaders();
+        if (request.IfNoneMatch is { Count: > 0 } tags)
+        {
+            return info.ETag.Length > 0 && EntityTagHeaderValue.TryParse(info.ETag, out var current)
+                && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
+        }
+
+        return request.IfModifiedSince is { } since && info.LastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
+    }
+
+    /// <summary>The Range header to honour, or null: only on GET, and only while If-Range (if sent) still matches.</summary>
+    private string? RangeAsked(ObjectInfo info)
+    {
+        var range = context.Request.Headers.Range.ToString();
+        if (range.Length == 0 || !HttpMethods.IsGet(context.Request.Method))
+        {
+            return null;
+        }
+
+        var ifRange = context.Request.Headers.IfRange.ToString();
+        if (ifRange.Length == 0)
+        {
+            return range;
+        }
+
+        if (ifRange.StartsWith('"'))
+        {
+            return ifRange == info.ETag ? range : null; // strong comparison only
+        }
+
+        return DateTimeOffset.TryParse(ifRange, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            && date.ToUnixTimeSeconds() == info.LastModified.ToUnixTimeSeconds() ? range : null;
+    }
+
+    private async Task StreamFillAsync(ObjectFill fill, long from, long count)
+    {
+        var position = (int)from;
+        var end = (int)(from + count);
+        while (position < end)
+        {
+            var written = fill.Written;
+            if (written > position)
+            {
+                var upTo = Math.Min(written, end);
+                await Response.Body.WriteAsync(fill.Buffer.AsMemory(position, upTo - position), context.RequestAborted);
+                position = upTo;
+                continue;
+            }
+
+            if (fill.Error is not null)
+            {
+                context.Abort(); // the length was promised: a short body must look broken to the player, not complete
+                return;
+            }
+
+            await fill.WaitBeyondAsync(position, context.RequestAborted);
+        }
+    }
+
+    private async Task<byte[]> WholeAsync(ObjectFill fill)
+    {
+        while (!fill.Completed)
+        {
+            if (fill.Error is { } error)
+            {
+                throw new IOException(error);
+            }
+
+            await fill.WaitBeyondAsync(fill.Written, context.RequestAborted);
+        }
+
+        return fill.Buffer;
+    }
+
+    private void Count(string cacheResult, long bytes, bool fromCache)
+    {
+        EdgeMetrics.Record(kind, cacheResult switch
+        {
+            "HIT" => "hit",
+            "STALE" => "stale",
+            "MISS" => "miss",
+            "COALESCED" => "coalesced",
+            _ => "bypass",
+        }, bytes, fromCache);
+        labels.Record(assetId, rendition, fromCache, bytes);
+    }
+
+    private static string FormatDate(ObjectInfo info) => info.LastModified.ToString("R", CultureInfo.InvariantCulture);
+}
