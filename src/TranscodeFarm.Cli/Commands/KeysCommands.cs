@@ -1,10 +1,11 @@
 using System.CommandLine;
+using System.Net;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Cli.Commands;
 
-/// <summary>`keys import|export` (CPIX) and `token` (playback tokens for the key and license endpoints).</summary>
+/// <summary>`keys import|export` (CPIX) and `token` (playback tokens for an asset's media, keys and license).</summary>
 public static class KeysCommands
 {
     public static Command Create()
@@ -120,23 +121,38 @@ public static class KeysCommands
     {
         var asset = new Argument<string>("asset") { Description = "Asset (job) id" };
         var ttl = new Option<TimeSpan?>("--ttl") { Description = "Lifetime (default Drm:TokenLifetime, 4 h), e.g. 00:30:00" };
-        var cmd = new Command("token", "Issue a signed playback token for an asset's key and license endpoints, and print the player URLs");
+        var clientIp = new Option<string?>("--client-ip") { Description = "Bind the token to this viewer's IP address (IPv4 or IPv6): the edge refuses it from any other" };
+        var cmd = new Command("token", "Issue a signed playback token for an asset's playlists, segments, keys and license, and print the player URLs");
         cmd.Arguments.Add(asset);
         cmd.Options.Add(ttl);
+        cmd.Options.Add(clientIp);
         cmd.SetAction((parse, ct) =>
         {
             using var farm = FarmServices.Create(parse);
             var id = parse.GetValue(asset)!;
             var secrets = farm.Get<DrmSecrets>();
             var expires = TimeProvider.System.GetUtcNow() + (parse.GetValue(ttl) ?? secrets.TokenLifetime);
-            var token = PlaybackToken.Create(id, expires, secrets.TokenSigningKey);
+            var ip = parse.GetValue(clientIp) is { } text ? ParseClientIp(text) : null;
+            var token = PlaybackToken.Create(id, expires, secrets.TokenSigningKey, ip);
             Console.WriteLine(token);
-            Console.Error.WriteLine($"expires {expires:u}");
+            Console.Error.WriteLine(ip is null ? $"expires {expires:u}" : $"expires {expires:u}, only from {ip}");
             Console.Error.WriteLine($"HLS:      {farm.EdgeUrl}/vod/{id}/master.m3u8?token={token}");
-            Console.Error.WriteLine($"DASH:     {farm.EdgeUrl}/vod/{id}/manifest.mpd");
+            Console.Error.WriteLine($"DASH:     {farm.EdgeUrl}/vod/{id}/manifest.mpd?token={token}");
             Console.Error.WriteLine($"ClearKey: {farm.EdgeUrl}/license/clearkey/{id}?token={token}");
             return Task.FromResult(0);
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// A full address only: IPAddress.TryParse also takes inet_aton shorthands ("10.1" is 10.0.0.1), which on a command
+    /// line are typos, and a token bound to the wrong address fails only when the viewer presses play.
+    /// </summary>
+    private static IPAddress ParseClientIp(string text)
+    {
+        var full = text.Contains(':', StringComparison.Ordinal) || text.Split('.').Length == 4;
+        return full && IPAddress.TryParse(text, out var ip)
+            ? ip
+            : throw new CliException($"--client-ip: '{text}' is not an IPv4 or IPv6 address");
     }
 }
