@@ -75,9 +75,9 @@ public sealed partial class EdgeTests(SharedFarm shared)
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal("HIT", second.Headers.GetValues("X-Cache").Single());
         var metrics = await Farm.MetricsAsync();
-        Assert.True(MetricValue(metrics, "transcodefarm_edge_requests_total{result=\"hit\"}") >= 1, metrics);
+        Assert.True(MetricValue(metrics, "transcodefarm_edge_requests_total{type=\"init\",result=\"hit\"}") >= 1, metrics);
         Assert.InRange(MetricValue(metrics, "transcodefarm_edge_cache_hit_ratio"), 0.01, 1.0);
-        Assert.True(MetricValue(metrics, "transcodefarm_edge_bytes_served_total{result=\"hit\"}") > 0);
+        Assert.True(MetricValue(metrics, "transcodefarm_edge_bytes_served_total{type=\"init\",result=\"hit\"}") > 0);
     }
 
     [Fact]

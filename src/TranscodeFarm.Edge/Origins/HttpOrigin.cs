@@ -23,7 +23,7 @@ public sealed class HttpOrigin(HttpClient client, Uri baseUrl, string credential
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        MaxConnectionsPerServer = 256,
+        MaxConnectionsPerServer = 1024,
         ConnectTimeout = TimeSpan.FromSeconds(5),
     })
     { Timeout = Timeout.InfiniteTimeSpan };

@@ -60,6 +60,13 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
         else if (await assets.LookupAsync(assetId, context.RequestAborted) is { } known)
         {
+            if (!known.Servable)
+            {
+                // Withdrawn or deleted in the job database this edge follows: gone here too, whatever the parent still has.
+                await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such asset");
+                return;
+            }
+
             // Behind an HTTP origin the parent decides what exists; this edge still follows purges and token policy.
             changeSeq = known.ChangeSeq;
             requireToken |= known.RequireToken;

@@ -45,6 +45,7 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
             await using var part = await origin.FetchAsync(key, new OriginRequest(null, range, changeSeq), context.RequestAborted);
             if (part.Body is null)
             {
+                EdgeMetrics.OriginErrors.WithLabels(part.Error == OriginError.Timeout ? "timeout" : "body").Inc();
                 context.Abort(); // the headers promised a body the origin no longer gives
                 return;
             }
