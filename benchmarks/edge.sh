@@ -70,6 +70,7 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
+start_time=$SECONDS
 edge_dll=src/TranscodeFarm.Cli/bin/Release/net10.0/transcodefarm.dll
 if has edge; then
   echo "building the edge (Release)..."
@@ -251,12 +252,12 @@ check_objects() { # status, content type, body, and what a repeat request says a
 
 wrk_run() { # wrk_run PEER NAME CONNECTIONS URLPATH SECONDS [quiet]
   local peer=$1 name=$2 c=$3 path=$4 secs=$5 out="$T/wrk-$1-$2.txt"
-  taskset -c "$client_cpu" wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency "http://127.0.0.1:$port/vod/$path" > "$out" 2>&1 || true
+  taskset -c "$client_cpu" wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency -s benchmarks/edge/report.lua \
+    "http://127.0.0.1:$port/vod/$path" > "$out" 2>&1 || true
   [ "${6:-}" = quiet ] && return 0
   local rps mbs p99 errs
-  rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$out")
-  mbs=$(awk '/^Transfer\/sec:/{v=$2; n=v+0; u=v; sub(/^[0-9.]+/,"",u);
-        f=(u=="B")?1/1048576:(u=="KB")?1/1024:(u=="MB")?1:(u=="GB")?1024:(u=="TB")?1048576:0; printf "%.1f", n*f}' "$out")
+  rps=$(awk '$1=="total_requests"{r=$2} $1=="total_us"{u=$2} END{if (u>0) printf "%.0f", r/(u/1e6)}' "$out")
+  mbs=$(awk '$1=="total_bytes"{b=$2} $1=="total_us"{u=$2} END{if (u>0) printf "%.1f", b/1048576/(u/1e6)}' "$out")
   p99=$(awk '$1=="99%"{print $2}' "$out")
   errs=$(grep -E "Non-2xx|Socket errors" "$out" | tr -s ' ' | paste -sd';' || true)
   R[$peer,${name}_rps]=${rps:-0}
@@ -334,7 +335,6 @@ measure() {
   echo "  ($((SECONDS - t0)) s)"
 }
 
-start_time=$SECONDS
 echo "edge benchmark: ${peers[*]}; wrk ${seconds}s per run after ${warmup}s warm-up per object; $bursts cold burst(s) of $burst_size;"
 echo "origin 127.0.0.1:$origin_port (nginx, static, cold objects at $cold_rate/s); work folder $T"
 echo "objects: 1.5 MiB segment ($seg_bytes B random), master.m3u8 ($(stat -c %s "$www/hot/master.m3u8") B), manifest.mpd ($(stat -c %s "$www/hot/manifest.mpd") B)"
@@ -353,14 +353,14 @@ row() { # row LABEL KEY [noratio]
   local cols=() p
   for p in edge nginx varnish; do cols+=("$(val "$p" "$2")"); done
   if [ "${3:-}" = noratio ]; then
-    printf '%-34s %12s %12s %12s %13s %13s\n' "$1" "${cols[@]}" - -
+    printf '%-44s %12s %12s %12s %13s %13s\n' "$1" "${cols[@]}" - -
   else
-    printf '%-34s %12s %12s %12s %13s %13s\n' "$1" "${cols[@]}" "$(ratio "$2" nginx)" "$(ratio "$2" varnish)"
+    printf '%-44s %12s %12s %12s %13s %13s\n' "$1" "${cols[@]}" "$(ratio "$2" nginx)" "$(ratio "$2" varnish)"
   fi
 }
 echo
 echo "== results (wrk ${seconds}s, cache on 1 core; MB = 2^20 bytes; higher is better unless noted) =="
-printf '%-34s %12s %12s %12s %13s %13s\n' "" edge nginx varnish edge/nginx edge/varnish
+printf '%-44s %12s %12s %12s %13s %13s\n' "" edge nginx varnish edge/nginx edge/varnish
 row "1.5 MiB segment, 16c: req/s" seg16_rps
 row "1.5 MiB segment, 16c: MB/s" seg16_mbs
 row "1.5 MiB segment, 128c: req/s" seg128_rps
@@ -411,4 +411,4 @@ for p in "${peers[@]}"; do
   [ -n "${R[$p,errors]:-}" ] && echo "- $p: wrk reported errors: ${R[$p,errors]}"
 done
 echo "- RSS: edge = the dotnet process; nginx = its worker (its cache is in files, i.e. the page cache, not in RSS); varnish = the cache child (malloc storage included)"
-echo "- load average now: $(cut -d' ' -f1-3 /proc/loadavg); whole run $((SECONDS - start_time)) s"
+echo "- load average now: $(cut -d' ' -f1-3 /proc/loadavg); whole run $((SECONDS - start_time)) s (build included)"
