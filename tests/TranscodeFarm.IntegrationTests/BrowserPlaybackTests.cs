@@ -47,6 +47,20 @@ public sealed class BrowserPlaybackTests(SharedFarm shared)
         Assert.Equal(scheme != "clear", result.GetProperty("drm").GetBoolean());
     }
 
+    [Theory]
+    [InlineData(OutputLayout.HlsMaster, "hlsjs")]
+    [InlineData(OutputLayout.DashManifest, "shaka")]
+    public async Task An_asset_that_requires_tokens_plays_with_the_token_carried_to_every_playlist_and_segment(string manifest, string player)
+    {
+        var job = await EdgePublicationTests.TokenAssetAsync(Farm);
+        Assert.True(job.RequireToken, job.Error);
+        var asset = job.Outputs!.AssetId;
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+        var result = await PlayAsync(["--url", $"{Farm.BaseUrl}/vod/{asset}/{manifest}?token={token}", "--player", player, "--seconds", "2", "--timeout", "40"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        Assert.True(result.GetProperty("decodedFrames").GetInt32() > 10, result.ToString());
+    }
+
     [Fact]
     public async Task A_clear_lead_asset_plays_through_the_switch_to_encrypted_segments()
     {

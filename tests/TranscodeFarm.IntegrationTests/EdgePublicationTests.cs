@@ -68,11 +68,7 @@ public sealed class EdgePublicationTests(SharedFarm shared)
     [Fact]
     public async Task An_asset_that_requires_tokens_refuses_requests_without_a_good_one_and_rewrites_manifests_for_those_with_one()
     {
-        var clip = await TestMedia.ClipAsync(160, 120, 3, extra: "-metadata comment=token-asset");
-        Directory.CreateDirectory(Farm.DropFolder);
-        await File.WriteAllTextAsync(Path.Combine(Farm.DropFolder, "needs token.mp4.json"), """{"requireToken": true}""");
-        Farm.Drop(clip, "needs token.mp4");
-        var job = await Farm.WaitForJobAsync("needs token.mp4");
+        var job = await TokenAssetAsync(Farm);
         Assert.True(job.State == JobState.Succeeded, job.Error);
         Assert.True(job.RequireToken);
         var asset = job.Outputs!.AssetId;
@@ -114,6 +110,20 @@ public sealed class EdgePublicationTests(SharedFarm shared)
         using var b = await Farm.Http.GetAsync(new Uri($"/vod/{asset}/seg-0-00001.m4s?token={second}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, b.StatusCode);
         Assert.Equal("HIT", b.Headers.GetValues("X-Cache").Single());
+    }
+
+    private static Task<JobRecord>? _tokenAsset;
+
+    /// <summary>One clip submitted with sidecar "requireToken": true (shared with the browser tests).</summary>
+    internal static Task<JobRecord> TokenAssetAsync(FarmProcess farm) => _tokenAsset ??= DropTokenAssetAsync(farm);
+
+    private static async Task<JobRecord> DropTokenAssetAsync(FarmProcess farm)
+    {
+        var clip = await TestMedia.ClipAsync(160, 120, 3, extra: "-metadata comment=token-asset");
+        Directory.CreateDirectory(farm.DropFolder);
+        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, "needs token.mp4.json"), """{"requireToken": true}""");
+        farm.Drop(clip, "needs token.mp4");
+        return await farm.WaitForJobAsync("needs token.mp4");
     }
 
     private static async Task WaitForStatusAsync(HttpClient client, string path, HttpStatusCode expected)
