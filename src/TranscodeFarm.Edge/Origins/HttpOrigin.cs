@@ -102,7 +102,7 @@ public sealed class HttpOrigin(HttpClient client, Uri baseUrl, string credential
                 && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             keep = true;
-            return OriginResponse.Ok(info, new OwningStream(body, response), seq);
+            return OriginResponse.Ok(info, body, seq, response);
         }
         finally
         {
@@ -110,34 +110,6 @@ public sealed class HttpOrigin(HttpClient client, Uri baseUrl, string credential
             {
                 response.Dispose();
             }
-        }
-    }
-
-    /// <summary>The body stream that also releases its response (and so its pooled connection) when disposed.</summary>
-    private sealed class OwningStream(Stream inner, HttpResponseMessage owner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-                owner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }

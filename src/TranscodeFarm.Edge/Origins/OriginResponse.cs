@@ -23,11 +23,14 @@ public enum OriginError
     Protocol,
 }
 
-/// <summary>An origin's answer. With <see cref="OriginStatus.Ok"/> the body is open and the receiver disposes it.</summary>
+/// <summary>An origin's answer. With <see cref="OriginStatus.Ok"/> the body is open and the receiver disposes the response.</summary>
 public sealed class OriginResponse : IAsyncDisposable
 {
-    private OriginResponse(OriginStatus status, ObjectInfo? info, Stream? body, OriginError error, string? message, long assetChangeSeq)
+    private readonly IDisposable? _owner;
+
+    private OriginResponse(OriginStatus status, ObjectInfo? info, Stream? body, OriginError error, string? message, long assetChangeSeq, IDisposable? owner = null)
     {
+        _owner = owner;
         Status = status;
         Info = info;
         Body = body;
@@ -45,7 +48,9 @@ public sealed class OriginResponse : IAsyncDisposable
     /// <summary>The asset's change number the upstream edge served at (0 when the origin is not an edge).</summary>
     public long AssetChangeSeq { get; }
 
-    public static OriginResponse Ok(ObjectInfo info, Stream body, long assetChangeSeq = 0) => new(OriginStatus.Ok, info, body, OriginError.None, null, assetChangeSeq);
+    /// <param name="owner">Released with the body (an HTTP response and so its pooled connection).</param>
+    public static OriginResponse Ok(ObjectInfo info, Stream body, long assetChangeSeq = 0, IDisposable? owner = null) =>
+        new(OriginStatus.Ok, info, body, OriginError.None, null, assetChangeSeq, owner);
 
     public static OriginResponse NotModified(ObjectInfo? info) => new(OriginStatus.NotModified, info, null, OriginError.None, null, 0);
 
@@ -53,5 +58,13 @@ public sealed class OriginResponse : IAsyncDisposable
 
     public static OriginResponse Failed(OriginError error, string message) => new(OriginStatus.Failed, null, null, error, message, 0);
 
-    public ValueTask DisposeAsync() => Body?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (Body is not null)
+        {
+            await Body.DisposeAsync();
+        }
+
+        _owner?.Dispose();
+    }
 }

@@ -81,17 +81,18 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
 
         var reply = new Reply(context, key, assetId, kind, rendition, token, labels);
         var entry = cache.Peek(key);
+        var age = entry is null ? TimeSpan.Zero : cache.Age(entry);
         if (entry is not null)
         {
-            switch (cache.Freshness.Judge(cache.Age(entry), entry.Mutable))
+            switch (cache.Freshness.Judge(age, entry.Mutable))
             {
                 case Core.Caching.FreshnessState.Fresh:
-                    await reply.FromCacheAsync(entry, "HIT", cache.Age(entry));
+                    await reply.FromCacheAsync(entry, "HIT", age);
                     return;
                 case Core.Caching.FreshnessState.StaleRevalidate:
                     cache.Fetch(key, entry, changeSeq); // one background refresh; this request does not wait for it
                     EdgeMetrics.StaleResponses.WithLabels("revalidating").Inc();
-                    await reply.FromCacheAsync(entry, "STALE", cache.Age(entry));
+                    await reply.FromCacheAsync(entry, "STALE", age);
                     return;
             }
         }
@@ -114,10 +115,10 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
                 return;
         }
 
-        if (entry is not null && cache.Freshness.MayServeOnError(cache.Age(entry), entry.Mutable))
+        if (entry is not null && cache.Freshness.MayServeOnError(age, entry.Mutable))
         {
             EdgeMetrics.StaleResponses.WithLabels("origin_error").Inc();
-            await reply.FromCacheAsync(entry, "STALE", cache.Age(entry));
+            await reply.FromCacheAsync(entry, "STALE", age);
             return;
         }
 

@@ -106,10 +106,6 @@ public class MediaTokensTests
     }
 
     [Fact]
-    public void The_old_playlist_name_forwards_to_media_tokens() =>
-        Assert.Equal("#EXTM3U\nseg.m4s?token=t\n", PlaylistTokens.Apply("#EXTM3U\nseg.m4s\n", "t"));
-
-    [Fact]
     public async Task Written_mpd_still_parses_and_every_segment_carries_the_token()
     {
         var packaged = await PackagingFixture.PackageAsync(PackagingFixture.Input, new PackagerOptions(1) { TrackNames = ["96p", "aac"] });
