@@ -185,7 +185,7 @@ async Task<double> FarmAsync(int run, bool fingerprint)
         await Task.Delay(50);
     }
 
-    var queue = new SqliteJobQueue(Path.Combine(data, "queue.db"), TimeProvider.System, new QueueOptions());
+    var queue = new SqliteJobQueue(Path.Combine(data, "queue.db"), QueueClock.Database, new QueueOptions());
     var drop = Path.Combine(data, "drop");
     Directory.CreateDirectory(drop);
 

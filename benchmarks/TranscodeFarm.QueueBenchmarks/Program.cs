@@ -17,7 +17,7 @@ foreach (var claimers in new[] { 1, 4, 8 })
 {
     await using var pg = await NewPostgresAsync();
     await Report("PostgreSQL", pg, claimers);
-    var sqlite = new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-qbench-").FullName, "queue.db"), TimeProvider.System, options);
+    var sqlite = new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-qbench-").FullName, "queue.db"), QueueClock.Database, options);
     await Report("SQLite", sqlite, claimers);
 }
 
@@ -101,7 +101,7 @@ async Task<PostgresJobQueue> NewPostgresAsync()
     }
 
     var url = new UriBuilder(postgresUrl) { Path = "/" + name }.Uri.ToString();
-    var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url) + ";Maximum Pool Size=32"), TimeProvider.System, options);
+    var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url) + ";Maximum Pool Size=32"), QueueClock.Database, options);
     await queue.MigrateAsync(default);
     return queue;
 }

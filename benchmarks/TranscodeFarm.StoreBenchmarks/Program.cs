@@ -44,9 +44,9 @@ foreach (var file in Directory.EnumerateFiles(segments).Order(StringComparer.Ord
 }
 
 sequential.Stop();
-var publisher = new AssetPublisher(store, TimeProvider.System);
+var publisher = new AssetPublisher(store, TimeProvider.System, "farm", generation: 1);
 var farm = Stopwatch.StartNew();
-await publisher.PublishAsync("farm", segments, new HashSet<string>(), concurrency: 4, skipIdentical: false, default);
+await publisher.PublishAsync(segments, new HashSet<string>(), concurrency: 4, default);
 farm.Stop();
 double Mbps(Stopwatch w) => totalBytes / w.Elapsed.TotalSeconds / 1e6;
 Console.WriteLine($"| publishing {count} segments, {totalBytes / 1e6:0} MB | seconds | MB/s |");
@@ -73,7 +73,7 @@ var encoder = new FfmpegEncoder(runner, media);
 foreach (var pipelined in new[] { false, true })
 {
     var output = Path.Combine(work, pipelined ? "pipelined" : "after");
-    var assetPublisher = new AssetPublisher(store, TimeProvider.System);
+    var assetPublisher = new AssetPublisher(store, TimeProvider.System, pipelined ? "pipe" : "after", generation: 1);
     Directory.CreateDirectory(output);
     var encodeTask = encoder.EncodeAsync(plan, clip, async (stdout, ct) =>
     {
@@ -83,13 +83,13 @@ foreach (var pipelined in new[] { false, true })
         await packager.CompleteAsync(ct);
     }, _ => ValueTask.CompletedTask, default);
     var uploading = pipelined
-        ? assetPublisher.UploadWhileEncodingAsync(pipelined ? "pipe" : "after", output, audioIds, 4, encodeTask, default)
+        ? assetPublisher.UploadWhileEncodingAsync(output, audioIds, 4, encodeTask, default)
         : Task.CompletedTask;
     var encoded = Stopwatch.StartNew();
     await encodeTask;
     encoded.Restart(); // publish latency counts from the moment ffmpeg exits
     await uploading;
-    var (objects, bytes) = await assetPublisher.PublishAsync(pipelined ? "pipe" : "after", output, audioIds, 4, skipIdentical: false, default);
+    var (objects, bytes) = await assetPublisher.PublishAsync(output, audioIds, 4, default);
     Console.WriteLine($"{(pipelined ? "pipelined upload" : "upload after encode"),-20}: {objects} objects, {bytes / 1e6:0.0} MB, published {encoded.Elapsed.TotalSeconds:0.00} s after the encode ended");
 }
 

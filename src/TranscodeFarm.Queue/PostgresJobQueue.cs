@@ -9,14 +9,17 @@ namespace TranscodeFarm.Queue;
 /// claimers never wait on each other; a commit that makes a job claimable sends NOTIFY, and idle workers
 /// LISTEN instead of polling. Asset changes queue on an advisory lock and are announced the same way.
 /// </summary>
-public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, TimeProvider time, QueueOptions options)
-    : SqlJobQueue(time, options), IJobNotifications, IDisposable, IAsyncDisposable
+public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, QueueClock clock, QueueOptions options)
+    : SqlJobQueue(clock, options), IJobNotifications, IDisposable, IAsyncDisposable
 {
     public const string Channel = "transcodefarm_jobs";
 
     protected override string RowLock => "FOR UPDATE";
 
     protected override string Greatest => "GREATEST";
+
+    // clock_timestamp(), not now(): now() is the transaction's start, and a lease is checked against the present.
+    protected override string DatabaseNowSql => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
     public override string Describe => QueueLocation.Describe(dataSource.ConnectionString);
 

@@ -10,5 +10,8 @@ public abstract partial class SqlJobQueue
     internal virtual Task LockAssetChangesAsync(DbConnection db, DbTransaction tx, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Called inside the transaction that changed an asset: the place to tell other hosts at commit.</summary>
+    /// <summary>For a guard that reads a row it must keep unchanged until commit (the asset directory's lease fence).</summary>
+    internal string RowLockClause => RowLock;
+
     internal virtual Task AssetChangedAsync(DbConnection db, DbTransaction tx, string assetId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

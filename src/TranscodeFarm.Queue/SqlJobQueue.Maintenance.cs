@@ -8,28 +8,29 @@ public abstract partial class SqlJobQueue : IQueueMaintenance
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        await using var select = Command(db, tx, "SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at < @now " + ClaimLock, ("@now", Now()));
+        var now = await NowAsync(db, tx, cancellationToken);
+        await using var select = Command(db, tx, "SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at < @now " + ClaimLock, ("@now", now));
         var expired = await ReadJobsAsync(select, cancellationToken);
         foreach (var job in expired)
         {
             var why = $"lease of {job.LeaseOwner} expired: reaped by maintenance";
             if (job.CancelRequested)
             {
-                await SetTerminalAsync(db, tx, job.Id, JobState.Cancelled, "cancelled by request (its worker stopped responding)", cancellationToken);
+                await SetTerminalAsync(db, tx, now, job.Id, JobState.Cancelled, "cancelled by request (its worker stopped responding)", cancellationToken);
                 continue;
             }
 
             if (job.Attempts >= job.MaxAttempts)
             {
-                await SetTerminalAsync(db, tx, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);
+                await SetTerminalAsync(db, tx, now, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);
                 continue;
             }
 
             await ExecAsync(db, tx, cancellationToken, """
                 UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, not_before = @now, updated_at = @now, progress = NULL
                 WHERE id = @id
-                """, ("@now", Now()), ("@id", job.Id));
-            await AddEventAsync(db, tx, job.Id, JobState.Queued, null, why, cancellationToken);
+                """, ("@now", now), ("@id", job.Id));
+            await AddEventAsync(db, tx, now, job.Id, JobState.Queued, null, why, cancellationToken);
         }
 
         if (expired.Count > 0)

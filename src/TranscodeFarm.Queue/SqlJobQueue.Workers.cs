@@ -7,19 +7,20 @@ public abstract partial class SqlJobQueue : IWorkerRegistry
     public async Task RegisterWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
+        var now = await NowAsync(db, null, cancellationToken);
         await ExecAsync(db, null, cancellationToken, """
             INSERT INTO workers (id, host, capabilities, slots, version, started_at, heartbeat_at)
             VALUES (@id, @host, @caps, @slots, @version, @now, @now)
             ON CONFLICT (id) DO UPDATE SET capabilities = @caps, slots = @slots, heartbeat_at = @now
             """,
             ("@id", worker.Id), ("@host", worker.Host), ("@caps", string.Join(',', worker.Capabilities)),
-            ("@slots", worker.Slots), ("@version", worker.Version), ("@now", Now()));
+            ("@slots", worker.Slots), ("@version", worker.Version), ("@now", now));
     }
 
     public async Task HeartbeatWorkerAsync(string workerId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        await ExecAsync(db, null, cancellationToken, "UPDATE workers SET heartbeat_at = @now WHERE id = @id", ("@now", Now()), ("@id", workerId));
+        await ExecAsync(db, null, cancellationToken, "UPDATE workers SET heartbeat_at = @now WHERE id = @id", ("@now", await NowAsync(db, null, cancellationToken)), ("@id", workerId));
     }
 
     public async Task UnregisterWorkerAsync(string workerId, CancellationToken cancellationToken)

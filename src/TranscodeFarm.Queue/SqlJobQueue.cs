@@ -9,11 +9,14 @@ namespace TranscodeFarm.Queue;
 /// queues. A dialect supplies connections, the row lock a claim takes, and a hook to wake waiting workers.
 /// Times are Unix milliseconds (BIGINT) and flags integers, so the same statements run on both.
 /// </summary>
-public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions options) : IJobQueue
+public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options) : IJobQueue
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly TimeProvider _time = time;
+    private readonly QueueClock _clock = clock;
     private readonly QueueOptions _options = options;
+
+    /// <summary>The database's clock as Unix milliseconds, in SQL (see <see cref="QueueClock"/>).</summary>
+    protected abstract string DatabaseNowSql { get; }
 
     /// <summary>Appended to a SELECT that is followed by an UPDATE of the same row: "" where the transaction itself
     /// locks the database (SQLite), "FOR UPDATE" elsewhere.</summary>
@@ -63,7 +66,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var id = JobIds.New();
-        var now = Now();
+        var now = await NowAsync(db, tx, cancellationToken);
         var key = request.Force ? $"{request.IdempotencyKey}:forced:{id}" : request.IdempotencyKey;
         // ON CONFLICT makes concurrent submissions of the same content safe on both databases.
         var inserted = await ExecAsync(db, tx, cancellationToken, """
@@ -83,7 +86,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             return new SubmitResult(existing!, Created: false);
         }
 
-        await AddEventAsync(db, tx, id, JobState.Queued, null, "submitted", cancellationToken);
+        await AddEventAsync(db, tx, now, id, JobState.Queued, null, "submitted", cancellationToken);
         await JobsReadyAsync(db, tx, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         // Committed: the read-back must not be cancelled, or the caller would lose track of a job that exists.
@@ -99,7 +102,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             : $"(required_capability IS NULL OR required_capability IN ({string.Join(", ", caps.Select(c => c.Item1))}))";
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var now = Now();
+        var now = await NowAsync(db, tx, cancellationToken);
         while (true)
         {
             var job = await QuerySingleAsync(db, tx, cancellationToken, $"""
@@ -118,25 +121,25 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
 
             if (job.State == JobState.Running && job.CancelRequested)
             {
-                await SetTerminalAsync(db, tx, job.Id, JobState.Cancelled, "cancelled by request (its worker stopped responding)", cancellationToken);
+                await SetTerminalAsync(db, tx, now, job.Id, JobState.Cancelled, "cancelled by request (its worker stopped responding)", cancellationToken);
                 continue;
             }
 
             if (job.State == JobState.Running && job.Attempts >= job.MaxAttempts)
             {
                 // Its worker died on the last allowed attempt: dead-letter instead of crashing another worker.
-                await SetTerminalAsync(db, tx, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);
+                await SetTerminalAsync(db, tx, now, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);
                 continue;
             }
 
             var reclaimed = job.State == JobState.Running;
             var expires = now + (long)lease.TotalMilliseconds;
             await ExecAsync(db, tx, cancellationToken, """
-                UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @w, lease_expires_at = @exp,
-                                updated_at = @now, progress = NULL
+                UPDATE jobs SET state = 'running', attempts = attempts + 1, generation = generation + 1, lease_owner = @w,
+                                lease_expires_at = @exp, updated_at = @now, progress = NULL
                 WHERE id = @id
                 """, ("@w", workerId), ("@exp", expires), ("@now", now), ("@id", job.Id));
-            await AddEventAsync(db, tx, job.Id, JobState.Running, workerId,
+            await AddEventAsync(db, tx, now, job.Id, JobState.Running, workerId,
                 reclaimed ? $"reclaimed after the lease of {job.LeaseOwner} expired" : "claimed", cancellationToken);
             await tx.CommitAsync(cancellationToken);
             // The row as the UPDATE left it, without reading it back (one round trip less per claim).
@@ -144,6 +147,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             {
                 State = JobState.Running,
                 Attempts = job.Attempts + 1,
+                Generation = job.Generation + 1,
                 LeaseOwner = workerId,
                 LeaseExpiresAt = FromMs(expires),
                 UpdatedAt = FromMs(now),
@@ -157,7 +161,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var now = Now();
+        var now = await NowAsync(db, tx, cancellationToken);
         var updated = await ExecAsync(db, tx, cancellationToken,
             "UPDATE jobs SET lease_expires_at = @exp WHERE id = @id AND lease_owner = @w AND state = 'running'",
             ("@exp", now + (long)lease.TotalMilliseconds), ("@id", jobId), ("@w", workerId));
@@ -178,16 +182,17 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        var now = await NowAsync(db, tx, cancellationToken);
         var n = await ExecAsync(db, tx, cancellationToken, """
             UPDATE jobs SET state = 'succeeded', outputs = @o, error = NULL, lease_owner = NULL, lease_expires_at = NULL,
                             updated_at = @now, progress = @p
             WHERE id = @id AND lease_owner = @w AND state = 'running'
             """,
-            ("@o", JsonSerializer.Serialize(outputs, Json)), ("@now", Now()), ("@id", jobId), ("@w", workerId),
+            ("@o", JsonSerializer.Serialize(outputs, Json)), ("@now", now), ("@id", jobId), ("@w", workerId),
             ("@p", JsonSerializer.Serialize(new JobProgress("done", 1, null), Json)));
         if (n > 0)
         {
-            await AddEventAsync(db, tx, jobId, JobState.Succeeded, workerId, null, cancellationToken);
+            await AddEventAsync(db, tx, now, jobId, JobState.Succeeded, workerId, null, cancellationToken);
         }
 
         await tx.CommitAsync(cancellationToken);
@@ -204,6 +209,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
             return null;
         }
 
+        var now = await NowAsync(db, tx, cancellationToken);
         var next = job.CancelRequested ? JobState.Cancelled : RetryPolicy.NextState(retryable, job.Attempts, job.MaxAttempts);
         if (next == JobState.Queued)
         {
@@ -212,12 +218,12 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
                 UPDATE jobs SET state = 'queued', error = @e, lease_owner = NULL, lease_expires_at = NULL,
                                 not_before = @nb, updated_at = @now
                 WHERE id = @id
-                """, ("@e", error), ("@nb", Now() + (long)delay.TotalMilliseconds), ("@now", Now()), ("@id", jobId));
-            await AddEventAsync(db, tx, jobId, JobState.Queued, workerId, $"attempt {job.Attempts} failed, retry in {delay.TotalSeconds:0.#} s: {error}", cancellationToken);
+                """, ("@e", error), ("@nb", now + (long)delay.TotalMilliseconds), ("@now", now), ("@id", jobId));
+            await AddEventAsync(db, tx, now, jobId, JobState.Queued, workerId, $"attempt {job.Attempts} failed, retry in {delay.TotalSeconds:0.#} s: {error}", cancellationToken);
         }
         else
         {
-            await SetTerminalAsync(db, tx, jobId, next, error, cancellationToken, workerId);
+            await SetTerminalAsync(db, tx, now, jobId, next, error, cancellationToken, workerId);
         }
 
         await tx.CommitAsync(cancellationToken);
@@ -228,14 +234,15 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        var now = await NowAsync(db, tx, cancellationToken);
         var n = await ExecAsync(db, tx, cancellationToken, $"""
             UPDATE jobs SET state = 'queued', attempts = {Greatest}(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
                             not_before = @now, updated_at = @now, progress = NULL
             WHERE id = @id AND lease_owner = @w AND state = 'running'
-            """, ("@now", Now()), ("@id", jobId), ("@w", workerId));
+            """, ("@now", now), ("@id", jobId), ("@w", workerId));
         if (n > 0)
         {
-            await AddEventAsync(db, tx, jobId, JobState.Queued, workerId, "released by a worker shutting down", cancellationToken);
+            await AddEventAsync(db, tx, now, jobId, JobState.Queued, workerId, "released by a worker shutting down", cancellationToken);
             await JobsReadyAsync(db, tx, cancellationToken);
         }
 
@@ -248,16 +255,17 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var job = await QuerySingleAsync(db, tx, cancellationToken, "SELECT * FROM jobs WHERE id = @id " + RowLock, ("@id", jobId));
+        var now = await NowAsync(db, tx, cancellationToken);
         var done = false;
         if (job?.State == JobState.Queued)
         {
-            await SetTerminalAsync(db, tx, jobId, JobState.Cancelled, "cancelled before it started", cancellationToken);
+            await SetTerminalAsync(db, tx, now, jobId, JobState.Cancelled, "cancelled before it started", cancellationToken);
             done = true;
         }
         else if (job?.State == JobState.Running)
         {
-            await ExecAsync(db, tx, cancellationToken, "UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id", ("@now", Now()), ("@id", jobId));
-            await AddEventAsync(db, tx, jobId, JobState.Running, null, "cancel requested", cancellationToken);
+            await ExecAsync(db, tx, cancellationToken, "UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id", ("@now", now), ("@id", jobId));
+            await AddEventAsync(db, tx, now, jobId, JobState.Running, null, "cancel requested", cancellationToken);
             done = true;
         }
 
@@ -269,14 +277,15 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        var now = await NowAsync(db, tx, cancellationToken);
         var n = await ExecAsync(db, tx, cancellationToken, """
             UPDATE jobs SET state = 'queued', attempts = 0, cancel_requested = 0, not_before = @now, updated_at = @now,
                             lease_owner = NULL, lease_expires_at = NULL, progress = NULL
             WHERE id = @id AND state IN ('failed', 'dead', 'cancelled')
-            """, ("@now", Now()), ("@id", jobId));
+            """, ("@now", now), ("@id", jobId));
         if (n > 0)
         {
-            await AddEventAsync(db, tx, jobId, JobState.Queued, null, "retried by an operator", cancellationToken);
+            await AddEventAsync(db, tx, now, jobId, JobState.Queued, null, "retried by an operator", cancellationToken);
             await JobsReadyAsync(db, tx, cancellationToken);
         }
 
@@ -354,18 +363,18 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         return counts;
     }
 
-    private async Task SetTerminalAsync(DbConnection db, DbTransaction tx, string id, JobState state, string error, CancellationToken ct, string? workerId = null)
+    private async Task SetTerminalAsync(DbConnection db, DbTransaction tx, long now, string id, JobState state, string error, CancellationToken ct, string? workerId = null)
     {
         await ExecAsync(db, tx, ct, """
             UPDATE jobs SET state = @s, error = @e, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
             WHERE id = @id
-            """, ("@s", state.ToWire()), ("@e", error), ("@now", Now()), ("@id", id));
-        await AddEventAsync(db, tx, id, state, workerId, error, ct);
+            """, ("@s", state.ToWire()), ("@e", error), ("@now", now), ("@id", id));
+        await AddEventAsync(db, tx, now, id, state, workerId, error, ct);
     }
 
-    private async Task AddEventAsync(DbConnection db, DbTransaction tx, string id, JobState state, string? workerId, string? message, CancellationToken ct) =>
+    private static async Task AddEventAsync(DbConnection db, DbTransaction tx, long now, string id, JobState state, string? workerId, string? message, CancellationToken ct) =>
         await ExecAsync(db, tx, ct, "INSERT INTO job_events (job_id, at, state, worker_id, message) VALUES (@id, @at, @s, @w, @m)",
-            ("@id", id), ("@at", Now()), ("@s", state.ToWire()), ("@w", workerId), ("@m", message));
+            ("@id", id), ("@at", now), ("@s", state.ToWire()), ("@w", workerId), ("@m", message));
 
     private static async Task<JobRecord?> FindByKeyAsync(DbConnection db, DbTransaction? tx, string key, CancellationToken ct) =>
         await QuerySingleAsync(db, tx, ct, "SELECT * FROM jobs WHERE idempotency_key = @k", ("@k", key));
@@ -408,6 +417,7 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
                 RequiredCapability = NullableString(r, "required_capability"),
                 Drm = NullableString(r, "drm") is { } d ? JsonSerializer.Deserialize<Core.Drm.DrmSettings>(d, Json) : null,
                 RequireToken = Convert.ToInt64(r.GetValue(r.GetOrdinal("require_token")), System.Globalization.CultureInfo.InvariantCulture) != 0,
+                Generation = Convert.ToInt32(r.GetValue(r.GetOrdinal("generation")), System.Globalization.CultureInfo.InvariantCulture),
             });
         }
 
@@ -449,7 +459,9 @@ public abstract partial class SqlJobQueue(TimeProvider time, QueueOptions option
         return cmd;
     }
 
-    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Now on the queue's clock: the database's, read in the caller's transaction (see <see cref="QueueClock"/>).</summary>
+    internal ValueTask<long> NowAsync(DbConnection db, DbTransaction? tx, CancellationToken cancellationToken) =>
+        _clock.NowAsync(db, tx, DatabaseNowSql, cancellationToken);
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

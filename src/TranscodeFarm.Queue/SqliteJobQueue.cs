@@ -11,8 +11,8 @@ public sealed class SqliteJobQueue : SqlJobQueue
 {
     private readonly string _connectionString;
 
-    public SqliteJobQueue(string databasePath, TimeProvider time, QueueOptions options)
-        : base(time, options)
+    public SqliteJobQueue(string databasePath, QueueClock clock, QueueOptions options)
+        : base(clock, options)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -39,6 +39,9 @@ public sealed class SqliteJobQueue : SqlJobQueue
         Task.FromResult((SqliteSchema.LatestVersion, SqliteSchema.LatestVersion));
 
     protected override string Greatest => "MAX";
+
+    // The database's clock is this machine's (embedded mode is one machine), read the same way: in the statement.
+    protected override string DatabaseNowSql => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -92,7 +92,19 @@ internal static class SqliteSchema
         """,
         AssetsTable + AssetsBackfill,
         "ALTER TABLE jobs ADD COLUMN require_token INTEGER NOT NULL DEFAULT 0;",
+        Generations,
     ];
+
+    /// <summary>
+    /// Asset generations: every claim of a job takes the next generation (never reused, not even by a released or retried
+    /// job), and an attempt writes only under "asset/g{N}/". Assets published before this step keep their objects at the
+    /// asset's root: generation 0 means exactly that layout.
+    /// </summary>
+    private const string Generations = """
+        ALTER TABLE jobs ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+        UPDATE jobs SET generation = attempts;
+        UPDATE assets SET generation = 0;
+        """;
 
     /// <summary>Which generation of each asset is published, withdrawn or deleted (see SqlAssetDirectory). The unique
     /// index makes a repeated change_seq an error rather than a change some edge silently misses.</summary>

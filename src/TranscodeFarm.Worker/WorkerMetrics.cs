@@ -55,6 +55,9 @@ public static class WorkerMetrics
     public static readonly Counter LeasesReclaimed = Metrics.CreateCounter(
         "transcodefarm_leases_reclaimed_total", "Jobs this worker took over from a worker whose lease expired.");
 
+    public static readonly Counter LeaseRenewalTimeouts = Metrics.CreateCounter(
+        "transcodefarm_lease_renewal_timeouts_total", "Jobs this worker stopped itself because no lease renewal got through in time (database unreachable).");
+
     public static readonly Counter DeadLettered = Metrics.CreateCounter(
         "transcodefarm_jobs_dead_lettered_total", "Jobs this worker moved to dead letter after their last attempt failed.");
 

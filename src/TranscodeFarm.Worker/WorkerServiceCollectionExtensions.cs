@@ -66,10 +66,9 @@ public static class WorkerServiceCollectionExtensions
     private static IJobQueue CreateQueue(IServiceProvider sp)
     {
         var options = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
-        var time = sp.GetRequiredService<TimeProvider>();
         if (QueueLocation.IsPostgres(options.Url))
         {
-            return new PostgresJobQueue(Npgsql.NpgsqlDataSource.Create(QueueLocation.ToConnectionString(options.Url)), time, options);
+            return new PostgresJobQueue(Npgsql.NpgsqlDataSource.Create(QueueLocation.ToConnectionString(options.Url)), QueueClock.Database, options);
         }
 
         if (!string.IsNullOrEmpty(options.Url) && options.Url != "sqlite")
@@ -78,7 +77,7 @@ public static class WorkerServiceCollectionExtensions
                 [$"Queue:Url must be empty, \"sqlite\", a postgres:// URL or an Npgsql connection string (got a value starting '{options.Url[..Math.Min(12, options.Url.Length)]}')"]);
         }
 
-        return new SqliteJobQueue(sp.GetRequiredService<FarmPaths>().QueueDatabase, time, options);
+        return new SqliteJobQueue(sp.GetRequiredService<FarmPaths>().QueueDatabase, QueueClock.Database, options);
     }
 
     /// <summary>The filesystem store in the data directory by default; an S3-compatible bucket when Store:Url is s3://.</summary>

@@ -255,7 +255,7 @@ public abstract class AssetDirectoryTests
 public sealed class SqliteAssetDirectoryTests : AssetDirectoryTests
 {
     protected override Task<SqlJobQueue> CreateQueueAsync() =>
-        Task.FromResult<SqlJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-assets-").FullName, "queue.db"), Time, new QueueOptions()));
+        Task.FromResult<SqlJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-assets-").FullName, "queue.db"), QueueClock.From(Time), new QueueOptions()));
 
     protected override string BackfillSql => SqliteSchema.AssetsBackfill;
 

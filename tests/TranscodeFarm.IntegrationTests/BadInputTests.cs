@@ -69,7 +69,7 @@ public sealed class BadInputTests(SharedFarm shared)
         Farm.Drop(await TestMedia.AudioOnlyAsync(), "podcast.m4a");
         var job = await Farm.WaitForJobAsync("podcast.m4a");
         Assert.True(job.State == JobState.Succeeded, job.Error);
-        var folder = Path.Combine(Farm.StoreFolder, job.Outputs!.AssetId);
+        var folder = Path.Combine(Farm.StoreFolder, job.Outputs!.ObjectPrefix);
         var mpd = DashParser.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "manifest.mpd")));
         Assert.Equal("audio", Assert.Single(mpd.Representations).ContentType);
         var master = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(folder, "master.m3u8")));
@@ -93,7 +93,7 @@ public sealed class BadInputTests(SharedFarm shared)
         Assert.All(odd.Outputs!.Renditions.Where(r => r.Kind == "video"), r => Assert.True(r.Width % 2 == 0 && r.Height % 2 == 0));
         var top = portrait.Outputs!.Renditions.First(r => r.Kind == "video");
         Assert.True(top.Height > top.Width, $"{top.Width}x{top.Height} is not portrait");
-        var info = await Segments.StreamInfoAsync(Path.Combine(Farm.StoreFolder, portrait.Outputs.AssetId, "init-0.mp4"));
+        var info = await Segments.StreamInfoAsync(Path.Combine(Farm.StoreFolder, portrait.Outputs.ObjectPrefix, "init-0.mp4"));
         Assert.Equal((top.Width.ToString(), top.Height.ToString()), (info["width"], info["height"]));
     }
 

@@ -66,7 +66,7 @@ public sealed class BrowserPlaybackTests(SharedFarm shared)
     {
         var job = await DrmAssets.JobAsync(Farm, "cbcs", "\"clearkey\"", ", \"clearLeadSeconds\": 2");
         // The first segment (2 s) is clear: no senc in it, a 'seig' group marking it unprotected.
-        var first = await File.ReadAllBytesAsync(Path.Combine(Farm.StoreFolder, job.Outputs!.AssetId, "seg-0-00001.m4s"));
+        var first = await File.ReadAllBytesAsync(Path.Combine(Farm.StoreFolder, job.Outputs!.ObjectPrefix, "seg-0-00001.m4s"));
         Assert.True(first.AsSpan().IndexOf("senc"u8) < 0 && first.AsSpan().IndexOf("seig"u8) > 0);
         var asset = job.Outputs.AssetId;
         var token = await DrmAssets.TokenAsync(Farm, asset);
@@ -80,7 +80,7 @@ public sealed class BrowserPlaybackTests(SharedFarm shared)
     public async Task A_wrong_key_does_not_play()
     {
         var asset = (await DrmAssets.JobAsync(Farm, "cenc")).Outputs!.AssetId;
-        var kid = DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Farm.StoreFolder, asset, "init-0.mp4")));
+        var kid = DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Farm.AssetFolder(asset), "init-0.mp4")));
         var result = await PlayAsync(["--url", $"{Farm.BaseUrl}/vod/{asset}/{OutputLayout.DashManifest}", "--player", "shaka",
             "--clearkey", $"{kid:N}:00112233445566778899aabbccddeeff", "--seconds", "2", "--timeout", "30"]);
         Assert.False(result.GetProperty("ok").GetBoolean(), result.ToString());

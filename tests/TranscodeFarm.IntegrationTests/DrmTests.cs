@@ -24,7 +24,7 @@ public sealed class DrmTests(SharedFarm shared)
 
     private FarmProcess Farm => shared.Farm;
 
-    private string Folder(string assetId) => Path.Combine(Farm.StoreFolder, assetId);
+    private string Folder(string assetId) => Farm.AssetFolder(assetId);
 
     [Theory]
     [InlineData(EncryptionScheme.Cenc)]
@@ -303,7 +303,7 @@ public sealed class DrmTests(SharedFarm shared)
         }
 
         // Through the edge with the viewer's token, the playlist's key URI carries it.
-        var tokenized = await Farm.Http.GetStringAsync(new Uri($"/vod/{job.Outputs.AssetId}/media_0.m3u8?token={token}", UriKind.Relative));
+        var tokenized = await Farm.Http.GetStringAsync(new Uri($"{Farm.AssetPath(job.Outputs.AssetId)}media_0.m3u8?token={token}", UriKind.Relative));
         Assert.Contains($"{uri}?token={token}", tokenized);
     }
 

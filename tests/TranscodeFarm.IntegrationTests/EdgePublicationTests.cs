@@ -34,7 +34,7 @@ public sealed class EdgePublicationTests(SharedFarm shared)
         Assert.True(job.State == JobState.Succeeded, job.Error);
         var asset = job.Outputs!.AssetId;
         var master = $"/vod/{asset}/{OutputLayout.HlsMaster}";
-        var segment = $"/vod/{asset}/seg-0-00001.m4s";
+        var segment = $"{Farm.AssetPath(asset)}seg-0-00001.m4s";
 
         // A shield tier: a child edge whose origin is the farm's edge, following the same job database.
         await using var child = new EdgeProcess(Farm.DataDirectory);
@@ -52,7 +52,7 @@ public sealed class EdgePublicationTests(SharedFarm shared)
 
         var deleted = await Tools.CliAsync(CliEnv, "assets", "delete", asset);
         Assert.True(deleted.ExitCode == 0, deleted.Stderr + deleted.Stdout);
-        Assert.False(Directory.Exists(Path.Combine(Farm.StoreFolder, asset)) && Directory.EnumerateFiles(Path.Combine(Farm.StoreFolder, asset)).Any());
+        Assert.False(Directory.Exists(Path.Combine(Farm.StoreFolder, asset)) && Directory.EnumerateFiles(Path.Combine(Farm.StoreFolder, asset), "*", SearchOption.AllDirectories).Any());
         foreach (var client in new[] { Farm.Http, child.Http })
         {
             foreach (var path in new[] { master, segment })
@@ -82,7 +82,7 @@ public sealed class EdgePublicationTests(SharedFarm shared)
         foreach (var (query, reason) in new[] { ("", "required"), ("?token=" + expired, "expired"), ("?token=" + other, "another asset"),
                      ("?token=" + forged, "signature"), ("?token=" + elsewhere, "another client") })
         {
-            foreach (var file in new[] { OutputLayout.HlsMaster, OutputLayout.DashManifest, "init-0.mp4", "seg-0-00001.m4s" })
+            foreach (var file in new[] { OutputLayout.HlsMaster, OutputLayout.DashManifest, "g1/init-0.mp4", "g1/seg-0-00001.m4s" })
             {
                 using var refused = await Farm.Http.GetAsync(new Uri($"/vod/{asset}/{file}{query}", UriKind.Relative));
                 Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -97,7 +97,7 @@ public sealed class EdgePublicationTests(SharedFarm shared)
         var text = await master.Content.ReadAsStringAsync();
         Assert.All(text.Split('\n').Where(l => l.EndsWith(".m3u8", StringComparison.Ordinal) || l.Contains(".m3u8?", StringComparison.Ordinal)),
             l => Assert.Contains("token=", l));
-        var playlist = text.Split('\n').First(l => l.StartsWith("media_", StringComparison.Ordinal));
+        var playlist = text.Split('\n').First(l => l.StartsWith("g1/media_", StringComparison.Ordinal));
         var media = await Farm.Http.GetStringAsync(new Uri($"/vod/{asset}/{playlist}", UriKind.Relative));
         Assert.All(media.Split('\n').Where(l => l.StartsWith("seg-", StringComparison.Ordinal) || l.StartsWith("#EXT-X-MAP", StringComparison.Ordinal)),
             l => Assert.Contains("token=", l));
@@ -106,8 +106,8 @@ public sealed class EdgePublicationTests(SharedFarm shared)
 
         // The token is never part of the cache key: two viewers with different tokens share one cached segment.
         var second = (await Tools.CliAsync(CliEnv, "token", asset, "--ttl", "00:10:00")).Stdout.Trim();
-        using var a = await Farm.Http.GetAsync(new Uri($"/vod/{asset}/seg-0-00001.m4s?token={token}", UriKind.Relative));
-        using var b = await Farm.Http.GetAsync(new Uri($"/vod/{asset}/seg-0-00001.m4s?token={second}", UriKind.Relative));
+        using var a = await Farm.Http.GetAsync(new Uri($"/vod/{asset}/g1/seg-0-00001.m4s?token={token}", UriKind.Relative));
+        using var b = await Farm.Http.GetAsync(new Uri($"/vod/{asset}/g1/seg-0-00001.m4s?token={second}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, b.StatusCode);
         Assert.Equal("HIT", b.Headers.GetValues("X-Cache").Single());
     }

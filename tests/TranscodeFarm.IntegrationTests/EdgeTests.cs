@@ -17,13 +17,22 @@ public sealed partial class EdgeTests(SharedFarm shared)
     {
         var job = await LadderOutputTests.LadderJobAsync(Farm);
         Assert.NotNull(job.Outputs);
-        return $"/vod/{job.Outputs.AssetId}/";
+        return $"/vod/{job.Outputs.AssetId}/g{job.Outputs.Generation}/"; // the published generation's own folder
     }
 
     [Fact]
     public async Task Serves_every_manifest_and_every_segment_they_reference_with_the_right_type()
     {
-        var asset = await AssetUrlAsync();
+        var job = await LadderOutputTests.LadderJobAsync(Farm);
+        var root = $"/vod/{job.Outputs!.AssetId}/";
+        var generation = $"g{job.Outputs.Generation}/";
+        Assert.True(job.Outputs.Generation >= 1);
+
+        // The root manifests lead every URI into the published generation's folder, where the plain ones live.
+        var rootMaster = await GetTextAsync(root + OutputLayout.HlsMaster);
+        Assert.All(HlsParser.ParseMaster(rootMaster).Variants, v => Assert.StartsWith(generation, v.Uri, StringComparison.Ordinal));
+        Assert.Contains($"<BaseURL>{generation}</BaseURL>", await GetTextAsync(root + OutputLayout.DashManifest), StringComparison.Ordinal);
+        var asset = root + generation;
         var manifests = new Dictionary<string, string>();
         foreach (var name in new[] { OutputLayout.HlsMaster, OutputLayout.DashManifest })
         {
@@ -48,7 +57,7 @@ public sealed partial class EdgeTests(SharedFarm shared)
             Assert.Equal(expected, response.Content.Headers.ContentType!.MediaType);
             Assert.Contains("immutable", response.Headers.CacheControl!.ToString());
             var body = await response.Content.ReadAsByteArrayAsync();
-            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Farm.StoreFolder, asset["/vod/".Length..], file)), body);
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Farm.StoreFolder, job.Outputs.ObjectPrefix, file)), body);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class EncodeFingerprintTests(SharedFarm shared)
     {
         var job = await LadderOutputTests.LadderJobAsync(Farm);
         Assert.True(job.Outputs is not null, job.Error + Farm.Output);
-        var folder = Path.Combine(Farm.StoreFolder, job.Outputs.AssetId);
+        var folder = Path.Combine(Farm.StoreFolder, job.Outputs.ObjectPrefix);
 
         var video = VideoFingerprint.FromBytes(await File.ReadAllBytesAsync(Path.Combine(folder, "fingerprint.bin")));
         Assert.InRange(video.Count, 11, 13); // 6 s of source at 2 frames a second
@@ -50,7 +50,7 @@ public sealed class EncodeFingerprintTests(SharedFarm shared)
         var job = await LadderOutputTests.LadderJobAsync(Farm);
         foreach (var (file, type) in new[] { ("fingerprint.json", "application/json"), ("fingerprint.bin", "application/octet-stream"), ("audio.fp", "application/octet-stream") })
         {
-            using var response = await Farm.Http.GetAsync(new Uri($"/vod/{job.Outputs!.AssetId}/{file}", UriKind.Relative));
+            using var response = await Farm.Http.GetAsync(new Uri($"{Farm.AssetPath(job.Outputs!.AssetId)}{file}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(type, response.Content.Headers.ContentType!.MediaType);
         }

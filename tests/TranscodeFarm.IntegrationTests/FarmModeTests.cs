@@ -171,7 +171,7 @@ public sealed class FarmModeTests
         await WaitAsync(async () => (await queue.GetAsync(job.Id, default))!.State.IsTerminal(), TimeSpan.FromSeconds(60), "the HEVC job");
         var done = (await queue.GetAsync(job.Id, default))!;
         Assert.True(done.State == JobState.Succeeded, done.Error);
-        var info = await Segments.StreamInfoAsync(Path.Combine(data, "store", job.Id, "init-0.mp4"));
+        var info = await Segments.StreamInfoAsync(Path.Combine(data, "store", done.Outputs!.ObjectPrefix, "init-0.mp4"));
         Assert.Equal("hevc", info["codec_name"]);
     }
 }

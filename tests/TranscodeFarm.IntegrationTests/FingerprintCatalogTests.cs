@@ -101,7 +101,7 @@ public sealed class FingerprintCatalogTests
         Assert.Equal(JobState.Failed, broken.State);
         Assert.Contains("qc: quality gate: 144p: black or flat picture", broken.Error);
         Assert.DoesNotContain("240p", broken.Error);
-        Assert.False(Directory.Exists(Path.Combine(farm.StoreFolder, broken.Id)) && Directory.EnumerateFiles(Path.Combine(farm.StoreFolder, broken.Id)).Any(),
+        Assert.False(Directory.Exists(Path.Combine(farm.StoreFolder, broken.Id)) && Directory.EnumerateFiles(Path.Combine(farm.StoreFolder, broken.Id), "*", SearchOption.AllDirectories).Any(),
             "nothing of a gated job is published");
         await FarmProcess.WaitForFileAsync(Path.Combine(farm.DropFolder, "failed", "broken.mp4"));
 

@@ -98,7 +98,7 @@ public abstract class FingerprintStoreTests
 public sealed class SqliteFingerprintStoreTests : FingerprintStoreTests
 {
     protected override Task<SqlJobQueue> CreateQueueAsync() =>
-        Task.FromResult<SqlJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("transcodefarm-fpdb-").FullName, "queue.db"), Time, new QueueOptions()));
+        Task.FromResult<SqlJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("transcodefarm-fpdb-").FullName, "queue.db"), QueueClock.From(Time), new QueueOptions()));
 }
 
 public sealed class PostgresFingerprintStoreTests : FingerprintStoreTests

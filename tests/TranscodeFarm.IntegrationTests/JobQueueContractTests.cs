@@ -253,17 +253,17 @@ public abstract class JobQueueContractTests
 public sealed class SqliteJobQueueTests : JobQueueContractTests
 {
     protected override Task<IJobQueue> CreateQueueAsync(TimeProvider time) =>
-        Task.FromResult<IJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db"), time, Options));
+        Task.FromResult<IJobQueue>(new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db"), QueueClock.From(time), Options));
 
     [Fact]
     public async Task Jobs_survive_reopening_the_database()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("tf-queue-").FullName, "queue.db");
-        var id = (await new SqliteJobQueue(path, Time, Options).SubmitAsync(new JobRequest
+        var id = (await new SqliteJobQueue(path, QueueClock.From(Time), Options).SubmitAsync(new JobRequest
         {
             SourcePath = "/x", SourceName = "x", ContentHash = "h", Profile = "p", Origin = JobOrigin.DropFolder,
         }, default)).Job.Id;
-        var reopened = new SqliteJobQueue(path, Time, Options);
+        var reopened = new SqliteJobQueue(path, QueueClock.From(Time), Options);
         Assert.Equal(JobOrigin.DropFolder, (await reopened.GetAsync(id, default))!.Origin);
     }
 }

@@ -21,7 +21,7 @@ public sealed class LadderOutputTests(SharedFarm shared)
         return await farm.WaitForJobAsync("ladder source.mp4");
     }
 
-    private string AssetFolder(JobRecord job) => Path.Combine(Farm.StoreFolder, job.Outputs!.AssetId);
+    private string AssetFolder(JobRecord job) => Path.Combine(Farm.StoreFolder, job.Outputs!.ObjectPrefix);
 
     [Fact]
     public async Task Job_succeeds_and_the_source_moves_to_done()

@@ -54,7 +54,7 @@ public sealed class RestartTests
         Assert.Single(events, e => e.State == "succeeded");
 
         // The published asset is complete and consistent.
-        var folder = Path.Combine(second.StoreFolder, job.Outputs!.AssetId);
+        var folder = Path.Combine(second.StoreFolder, job.Outputs!.ObjectPrefix);
         var manifests = Directory.EnumerateFiles(folder).Where(f => OutputLayout.IsManifest(Path.GetFileName(f))).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
         var check = ManifestCheck.Check(manifests);
         Assert.True(check.Ok, string.Join("\n", check.Problems));

@@ -180,7 +180,7 @@ public sealed class S3FarmTests
         var manifests = new Dictionary<string, string>();
         foreach (var file in new[] { "master.m3u8", "manifest.mpd", "media_0.m3u8", "media_1.m3u8" })
         {
-            await using var o = await published.GetAsync($"{done.Id}/{file}", null, default);
+            await using var o = await published.GetAsync($"{done.Outputs!.ObjectPrefix}/{file}", null, default);
             manifests[file] = await new StreamReader(o!.Stream).ReadToEndAsync();
         }
 
@@ -188,7 +188,7 @@ public sealed class S3FarmTests
         Assert.True(check.Ok, string.Join("\n", check.Problems));
         foreach (var file in check.ReferencedFiles)
         {
-            var head = await published.HeadAsync($"{done.Id}/{file}", default);
+            var head = await published.HeadAsync($"{done.Outputs!.ObjectPrefix}/{file}", default);
             Assert.True(head is { Length: > 0 }, $"{file} is missing or empty after the outage");
         }
     }

@@ -31,5 +31,28 @@ public static class ObjectKeys
 
     public static string ForAsset(string assetId, string fileName) => $"{assetId}/{fileName}";
 
+    /// <summary>An attempt's object: "{asset}/g{generation}/{file}" (generation 0: the asset's root, the layout before
+    /// generations).</summary>
+    public static string ForGeneration(string assetId, int generation, string fileName) => $"{GenerationPrefix(assetId, generation)}/{fileName}";
+
+    public static string GenerationPrefix(string assetId, int generation) =>
+        generation <= 0 ? assetId : $"{assetId}/{GenerationFolder(generation)}";
+
+    /// <summary>"g7": the folder, under its asset, of one attempt's objects; also the prefix root manifests put on every URI.</summary>
+    public static string GenerationFolder(int generation) => "g" + generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A generation's objects never change (a new attempt is a new generation); only manifests outside one (an
+    /// asset's root manifests, as a child edge caches them) are replaced by a re-publish.</summary>
+    public static bool IsMutable(string key) =>
+        Ffmpeg.OutputLayout.IsManifest(key) && !(key.Split('/') is [_, var folder, _] && TryParseGenerationFolder(folder, out _));
+
+    /// <summary>Reads the generation of "g7" (a key's second segment); false for anything else, "g0" and leading zeros included.</summary>
+    public static bool TryParseGenerationFolder(ReadOnlySpan<char> segment, out int generation)
+    {
+        generation = 0;
+        return segment.Length >= 2 && segment[0] == 'g' && segment[1] is >= '1' and <= '9'
+            && int.TryParse(segment[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out generation);
+    }
+
     private static bool IsSafeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 }

@@ -33,6 +33,11 @@ public sealed record JobRecord
     /// <summary>Edges serve the asset only with a playback token (sidecar "requireToken", submit --require-token).</summary>
     public bool RequireToken { get; init; }
 
+    /// <summary>The fencing token of the current claim: every claim takes the next one, never reused. The attempt writes
+    /// only under its asset's generation folder "g{Generation}/" and may publish only that generation, and only while it
+    /// holds the lease.</summary>
+    public int Generation { get; init; }
+
     /// <summary>Set on a claim that took the job from a worker whose lease expired (not stored).</summary>
     public bool Reclaimed { get; init; }
 }
@@ -65,6 +70,13 @@ public sealed record JobOutputs(
     /// <summary>Set when the job was not encoded because it duplicates this asset (Fingerprint:Duplicates=alias): the
     /// manifests above are that asset's.</summary>
     public string? AliasOf { get; init; }
+
+    /// <summary>The published generation: its objects are under "{AssetId}/g{Generation}/" (0: the asset's root, the layout
+    /// before generations, and aliases).</summary>
+    public int Generation { get; init; }
+
+    /// <summary>Where this asset's objects are in the store: "{AssetId}/g{Generation}", or the asset alone for generation 0.</summary>
+    public string ObjectPrefix => Assets.ObjectKeys.GenerationPrefix(AssetId, Generation);
 
     /// <summary>The first duplicate match, if any.</summary>
     public string? DuplicateOf => Matches?.FirstOrDefault(m => m.Kind == Fingerprints.MatchKinds.Duplicate)?.EntryId;

@@ -35,25 +35,7 @@ public static class MediaTokens
     {
         ArgumentNullException.ThrowIfNull(playlist);
         var query = Query(token);
-        var sb = new StringBuilder(playlist.Length + 256);
-        var lines = playlist.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            var crlf = line.EndsWith('\r');
-            sb.Append(HlsLine(crlf ? line[..^1] : line, query));
-            if (crlf)
-            {
-                sb.Append('\r');
-            }
-
-            if (i < lines.Length - 1)
-            {
-                sb.Append('\n');
-            }
-        }
-
-        return sb.ToString();
+        return HlsUris.Rewrite(playlist, uri => TokenUri.Needs(uri) ? TokenUri.With(uri, query) : uri);
     }
 
     /// <summary>
@@ -101,83 +83,6 @@ public static class MediaTokens
 
         // Fully escaped: no '&', '#' or '"' to break the URI or a quoted HLS attribute, no '$' for a DASH template.
         return "token=" + Uri.EscapeDataString(token);
-    }
-
-    private static string HlsLine(string line, string query)
-    {
-        if (line.StartsWith("#EXT", StringComparison.Ordinal))
-        {
-            return HlsUriAttribute(line, query);
-        }
-
-        // Comments and blank lines carry no URI.
-        if (line.StartsWith('#') || string.IsNullOrWhiteSpace(line))
-        {
-            return line;
-        }
-
-        var uri = line.Trim();
-        return TokenUri.Needs(uri) ? TokenUri.With(uri, query) : line;
-    }
-
-    /// <summary>
-    /// Rewrites a tag's URI="..." attribute. The attribute list is scanned (RFC 8216 4.2) rather than searched, so
-    /// neither SERVER-URI nor a quoted value that happens to contain URI=" is touched; a tag whose value is not an
-    /// attribute list (EXTINF's duration and title) is returned as it is.
-    /// </summary>
-    private static string HlsUriAttribute(string line, string query)
-    {
-        var i = line.IndexOf(':', StringComparison.Ordinal) + 1;
-        if (i == 0)
-        {
-            return line;
-        }
-
-        while (i < line.Length)
-        {
-            var nameStart = i;
-            while (i < line.Length && (char.IsAsciiLetterUpper(line[i]) || char.IsAsciiDigit(line[i]) || line[i] == '-'))
-            {
-                i++;
-            }
-
-            if (i == nameStart || i >= line.Length || line[i] != '=')
-            {
-                return line;
-            }
-
-            var name = line.AsSpan(nameStart, i - nameStart);
-            i++;
-            if (i < line.Length && line[i] == '"')
-            {
-                var close = line.IndexOf('"', i + 1);
-                if (close < 0)
-                {
-                    return line;
-                }
-
-                var value = line[(i + 1)..close];
-                if (name.SequenceEqual("URI") && TokenUri.Needs(value))
-                {
-                    // One URI per tag: rewrite it and keep the rest of the line as it was.
-                    return string.Concat(line.AsSpan(0, i + 1), TokenUri.With(value, query), line.AsSpan(close));
-                }
-
-                i = close + 1;
-            }
-            else
-            {
-                var comma = line.IndexOf(',', i);
-                i = comma < 0 ? line.Length : comma;
-            }
-
-            if (i < line.Length && line[i++] != ',')
-            {
-                return line;
-            }
-        }
-
-        return line;
     }
 
     /// <summary>Writes the document back as it came: declaration, whitespace and namespace prefixes kept.</summary>

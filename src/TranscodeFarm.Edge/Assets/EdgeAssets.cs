@@ -6,8 +6,9 @@ using TranscodeFarm.Queue.Assets;
 
 namespace TranscodeFarm.Edge.Assets;
 
-/// <summary>What the edge knows of an asset: whether it may be served, and the change number its cached objects belong to.</summary>
-public sealed record AssetView(AssetState State, long ChangeSeq, bool RequireToken)
+/// <summary>What the edge knows of an asset: whether it may be served, which generation its root manifests come from,
+/// and the change number its cached objects belong to.</summary>
+public sealed record AssetView(AssetState State, long ChangeSeq, bool RequireToken, int Generation = 0)
 {
     public bool Servable => State == AssetState.Published;
 }
@@ -119,7 +120,7 @@ public sealed partial class EdgeAssets(IAssetDirectory directory, EdgeCache cach
         }
     }
 
-    private static AssetView ViewOf(AssetRecord record) => new(record.State, record.ChangeSeq, record.RequireToken);
+    private static AssetView ViewOf(AssetRecord record) => new(record.State, record.ChangeSeq, record.RequireToken, record.Generation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Asset {AssetId} changed ({State}, change {ChangeSeq}): {Dropped} cached objects purged")]
     private static partial void LogPurged(ILogger logger, string assetId, AssetState state, long changeSeq, int dropped);

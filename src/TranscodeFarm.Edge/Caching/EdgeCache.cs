@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Assets;
 using TranscodeFarm.Core.Caching;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Edge.Origins;
@@ -138,7 +139,7 @@ public sealed partial class EdgeCache
             var behind = response.AssetChangeSeq > 0 && response.AssetChangeSeq < assetChangeSeq;
             if (fill.Completed && !fill.Discarded && !behind)
             {
-                _entries.Set(fill.Key, new CachedObject(fill.Buffer, info, OutputLayout.IsManifest(fill.Key), _time.GetTimestamp()), info.Length);
+                _entries.Set(fill.Key, new CachedObject(fill.Buffer, info, ObjectKeys.IsMutable(fill.Key), _time.GetTimestamp()), info.Length);
                 UpdateGauges();
             }
         }

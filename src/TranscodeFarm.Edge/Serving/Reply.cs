@@ -16,13 +16,16 @@ namespace TranscodeFarm.Edge.Serving;
 /// One response, with the same HTTP semantics whatever the body's source (a cached copy, a fetch still arriving, a
 /// stream from the origin): If-None-Match / If-Modified-Since → 304; one byte range → 206 (If-Range honoured); several
 /// ranges → the whole object with 200, as RFC 9110 §14.2 lets a server ignore Range; HEAD → headers only, no body read;
-/// a manifest asked for with a token → rewritten so every URI in it carries the token, private to that viewer.
+/// a manifest asked for with a token → rewritten so every URI in it carries the token, private to that viewer; an asset's
+/// root manifest (<paramref name="rootFolder"/> set) → its generation's top manifest with every URI led into that folder.
 /// </summary>
-internal sealed class Reply(HttpContext context, string key, string assetId, ObjectKind kind, string rendition, string token, AssetLabels labels)
+internal sealed class Reply(HttpContext context, string key, string assetId, ObjectKind kind, string rendition, string token, AssetLabels labels, string rootFolder = "")
 {
     private HttpResponse Response => context.Response;
 
     private bool Personal => token.Length > 0 && kind == ObjectKind.Manifest;
+
+    private bool Rewritten => Personal || rootFolder.Length > 0;
 
     public Task FromCacheAsync(CachedObject entry, string cacheResult, TimeSpan age) =>
         SendAsync(entry.Info, entry.LastModified, cacheResult, age, () => Task.FromResult(entry.Data),
@@ -67,9 +70,9 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
         headers.ContentType = info.ContentType;
         try
         {
-            if (Personal)
+            if (Rewritten)
             {
-                await SendPersonalAsync(whole, cacheResult, fromCache);
+                await SendRewrittenAsync(info, lastModified, whole, cacheResult, fromCache);
                 return;
             }
 
@@ -121,12 +124,46 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
         }
     }
 
-    private async Task SendPersonalAsync(Func<Task<byte[]>> whole, string cacheResult, bool fromCache)
+    /// <summary>A manifest whose body is made per response: whole (no ranges), its validators those of the stored object and
+    /// the generation it was led into.</summary>
+    private async Task SendRewrittenAsync(ObjectInfo info, string lastModified, Func<Task<byte[]>> whole, string cacheResult, bool fromCache)
     {
-        // The stored manifest is shared; this copy carries one viewer's token and must never be cached by anyone.
+        var isDash = key.EndsWith(".mpd", StringComparison.Ordinal);
+        if (Personal)
+        {
+            // The stored manifest is shared; this copy carries one viewer's token and must never be cached by anyone.
+            Response.Headers.CacheControl = "private, no-store";
+        }
+        else
+        {
+            // The same bytes for everyone while this generation is published: cacheable as a manifest, and validated.
+            Response.Headers.CacheControl = info.CacheControl;
+            Response.Headers.LastModified = lastModified;
+            if (info.ETag.Length > 1 && info.ETag[^1] == '"')
+            {
+                var etag = info.ETag[..^1] + "-" + rootFolder + "\"";
+                Response.Headers.ETag = etag;
+                if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Any(t => t.Trim() == etag || t.Trim() == "W/" + etag || t.Trim() == "*"))
+                {
+                    Response.StatusCode = StatusCodes.Status304NotModified;
+                    Count(cacheResult, 0, fromCache);
+                    return;
+                }
+            }
+        }
+
         var text = Encoding.UTF8.GetString(await whole());
-        var rewritten = Encoding.UTF8.GetBytes(key.EndsWith(".mpd", StringComparison.Ordinal) ? MediaTokens.ApplyToDash(text, token) : MediaTokens.ApplyToHls(text, token));
-        Response.Headers.CacheControl = "private, no-store";
+        if (rootFolder.Length > 0)
+        {
+            text = RootManifests.ForRoot(text, isDash, rootFolder);
+        }
+
+        if (token.Length > 0)
+        {
+            text = isDash ? MediaTokens.ApplyToDash(text, token) : MediaTokens.ApplyToHls(text, token);
+        }
+
+        var rewritten = Encoding.UTF8.GetBytes(text);
         Response.ContentLength = rewritten.Length;
         Count(cacheResult, rewritten.Length, fromCache);
         if (!HttpMethods.IsHead(context.Request.Method))

@@ -11,6 +11,13 @@ public interface IAssetDirectory
     /// <summary>Makes <paramref name="generation"/> (≥ 1) the published one, whatever the asset's state was; clears the reason.</summary>
     Task<AssetRecord> PublishAsync(string assetId, int generation, bool requireToken, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As above, fenced: with a <paramref name="fence"/>, the change is made only if that claim still holds its job's lease
+    /// (same owner, same generation, running, not expired by the database's clock), checked in the same transaction;
+    /// null when it does not, and nothing changed.
+    /// </summary>
+    Task<AssetRecord?> PublishAsync(string assetId, int generation, bool requireToken, LeaseFence? fence, CancellationToken cancellationToken);
+
     /// <summary>Stops serving the asset (rejected after upload, taken down). Creates the row (generation 0) if missing.</summary>
     Task<AssetRecord> WithdrawAsync(string assetId, string reason, CancellationToken cancellationToken);
 
@@ -29,3 +36,6 @@ public interface IAssetDirectory
     /// <summary>Assets in <paramref name="state"/> (all when null), most recently changed first.</summary>
     Task<IReadOnlyList<AssetRecord>> ListAsync(AssetState? state, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>The claim a fenced change must still hold: job, lease owner and the claim's generation.</summary>
+public sealed record LeaseFence(string JobId, string WorkerId, int Generation);

@@ -15,15 +15,32 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
     private const string Columns = "asset_id, state, generation, change_seq, changed_at, require_token, reason";
     private const string NextSeq = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM assets)";
 
-    public async Task<AssetRecord> PublishAsync(string assetId, int generation, bool requireToken, CancellationToken cancellationToken)
+    public async Task<AssetRecord> PublishAsync(string assetId, int generation, bool requireToken, CancellationToken cancellationToken) =>
+        (await PublishAsync(assetId, generation, requireToken, null, cancellationToken))!;
+
+    public async Task<AssetRecord?> PublishAsync(string assetId, int generation, bool requireToken, LeaseFence? fence, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(generation, 1);
-        return (await ChangeAsync(assetId, $"""
+        return await ChangeAsync(assetId, $"""
             INSERT INTO assets ({Columns}) VALUES (@id, @state, @generation, {NextSeq}, @now, @token, NULL)
             ON CONFLICT (asset_id) DO UPDATE SET state = excluded.state, generation = excluded.generation,
                 change_seq = excluded.change_seq, changed_at = excluded.changed_at, require_token = excluded.require_token, reason = NULL
             RETURNING {Columns}
-            """, cancellationToken, ("@state", ToWire(AssetState.Published)), ("@generation", generation), ("@token", requireToken ? 1 : 0)))!;
+            """, cancellationToken, fence is null ? null : (db, tx) => HoldsLeaseAsync(db, tx, fence, cancellationToken),
+            ("@state", ToWire(AssetState.Published)), ("@generation", generation), ("@token", requireToken ? 1 : 0));
+    }
+
+    /// <summary>The fence, inside the change's transaction: the job row is locked (FOR UPDATE; SQLite's write lock) so no
+    /// claim can take it between this check and the commit.</summary>
+    private async Task<bool> HoldsLeaseAsync(DbConnection db, DbTransaction tx, LeaseFence fence, CancellationToken cancellationToken)
+    {
+        var now = await queue.NowAsync(db, tx, cancellationToken);
+        await using var cmd = SqlJobQueue.Command(db, tx, $"""
+            SELECT id FROM jobs
+            WHERE id = @job AND lease_owner = @worker AND generation = @generation AND state = 'running' AND lease_expires_at > @now
+            {queue.RowLockClause}
+            """, ("@job", fence.JobId), ("@worker", fence.WorkerId), ("@generation", fence.Generation), ("@now", now));
+        return await cmd.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     public Task<AssetRecord> WithdrawAsync(string assetId, string reason, CancellationToken cancellationToken) =>
@@ -33,7 +50,7 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
         StopServingAsync(assetId, AssetState.Deleted, reason, cancellationToken);
 
     public Task<AssetRecord?> PurgeAsync(string assetId, CancellationToken cancellationToken) =>
-        ChangeAsync(assetId, $"UPDATE assets SET change_seq = {NextSeq}, changed_at = @now WHERE asset_id = @id RETURNING {Columns}", cancellationToken);
+        ChangeAsync(assetId, $"UPDATE assets SET change_seq = {NextSeq}, changed_at = @now WHERE asset_id = @id RETURNING {Columns}", cancellationToken, null);
 
     public async Task<AssetRecord?> GetAsync(string assetId, CancellationToken cancellationToken)
     {
@@ -66,17 +83,24 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
             ON CONFLICT (asset_id) DO UPDATE SET state = excluded.state, change_seq = excluded.change_seq,
                 changed_at = excluded.changed_at, reason = excluded.reason
             RETURNING {Columns}
-            """, cancellationToken, ("@state", ToWire(state)), ("@reason", reason)))!;
+            """, cancellationToken, null, ("@state", ToWire(state)), ("@reason", reason)))!;
     }
 
-    /// <summary>One change: lock, one statement that RETURNs the row it wrote (none: nothing changed), announce, commit.</summary>
-    private async Task<AssetRecord?> ChangeAsync(string assetId, string sql, CancellationToken cancellationToken, params (string, object?)[] ps)
+    /// <summary>One change: lock, the guard (false: change nothing), one statement that RETURNs the row it wrote (none:
+    /// nothing changed), announce, commit.</summary>
+    private async Task<AssetRecord?> ChangeAsync(string assetId, string sql, CancellationToken cancellationToken,
+        Func<DbConnection, DbTransaction, Task<bool>>? guard, params (string, object?)[] ps)
     {
         Validate(assetId);
         await using var db = await queue.OpenConnectionAsync(cancellationToken);
         // SQLite: BEGIN IMMEDIATE, which holds the write lock from the start (the MAX read included).
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         await queue.LockAssetChangesAsync(db, tx, cancellationToken);
+        if (guard is not null && !await guard(db, tx))
+        {
+            return null;
+        }
+
         AssetRecord? changed;
         await using (var cmd = SqlJobQueue.Command(db, tx, sql, [("@id", assetId), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), .. ps]))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken))

@@ -49,9 +49,10 @@ public sealed partial class JobRunnerService(
         while (!stoppingToken.IsCancellationRequested)
         {
             JobRecord? job;
+            long started;
             try
             {
-                var started = time.GetTimestamp();
+                started = time.GetTimestamp();
                 job = await queue.ClaimAsync(identity.Id, capabilities, Options.LeaseDuration, stoppingToken);
                 WorkerMetrics.ClaimSeconds.Observe(time.GetElapsedTime(started).TotalSeconds);
                 if (job is null)
@@ -73,7 +74,7 @@ public sealed partial class JobRunnerService(
 
             try
             {
-                await RunJobAsync(job, stoppingToken);
+                await RunJobAsync(job, started, stoppingToken);
             }
             catch (Exception ex)
             {
@@ -84,7 +85,9 @@ public sealed partial class JobRunnerService(
         }
     }
 
-    private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
+    /// <param name="claimSent">When the claim was sent, on this host's monotonic clock: the lease cannot end sooner than
+    /// <see cref="WorkerOptions.LeaseDuration"/> after it.</param>
+    private async Task RunJobAsync(JobRecord job, long claimSent, CancellationToken stoppingToken)
     {
         LogRunning(logger, job.Id, job.SourceName, job.Attempts);
         if (job.Reclaimed)
@@ -108,7 +111,7 @@ public sealed partial class JobRunnerService(
         // Shutdown does not stop a job at once: it gets a grace period to finish, then it is released.
         await using var onShutdown = stoppingToken.Register(() => stop.CancelAfter(Options.ShutdownGrace));
         using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(job, Stop, heartbeatStop.Token);
+        var heartbeat = HeartbeatAsync(job, claimSent, Stop, heartbeatStop.Token);
         PipelineResult result;
         try
         {
@@ -151,7 +154,11 @@ public sealed partial class JobRunnerService(
             WorkerMetrics.JobsRunning.Dec();
         }
 
-        if (stop.IsCancellationRequested && why == StopReason.None)
+        if (result.LostLease)
+        {
+            why = StopReason.LeaseLost;
+        }
+        else if (stop.IsCancellationRequested && why == StopReason.None)
         {
             why = StopReason.Shutdown;
         }
@@ -202,16 +209,45 @@ public sealed partial class JobRunnerService(
         }
     }
 
-    private async Task HeartbeatAsync(JobRecord job, Action<StopReason> stop, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews the lease every <see cref="WorkerOptions.HeartbeatInterval"/>. The database decides when a lease ends (by
+    /// its own clock); this host only knows that a renewal it sent at T holds until at least T + LeaseDuration. So it
+    /// measures from the send of the last renewal that succeeded, on its monotonic clock (no wall-clock step moves it), and
+    /// when no renewal has got through for LeaseDuration − HeartbeatInterval (a partition, a database down) it stops the
+    /// job itself: ffmpeg and the uploads end before another worker may take the job, and the fenced publication would
+    /// refuse it anyway.
+    /// </summary>
+    private async Task HeartbeatAsync(JobRecord job, long claimSent, Action<StopReason> stop, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Options.HeartbeatInterval, time);
+        var safe = Options.LeaseDuration - Options.HeartbeatInterval;
+        var renewedAt = claimSent;
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            while (true)
             {
+                var left = safe - time.GetElapsedTime(renewedAt);
+                if (left <= TimeSpan.Zero)
+                {
+                    LogLeaseUnrenewable(logger, job.Id, time.GetElapsedTime(renewedAt).TotalSeconds);
+                    WorkerMetrics.LeaseRenewalTimeouts.Inc();
+                    stop(StopReason.LeaseLost);
+                    return;
+                }
+
+                await Task.Delay(left < Options.HeartbeatInterval ? left : Options.HeartbeatInterval, time, cancellationToken);
+                left = safe - time.GetElapsedTime(renewedAt);
+                if (left <= TimeSpan.Zero)
+                {
+                    continue; // stops above
+                }
+
+                var sent = time.GetTimestamp();
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(left); // a renewal stuck on a dead connection must not outlive the lease
                 try
                 {
-                    switch (await queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, cancellationToken))
+                    var status = await queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, attempt.Token);
+                    switch (status)
                     {
                         case LeaseStatus.Lost:
                             LogLeaseLost(logger, job.Id);
@@ -221,10 +257,12 @@ public sealed partial class JobRunnerService(
                             stop(StopReason.Cancelled);
                             return;
                     }
+
+                    renewedAt = sent;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    LogQueueError(logger, ex); // keep trying: the lease has slack for a missed beat
+                    LogRenewFailed(logger, job.Id, (safe - time.GetElapsedTime(renewedAt)).TotalSeconds, ex); // retried at the next beat, until the deadline
                 }
             }
         }
@@ -271,6 +309,12 @@ public sealed partial class JobRunnerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: lease lost, another worker owns it now")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: renewing the lease failed; the job stops in {SecondsLeft:0.0} s unless a renewal gets through")]
+    private static partial void LogRenewFailed(ILogger logger, string jobId, double secondsLeft, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: no lease renewal got through for {Seconds:0.0} s: stopping the job before its lease can run out")]
+    private static partial void LogLeaseUnrenewable(ILogger logger, string jobId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: recording its outcome failed")]
     private static partial void LogJobError(ILogger logger, string jobId, Exception exception);

@@ -1,3 +1,4 @@
+using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Queue.Assets;
 
 namespace TranscodeFarm.Worker.Pipeline;
@@ -9,10 +10,18 @@ namespace TranscodeFarm.Worker.Pipeline;
 /// </summary>
 public sealed class AssetPublication(IAssetDirectory directory, AssetChangeSignal signal)
 {
-    public async Task PublishAsync(string assetId, int generation, bool requireToken, CancellationToken cancellationToken)
+    /// <summary>Makes the claim's generation the published one, only if the claim still holds the job's lease (by the
+    /// database's clock); false when it does not, and then nothing changed.</summary>
+    public async Task<bool> PublishAsync(JobRecord claim, CancellationToken cancellationToken)
     {
-        await directory.PublishAsync(assetId, generation, requireToken, cancellationToken);
+        var fence = new LeaseFence(claim.Id, claim.LeaseOwner ?? "", claim.Generation);
+        if (await directory.PublishAsync(claim.Id, claim.Generation, claim.RequireToken, fence, cancellationToken) is null)
+        {
+            return false;
+        }
+
         signal.Raise();
+        return true;
     }
 
     /// <summary>Only an asset edges have heard of needs withdrawing: an attempt that never published was never served.</summary>

@@ -108,7 +108,9 @@ public sealed partial class TranscodePipeline(
         // in the output folder is published.
         var chromaprintPath = Path.Combine(work, FingerprintFiles.Audio);
         var fingerprint = workerOptions.Value.Fingerprint ? new EncodeFingerprint(source.Audio is null ? null : chromaprintPath) : null;
-        var publisher = new AssetPublisher(store, time);
+        // Everything this attempt writes goes under its own generation: a worker that lost its lease can neither
+        // overwrite nor delete what the attempt that took over writes, and two attempts' objects never mix.
+        var publisher = new AssetPublisher(store, time, job.Id, job.Generation);
         var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
         using var stopEncode = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -129,13 +131,13 @@ public sealed partial class TranscodePipeline(
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
         }, stopEncode.Token, fingerprint);
         // Segments go to the store while ffmpeg keeps encoding; no manifest is published until the end.
-        var uploading = publisher.UploadWhileEncodingAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, encodeTask, cancellationToken);
+        var uploading = publisher.UploadWhileEncodingAsync(output, audioIds, workerOptions.Value.PublishConcurrency, encodeTask, cancellationToken);
         if (await Task.WhenAny(encodeTask, uploading) == uploading && uploading.IsFaulted)
         {
             // The store refused an upload (after its retries): encoding on would only waste hours of CPU.
             await stopEncode.CancelAsync();
             await encodeTask;
-            await DiscardAsync(publisher, job.Id);
+            await DiscardAsync(publisher);
             await uploading; // rethrows the store's error, which becomes the job's reason
         }
 
@@ -145,7 +147,7 @@ public sealed partial class TranscodePipeline(
         cancellationToken.ThrowIfCancellationRequested();
         if (EncodeFailure(encode) is { } failure)
         {
-            await DiscardAsync(publisher, job.Id);
+            await DiscardAsync(publisher);
             return failure;
         }
 
@@ -155,7 +157,7 @@ public sealed partial class TranscodePipeline(
         var packaged = await WriteManifestsAsync(output, packager.Tracks, encryption, job.Title ?? job.SourceName, cancellationToken);
         if (packaged is not null)
         {
-            await DiscardAsync(publisher, job.Id);
+            await DiscardAsync(publisher);
             return PipelineResult.BadInput("package", packaged);
         }
 
@@ -169,7 +171,7 @@ public sealed partial class TranscodePipeline(
             }
             catch (FormatException ex)
             {
-                await DiscardAsync(publisher, job.Id);
+                await DiscardAsync(publisher);
                 return PipelineResult.BadInput("fingerprint", "ffmpeg's Chromaprint output is unreadable: " + ex.Message);
             }
 
@@ -183,7 +185,7 @@ public sealed partial class TranscodePipeline(
             await onProgress(new JobProgress("qc", 1, null));
             if (await GateAsync(ladderPath, work, plan, packager.Fingerprint, audioFingerprint, cancellationToken) is { } rejected)
             {
-                await DiscardAsync(publisher, job.Id);
+                await DiscardAsync(publisher);
                 return rejected;
             }
         }
@@ -191,15 +193,21 @@ public sealed partial class TranscodePipeline(
         var (refused, matches) = await CheckCatalogAsync(job, packager.Fingerprint, audioFingerprint, source.DurationSeconds, cancellationToken);
         if (refused is not null)
         {
-            await DiscardAsync(publisher, job.Id);
+            await DiscardAsync(publisher);
             return refused;
         }
 
         await onProgress(new JobProgress("publish", 1, null));
         var publishStarted = time.GetTimestamp();
-        var (objects, bytes) = await publisher.PublishAsync(job.Id, output, audioIds, workerOptions.Value.PublishConcurrency, skipIdentical: job.Attempts > 1, cancellationToken);
-        // Approval: from this change on, every edge serves this attempt's objects (and drops what it cached before).
-        await publication.PublishAsync(job.Id, job.Attempts, job.RequireToken, cancellationToken);
+        var (objects, bytes) = await publisher.PublishAsync(output, audioIds, workerOptions.Value.PublishConcurrency, cancellationToken);
+        // Approval: from this change on, every edge serves this attempt's generation (and drops what it cached before).
+        // Fenced: only while this worker still holds this claim's lease, by the database's clock.
+        if (!await publication.PublishAsync(job, cancellationToken))
+        {
+            return PipelineResult.LeaseLost();
+        }
+
+        await publisher.WriteRootCopiesAsync(output, cancellationToken);
         Observe("publish", publishStarted);
         WorkerMetrics.PublishedBytes.Inc(bytes);
         await RecordFingerprintAsync(job, packager.Fingerprint, audioFingerprint, source.DurationSeconds, cancellationToken);
@@ -215,7 +223,7 @@ public sealed partial class TranscodePipeline(
             source.DurationSeconds,
             objects,
             bytes)
-        { Matches = matches.Count == 0 ? null : matches });
+        { Matches = matches.Count == 0 ? null : matches, Generation = job.Generation });
     }
 
     private static async Task PackageAsync(Stream stdout, string? ladderPath, CmafPackager packager, CancellationToken cancellationToken)
@@ -314,16 +322,15 @@ public sealed partial class TranscodePipeline(
         }
     }
 
-    /// <summary>Best effort: segments uploaded for an encode that failed are unreferenced; remove them.</summary>
-    private async Task DiscardAsync(AssetPublisher publisher, string assetId)
+    /// <summary>Best effort: segments uploaded for an attempt that failed are unreferenced; remove them. Only this
+    /// attempt's own generation is touched: whatever an earlier attempt published stays published.</summary>
+    private async Task DiscardAsync(AssetPublisher publisher)
     {
-        // An earlier attempt's publication shares these object names: take the asset off every edge before deleting.
-        await publication.WithdrawAsync(assetId, "a later attempt was rejected", CancellationToken.None);
-        foreach (var file in publisher.UploadedFiles)
+        foreach (var key in publisher.UploadedKeys)
         {
             try
             {
-                await store.DeleteAsync(Core.Assets.ObjectKeys.ForAsset(assetId, file), CancellationToken.None);
+                await store.DeleteAsync(key, CancellationToken.None);
             }
             catch (IOException)
             {

@@ -18,7 +18,7 @@ public sealed class FarmProcess : IAsyncDisposable
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("transcodefarm-farm-").FullName;
         Port = Tools.FreePort();
-        Queue = new SqliteJobQueue(Path.Combine(DataDirectory, "queue.db"), TimeProvider.System, new QueueOptions());
+        Queue = new SqliteJobQueue(Path.Combine(DataDirectory, "queue.db"), QueueClock.Database, new QueueOptions());
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -27,6 +27,16 @@ public sealed class FarmProcess : IAsyncDisposable
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public string DropFolder => Path.Combine(DataDirectory, "drop");
     public string StoreFolder => Path.Combine(DataDirectory, "store");
+
+    /// <summary>The newest generation folder of an asset in the filesystem store ("store/asset/g3"), where its objects are.</summary>
+    public string AssetFolder(string assetId) => Path.Combine(StoreFolder, assetId, GenerationOf(assetId));
+
+    /// <summary>"/vod/asset/g3/": an asset's objects through the edge (its root manifests are at "/vod/asset/").</summary>
+    public string AssetPath(string assetId) => $"/vod/{assetId}/{GenerationOf(assetId)}/";
+
+    private string GenerationOf(string assetId) =>
+        Directory.EnumerateDirectories(Path.Combine(StoreFolder, assetId), "g*").Select(Path.GetFileName)
+            .OrderByDescending(g => int.TryParse(g![1..], out var n) ? n : -1).First()!;
     public IJobQueue Queue { get; }
     public HttpClient Http { get; }
     public string Output

@@ -33,7 +33,7 @@ public static class TestPostgres
     public static async Task<PostgresJobQueue> CreateQueueAsync(TimeProvider time, QueueOptions options, string? url = null)
     {
         url ??= await CreateDatabaseAsync();
-        var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url)), time, options);
+        var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url)), QueueClock.From(time), options);
         await queue.MigrateAsync(default);
         return queue;
     }
@@ -47,7 +47,7 @@ public sealed class PostgresJobQueueTests : JobQueueContractTests
     public async Task Migrations_are_versioned_and_idempotent()
     {
         var url = await TestPostgres.CreateDatabaseAsync();
-        var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url)), Time, Options);
+        var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url)), QueueClock.From(Time), Options);
         await Assert.ThrowsAsync<InvalidOperationException>(() => queue.EnsureSchemaAsync(migrate: false, default));
         Assert.Equal((0, PostgresSchema.LatestVersion), await queue.MigrateAsync(default));
         Assert.Equal((PostgresSchema.LatestVersion, PostgresSchema.LatestVersion), await queue.MigrateAsync(default));
