@@ -495,5 +495,10 @@ public sealed class DrmTests(SharedFarm shared)
         Assert.True(changed.ExitCode == 0, changed.Stderr);
         using var refused = await Farm.Http.GetAsync(new Uri($"/keys/{asset}/{kid:N}?token={token}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"Clear delivery of key {kid}", Farm.Output); // the refusal is logged with the KID...
+        foreach (var form in new[] { Convert.ToHexStringLower(key), Convert.ToHexString(key), Convert.ToBase64String(key).TrimEnd('='), DrmAssets.Base64Url(key) })
+        {
+            Assert.DoesNotContain(form, Farm.Output, StringComparison.Ordinal); // ...never the key
+        }
     }
 }
