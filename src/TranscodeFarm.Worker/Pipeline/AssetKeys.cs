@@ -31,7 +31,7 @@ public sealed partial class AssetKeys(IContentKeyStore store, ILogger<AssetKeys>
             var policy = keySet.Policy ?? KeySetPolicy.Unset;
             if (policy.RefusalFor(imported, job.Profile, job.Origin, clearDelivery) is { } refusal)
             {
-                LogKeySetRefused(logger, job.Id, imported, job.Profile, KeySetPolicy.SubmitterName(job.Origin));
+                LogKeySetRefused(logger, job.Id, imported, job.Profile, KeySetPolicy.SubmitterName(job.Origin), refusal);
                 throw new ArgumentException(refusal);
             }
 
@@ -52,8 +52,8 @@ public sealed partial class AssetKeys(IContentKeyStore store, ILogger<AssetKeys>
         return encryption;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: key set {KeySet} may not be used by profile {Profile} from {Submitter}; the job fails")]
-    private static partial void LogKeySetRefused(ILogger logger, string jobId, string keySet, string profile, string submitter);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} (profile {Profile}, from {Submitter}) refused key set {KeySet}: {Reason}")]
+    private static partial void LogKeySetRefused(ILogger logger, string jobId, string keySet, string profile, string submitter, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} uses key set {KeySet}, which has no policy (imported before policies): any job may use it. Set one with `transcodefarm keys policy`")]
     private static partial void LogKeySetWithoutPolicy(ILogger logger, string jobId, string keySet);
