@@ -37,16 +37,15 @@ public static partial class DrmEndpoints
             return Results.BadRequest("the key id must be 32 hex digits");
         }
 
-        var found = await keys.AssetKeysAsync(asset, [keyId], deliverableOnly: true, cancellationToken);
-        if (found.Count == 0)
+        var delivery = await keys.ClearDeliveryAsync(asset, [keyId], cancellationToken);
+        if (delivery.Keys.Count == 0)
         {
-            EdgeMetrics.LicenseRequests.WithLabels("key", "unknown_kid").Inc();
-            return Results.NotFound("no such key for this asset");
+            return delivery.Refused.Count > 0 ? RefuseByPolicy("key", asset, delivery, logs) : NotFound("key", "no such key for this asset");
         }
 
         EdgeMetrics.LicenseRequests.WithLabels("key", "ok").Inc();
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Bytes(found[0].Key, "application/octet-stream");
+        return Results.Bytes(delivery.Keys[0].Key, "application/octet-stream");
     }
 
     private static async Task<IResult> LicenseAsync(string asset, HttpContext context, IContentKeyStore keys, PlaybackAccess access,
@@ -77,16 +76,31 @@ public static partial class DrmEndpoints
             return Results.BadRequest(error);
         }
 
-        var found = await keys.AssetKeysAsync(asset, kids.ToList(), deliverableOnly: true, cancellationToken);
-        if (found.Count == 0)
+        // Keys a key set's policy keeps back are left out of the license; refused outright when nothing else was asked.
+        var delivery = await keys.ClearDeliveryAsync(asset, kids.ToList(), cancellationToken);
+        if (delivery.Keys.Count == 0)
         {
-            EdgeMetrics.LicenseRequests.WithLabels("clearkey", "unknown_kid").Inc();
-            return Results.NotFound("none of the requested keys belong to this asset");
+            return delivery.Refused.Count > 0 ? RefuseByPolicy("clearkey", asset, delivery, logs) : NotFound("clearkey", "none of the requested keys belong to this asset");
         }
 
         EdgeMetrics.LicenseRequests.WithLabels("clearkey", "ok").Inc();
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(ClearKeyLicense.BuildResponse(found), "application/json");
+        return Results.Text(ClearKeyLicense.BuildResponse(delivery.Keys), "application/json");
+    }
+
+    private static IResult NotFound(string endpoint, string message)
+    {
+        EdgeMetrics.LicenseRequests.WithLabels(endpoint, "unknown_kid").Inc();
+        return Results.NotFound(message);
+    }
+
+    /// <summary>403 with the key set's reason: the token is valid, but this key is never delivered in clear.</summary>
+    private static IResult RefuseByPolicy(string endpoint, string asset, KeyDelivery delivery, ILoggerFactory logs)
+    {
+        EdgeMetrics.LicenseRequests.WithLabels(endpoint, "policy").Inc();
+        var (kid, reason) = delivery.Refused[0];
+        LogRefusedByPolicy(logs.CreateLogger("TranscodeFarm.Edge.Drm"), asset, kid, reason);
+        return Results.Problem(reason, statusCode: StatusCodes.Status403Forbidden, title: "key delivery refused by the key set's policy");
     }
 
     /// <summary>Checks the token (query "token" or "Authorization: Bearer"); a refusal result, or null to go on.</summary>
@@ -119,4 +133,7 @@ public static partial class DrmEndpoints
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Key delivery refused: {Reason}")]
     private static partial void LogNotConfigured(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clear delivery of key {KeyId} for asset {Asset} refused: {Reason}")]
+    private static partial void LogRefusedByPolicy(ILogger logger, string asset, Guid keyId, string reason);
 }

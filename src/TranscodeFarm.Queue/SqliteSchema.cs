@@ -92,8 +92,24 @@ internal static class SqliteSchema
         """,
         AssetsTable + AssetsBackfill,
         "ALTER TABLE jobs ADD COLUMN require_token INTEGER NOT NULL DEFAULT 0;",
+        KeySetPoliciesTable,
         Generations,
     ];
+
+    /// <summary>
+    /// Who may use each imported key set and whether the edge may deliver its keys in clear (see KeySetPolicy). Lists are
+    /// JSON arrays, NULL meaning "any". No rows are written: a key set imported before this table has none, which reads
+    /// as usable as before but never delivered in clear, until an operator sets a policy (`keys policy`).
+    /// </summary>
+    private const string KeySetPoliciesTable = """
+        CREATE TABLE key_set_policies (
+            key_set TEXT PRIMARY KEY,
+            allowed_profiles TEXT,
+            allowed_submitters TEXT,
+            clear_delivery INTEGER NOT NULL DEFAULT 0,
+            updated_at BIGINT NOT NULL
+        );
+        """;
 
     /// <summary>
     /// Asset generations: every claim of a job takes the next generation (never reused, not even by a released or retried

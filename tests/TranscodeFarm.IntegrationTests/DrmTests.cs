@@ -317,7 +317,7 @@ public sealed class DrmTests(SharedFarm shared)
         var file = Path.Combine(Farm.DataDirectory, "vendor.cpix.xml");
         await File.WriteAllTextAsync(file, cpix);
         var env = FarmProcess.TestEnvironment(Farm.DataDirectory);
-        var imported = await Tools.CliAsync(env, "keys", "import", file);
+        var imported = await Tools.CliAsync(env, "keys", "import", file, "--allow-submitter", "drop");
         Assert.True(imported.ExitCode == 0, imported.Stderr + imported.Stdout);
         Assert.Contains("key set 'vendor-title-1'", imported.Stdout);
         Assert.DoesNotContain(Convert.ToBase64String(key), imported.Stdout + imported.Stderr);
@@ -343,5 +343,162 @@ public sealed class DrmTests(SharedFarm shared)
         var back = CpixDocument.Parse(exported.Stdout);
         Assert.Equal(key, Assert.Single(back.ContentKeys).Key);
         Assert.Equal(kid, back.ContentKeys[0].KeyId);
+    }
+
+    /// <summary>Imports a one-key CPIX document as a DRM vendor would send it, with the given policy flags.</summary>
+    private async Task<(Guid Kid, byte[] Key)> ImportVendorKeySetAsync(string name, params string[] policy)
+    {
+        var kid = Guid.NewGuid();
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var cpix = CpixDocument.Write(name, [new ContentKey(kid, key, ContentKey.AllTracks)],
+            [new CpixDrmSystem(kid, DrmSystems.WidevineId, PsshBox.ForWidevine([kid], "cenc", "vendor-content"u8))]);
+        var file = Path.Combine(Farm.DataDirectory, $"{name}.cpix.xml");
+        await File.WriteAllTextAsync(file, cpix);
+        var imported = await Tools.CliAsync(FarmProcess.TestEnvironment(Farm.DataDirectory), ["keys", "import", file, .. policy]);
+        Assert.True(imported.ExitCode == 0, imported.Stderr + imported.Stdout);
+        return (kid, key);
+    }
+
+    /// <summary>A drop-folder job with a sidecar naming a key set; distinct content per name.</summary>
+    private async Task<Core.Jobs.JobRecord> DropWithKeySetAsync(string name, string keySet, string systems, string scheme = "cenc")
+    {
+        Directory.CreateDirectory(Farm.DropFolder);
+        await File.WriteAllTextAsync(Path.Combine(Farm.DropFolder, $"{name}.json"),
+            "{\"drm\": {\"scheme\": \"" + scheme + "\", \"systems\": [" + systems + "], \"keySet\": \"" + keySet + "\"}}");
+        Farm.Drop(await TestMedia.ClipAsync(160, 120, 2, extra: $"-metadata comment={name.Replace(' ', '-')}"), $"{name}.mp4");
+        return await Farm.WaitForJobAsync($"{name}.mp4");
+    }
+
+    private async Task<HttpResponseMessage> ClearKeyLicenseAsync(string asset, string token, Guid kid) =>
+        await Farm.Http.PostAsync(new Uri($"/license/clearkey/{asset}?token={token}", UriKind.Relative),
+            new StringContent(DrmAssets.ClearKeyRequest(kid), Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task A_key_set_is_imported_only_with_a_policy_saying_who_may_use_it()
+    {
+        var cpix = CpixDocument.Write("no-policy", [ContentKey.Generate(ContentKey.AllTracks)], []);
+        var file = Path.Combine(Farm.DataDirectory, "no-policy.cpix.xml");
+        await File.WriteAllTextAsync(file, cpix);
+        var env = FarmProcess.TestEnvironment(Farm.DataDirectory);
+        var refused = await Tools.CliAsync(env, "keys", "import", file);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("say who may use the key set: --allow-profile P and/or --allow-submitter drop|s3|submit", refused.Stderr);
+        var unknown = await Tools.CliAsync(env, "keys", "import", file, "--allow-submitter", "everyone");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("'everyone' is not one of drop, s3, submit", unknown.Stderr);
+        var list = await Tools.CliAsync(env, "keys", "list");
+        Assert.DoesNotContain("no-policy", list.Stdout);
+    }
+
+    [Fact]
+    public async Task A_sidecar_naming_a_key_set_its_job_may_not_use_fails_the_job_with_the_reason_and_the_farm_goes_on()
+    {
+        var (kid, _) = await ImportVendorKeySetAsync("vendor-borrowed", "--allow-profile", "premium", "--allow-submitter", "submit");
+        var job = await DropWithKeySetAsync("borrowed", "vendor-borrowed", "\"widevine\"");
+        Assert.Equal(Core.Jobs.JobState.Failed, job.State);
+        Assert.Equal(1, job.Attempts); // the producer's mistake: not retried
+        const string reason = "key set 'vendor-borrowed' may not be used by profile 'test-tiny' (allowed: premium)";
+        Assert.Contains(reason, job.Error);
+
+        var kept = Path.Combine(Farm.DropFolder, "failed", "borrowed.mp4");
+        await FarmProcess.WaitForFileAsync(kept + ".error.json");
+        Assert.True(File.Exists(kept));
+        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(kept + ".error.json")))
+        {
+            Assert.Contains(reason, report.RootElement.GetProperty("reason").GetString());
+        }
+
+        // Nothing of the key set was linked to the refused job.
+        var token = await DrmAssets.TokenAsync(Farm, job.Id);
+        using (var key = await Farm.Http.GetAsync(new Uri($"/keys/{job.Id}/{kid:N}?token={token}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, key.StatusCode);
+        }
+
+        // The right profile from the wrong place is refused too: the drop folder is not `submit`.
+        var env = FarmProcess.TestEnvironment(Farm.DataDirectory);
+        var changed = await Tools.CliAsync(env, "keys", "policy", "vendor-borrowed", "--allow-profile", "test-tiny", "--allow-submitter", "submit");
+        Assert.True(changed.ExitCode == 0, changed.Stderr);
+        var listed = await Tools.CliAsync(env, "keys", "list");
+        Assert.Contains("vendor-borrowed  1 key(s)", listed.Stdout);
+        Assert.Contains("profiles: test-tiny; submitters: submit; clear delivery: never", listed.Stdout);
+        var again = await DropWithKeySetAsync("borrowed again", "vendor-borrowed", "\"widevine\"");
+        Assert.Equal(Core.Jobs.JobState.Failed, again.State);
+        Assert.Contains("key set 'vendor-borrowed' may not be used by jobs from the drop folder (allowed: submit)", again.Error);
+
+        // The farm goes on: a good file dropped afterwards is encoded.
+        Farm.Drop(await TestMedia.ClipAsync(160, 120, 2, extra: "-metadata comment=after-borrowed"), "after borrowed.mp4");
+        var good = await Farm.WaitForJobAsync("after borrowed.mp4");
+        Assert.True(good.State == Core.Jobs.JobState.Succeeded, good.Error);
+    }
+
+    [Fact]
+    public async Task A_permitted_vendor_key_set_encrypts_but_the_edge_never_hands_its_key_out_in_clear()
+    {
+        var (kid, key) = await ImportVendorKeySetAsync("vendor-closed", "--allow-submitter", "drop");
+        var job = await DropWithKeySetAsync("vendor closed", "vendor-closed", "\"widevine\"");
+        Assert.True(job.State == Core.Jobs.JobState.Succeeded, job.Error + Farm.Output);
+        var asset = job.Outputs!.AssetId;
+        Assert.Equal(kid, DrmAssets.KidOf(await File.ReadAllBytesAsync(Path.Combine(Folder(asset), "init-0.mp4"))));
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+
+        async Task AssertRefusedAsync()
+        {
+            using var raw = await Farm.Http.GetAsync(new Uri($"/keys/{asset}/{kid:N}?token={token}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Forbidden, raw.StatusCode);
+            var body = await raw.Content.ReadAsStringAsync();
+            Assert.Contains("key set 'vendor-closed' may not be delivered in clear", body);
+            Assert.DoesNotContain(Convert.ToBase64String(key).TrimEnd('='), body);
+            using var license = await ClearKeyLicenseAsync(asset, token, kid);
+            Assert.Equal(HttpStatusCode.Forbidden, license.StatusCode);
+            Assert.DoesNotContain(DrmAssets.Base64Url(key), await license.Content.ReadAsStringAsync());
+        }
+
+        await AssertRefusedAsync();
+
+        // Defence in depth: a link that says "clear delivery" (written by an older version, or by hand) changes nothing.
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(Farm.DataDirectory, "queue.db")};Default Timeout=30"))
+        {
+            await db.OpenAsync();
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = "UPDATE asset_keys SET clear_delivery = 1 WHERE asset_id = $asset";
+            cmd.Parameters.AddWithValue("$asset", asset);
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+
+        await AssertRefusedAsync();
+        Assert.Contains("transcodefarm_edge_key_requests_total{endpoint=\"key\",result=\"policy\"}", await Farm.MetricsAsync());
+
+        // Asking for ClearKey with it fails the job before anything is encrypted, saying what to change.
+        var clearkey = await DropWithKeySetAsync("vendor closed clearkey", "vendor-closed", "\"clearkey\", \"widevine\"");
+        Assert.Equal(Core.Jobs.JobState.Failed, clearkey.State);
+        Assert.Contains("key set 'vendor-closed' may not be delivered in clear, so it cannot protect a ClearKey or AES-128 asset", clearkey.Error);
+    }
+
+    [Fact]
+    public async Task A_key_set_imported_with_clear_delivery_is_delivered_until_its_policy_says_otherwise()
+    {
+        var (kid, key) = await ImportVendorKeySetAsync("vendor-open", "--allow-submitter", "drop", "--allow-clear-delivery");
+        var job = await DropWithKeySetAsync("vendor open", "vendor-open", "\"clearkey\", \"widevine\"");
+        Assert.True(job.State == Core.Jobs.JobState.Succeeded, job.Error + Farm.Output);
+        var asset = job.Outputs!.AssetId;
+        Assert.Equal(key, await DrmAssets.KeyAsync(Farm, asset, kid));
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+        using (var license = await ClearKeyLicenseAsync(asset, token, kid))
+        {
+            Assert.Equal(HttpStatusCode.OK, license.StatusCode);
+            Assert.Contains(DrmAssets.Base64Url(key), await license.Content.ReadAsStringAsync());
+        }
+
+        // The policy is read at every request: turning clear delivery off stops it at once, with no re-encode.
+        var changed = await Tools.CliAsync(FarmProcess.TestEnvironment(Farm.DataDirectory), "keys", "policy", "vendor-open", "--allow-submitter", "drop");
+        Assert.True(changed.ExitCode == 0, changed.Stderr);
+        using var refused = await Farm.Http.GetAsync(new Uri($"/keys/{asset}/{kid:N}?token={token}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"Clear delivery of key {kid}", Farm.Output); // the refusal is logged with the KID...
+        foreach (var form in new[] { Convert.ToHexStringLower(key), Convert.ToHexString(key), Convert.ToBase64String(key).TrimEnd('='), DrmAssets.Base64Url(key) })
+        {
+            Assert.DoesNotContain(form, Farm.Output, StringComparison.Ordinal); // ...never the key
+        }
     }
 }

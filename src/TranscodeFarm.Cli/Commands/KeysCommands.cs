@@ -5,13 +5,15 @@ using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Cli.Commands;
 
-/// <summary>`keys import|export` (CPIX) and `token` (playback tokens for an asset's media, keys and license).</summary>
+/// <summary>`keys import|list|policy|export` (CPIX, key set policies) and `token` (playback tokens for an asset's media, keys and license).</summary>
 public static class KeysCommands
 {
     public static Command Create()
     {
-        var cmd = new Command("keys", "Content keys: import keys from a DRM vendor's CPIX document, export an asset's keys as CPIX");
+        var cmd = new Command("keys", "Content keys: import keys from a DRM vendor's CPIX document with who may use them, export an asset's keys as CPIX");
         cmd.Subcommands.Add(Import());
+        cmd.Subcommands.Add(List());
+        cmd.Subcommands.Add(Policy());
         cmd.Subcommands.Add(Export());
         return cmd;
     }
@@ -20,11 +22,14 @@ public static class KeysCommands
     {
         var file = new Argument<FileInfo>("cpix") { Description = "DASH-IF CPIX 2.3 document with clear (PlainValue) keys" };
         var keySet = new Option<string?>("--key-set") { Description = "Id to store the keys under (default: the document's contentId)" };
-        var cmd = new Command("import", "Store a CPIX document's keys and PSSH boxes (sealed under Drm:MasterKey); jobs use them with --key-set / drm.keySet");
+        var policyOptions = new KeySetPolicyOptions();
+        var cmd = new Command("import", "Store a CPIX document's keys and PSSH boxes (sealed under Drm:MasterKey) with who may use them; jobs use them with --key-set / drm.keySet");
         cmd.Arguments.Add(file);
         cmd.Options.Add(keySet);
+        policyOptions.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
+            var policy = policyOptions.Read(parse);
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             var source = parse.GetValue(file)!;
             if (!source.Exists || source.Length > CpixDocument.MaxDocumentChars * 4L)
@@ -59,13 +64,61 @@ public static class KeysCommands
                 throw new CliException($"key set '{id}' was imported before: give another --key-set");
             }
 
-            await store.SaveKeySetAsync(new KeySet(KeySet.ImportedId(id), doc.ContentKeys, doc.DrmSystems), ct);
+            await store.SaveKeySetAsync(new KeySet(KeySet.ImportedId(id), doc.ContentKeys, doc.DrmSystems) { Policy = policy }, ct);
             Console.WriteLine($"imported {doc.ContentKeys.Count} key(s) and {doc.DrmSystems.Count(s => s.Pssh is not null)} PSSH box(es) as key set '{id}'");
             foreach (var key in doc.ContentKeys)
             {
                 Console.WriteLine($"  kid {key.KeyId} ({key.Track})");
             }
 
+            Console.WriteLine($"  policy: {policy.Describe()}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command List()
+    {
+        var cmd = new Command("list", "Imported key sets with their policies (who may use them, clear delivery); never the keys");
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
+            var sets = await farm.Get<IContentKeyStore>().ListImportedAsync(ct);
+            if (sets.Count == 0)
+            {
+                Console.WriteLine("no imported key sets (`transcodefarm keys import`)");
+            }
+
+            foreach (var set in sets)
+            {
+                Console.WriteLine($"{set.Name}  {set.KeyCount} key(s), imported {set.ImportedAt:u}");
+                Console.WriteLine($"  {set.Policy.Describe()}");
+            }
+
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Policy()
+    {
+        var keySet = new Argument<string>("key-set") { Description = "An imported key set (see `keys list`)" };
+        var policyOptions = new KeySetPolicyOptions();
+        var cmd = new Command("policy", "Replace an imported key set's policy (give every flag that should hold: clear delivery is off unless --allow-clear-delivery). " +
+            "It applies to jobs from their next attempt and to key delivery at once");
+        cmd.Arguments.Add(keySet);
+        policyOptions.AddTo(cmd);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var policy = policyOptions.Read(parse);
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
+            var name = parse.GetValue(keySet)!;
+            if (!await farm.Get<IContentKeyStore>().SetPolicyAsync(KeySet.ImportedId(name), policy, ct))
+            {
+                throw new CliException($"no key set '{name}' was imported (see `transcodefarm keys list`)");
+            }
+
+            Console.WriteLine($"key set '{name}': {policy.Describe()}");
             return 0;
         });
         return cmd;

@@ -97,7 +97,7 @@ public sealed partial class TranscodePipeline(
         AssetEncryption encryption;
         try
         {
-            encryption = await assetKeys.PrepareAsync(job.Id, drm, cancellationToken);
+            encryption = await assetKeys.PrepareAsync(job, drm, cancellationToken);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
