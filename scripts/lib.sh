@@ -13,7 +13,8 @@ ensure_apt_packages() {
   echo "installing: ${missing[*]}"
   local attempt
   for attempt in 1 2 3; do
-    if $sudo apt-get update -q >/dev/null && \
+    # One `apt-get update` per script run, however many calls install something.
+    if { [ -n "${TRANSCODEFARM_APT_UPDATED:-}" ] || $sudo apt-get update -q >/dev/null; } && TRANSCODEFARM_APT_UPDATED=1 && \
        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; then
       return 0
     fi

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_ffmpeg
+# libfaketime: the lease tests run a worker whose clock is skewed.
+ensure_apt_packages libfaketime
 # Real players for the browser playback tests: Debian Chromium, node, shaka-player and hls.js (tests/browser).
 scripts/browser-deps.sh
 ffmpeg -hide_banner -version | head -n 1

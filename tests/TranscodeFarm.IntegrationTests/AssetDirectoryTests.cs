@@ -35,6 +35,34 @@ public abstract class AssetDirectoryTests
     }
 
     [Fact]
+    public async Task Only_the_claim_that_holds_the_lease_can_publish_its_generation()
+    {
+        var queue = await CreateQueueAsync();
+        var assets = new SqlAssetDirectory(queue, Time);
+        var job = (await queue.SubmitAsync(Request("fenced"), default)).Job;
+        var first = (await queue.ClaimAsync("w1", [], Lease, default))!;
+        Assert.Equal(1, first.Generation);
+
+        // w1's lease runs out by the database's clock; w2 takes the job over with the next generation.
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Null(await assets.PublishAsync(job.Id, first.Generation, false, new LeaseFence(job.Id, "w1", first.Generation), default));
+        var second = (await queue.ClaimAsync("w2", [], Lease, default))!;
+        Assert.Equal(2, second.Generation);
+
+        // The stale claim cannot publish, not even now that the job is running again; nor can w2 name an old generation.
+        Assert.Null(await assets.PublishAsync(job.Id, first.Generation, false, new LeaseFence(job.Id, "w1", first.Generation), default));
+        Assert.Null(await assets.PublishAsync(job.Id, first.Generation, false, new LeaseFence(job.Id, "w2", first.Generation), default));
+        Assert.Null(await assets.GetAsync(job.Id, default));
+
+        var published = await assets.PublishAsync(job.Id, second.Generation, false, new LeaseFence(job.Id, "w2", second.Generation), default);
+        Assert.Equal((AssetState.Published, 2), (published!.State, published.Generation));
+
+        // A released job is claimed again with a new generation: numbers are never reused.
+        Assert.True(await queue.ReleaseAsync(job.Id, "w2", default));
+        Assert.Equal(3, (await queue.ClaimAsync("w3", [], Lease, default))!.Generation);
+    }
+
+    [Fact]
     public async Task Republishing_moves_to_the_new_generation_with_a_new_seq()
     {
         var assets = new SqlAssetDirectory(await CreateQueueAsync(), Time);

@@ -243,10 +243,19 @@ public sealed partial class JobRunnerService(
 
                 var sent = time.GetTimestamp();
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(left); // a renewal stuck on a dead connection must not outlive the lease
+                var renewal = queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, attempt.Token);
+                if (await Task.WhenAny(renewal, Task.Delay(left, time, cancellationToken)) != renewal)
+                {
+                    // A renewal stuck on a dead connection (a partition drops packets, it does not refuse them) must not
+                    // hold the job past its deadline: give up on it and let the loop stop the job.
+                    await attempt.CancelAsync();
+                    _ = renewal.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    continue;
+                }
+
                 try
                 {
-                    var status = await queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, attempt.Token);
+                    var status = await renewal;
                     switch (status)
                     {
                         case LeaseStatus.Lost:
