@@ -58,6 +58,7 @@ public static class FarmHost
         var app = builder.Build();
         if (roles.HasFlag(HostRoles.Edge))
         {
+            app.UseControlSurfaceGuard();
             app.UseCors();
         }
 
