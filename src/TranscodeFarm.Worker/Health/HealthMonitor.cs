@@ -65,8 +65,8 @@ public sealed partial class HealthMonitor(
     /// <summary>One run of one check: its own scope, its timeout as cancellation; an exception is the failure status with its message.</summary>
     internal async Task<CheckRecord> RunOnceAsync(HealthCheckRegistration registration, TimeSpan timeout, CancellationToken stoppingToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        deadline.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
