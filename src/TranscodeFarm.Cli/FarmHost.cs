@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using TranscodeFarm.Edge;
 using TranscodeFarm.Worker;
+using TranscodeFarm.Worker.Health;
 
 namespace TranscodeFarm.Cli;
 
@@ -36,7 +36,7 @@ public static class FarmHost
 
         builder.Services.AddFarmCore(builder.Configuration);
         builder.Services.AddQueueStartup();
-        var health = builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<QueueHealthCheck>("queue");
+        builder.Services.AddFarmHealth(builder.Configuration);
         if (roles.HasFlag(HostRoles.Worker))
         {
             builder.Services.AddFarmWorker(builder.Configuration, withIngest: roles.HasFlag(HostRoles.Ingest) && builder.Configuration.GetValue("Ingest:Enabled", true));
@@ -58,12 +58,13 @@ public static class FarmHost
         var app = builder.Build();
         if (roles.HasFlag(HostRoles.Edge))
         {
+            app.UseControlSurfaceGuard();
             app.UseCors();
         }
 
         app.UseHttpMetrics();
         app.MapMetrics("/metrics");
-        app.MapHealthChecks("/healthz");
+        app.MapFarmHealth();
         if (roles.HasFlag(HostRoles.Edge))
         {
             app.MapEdge();
@@ -104,22 +105,5 @@ public static class FarmHost
     {
         await app.RunAsync();
         return 0;
-    }
-}
-
-/// <summary>Healthy when the job queue answers.</summary>
-public sealed class QueueHealthCheck(Queue.IJobQueue queue) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var counts = await queue.CountByStateAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"{counts[Core.Jobs.JobState.Queued]} queued, {counts[Core.Jobs.JobState.Running]} running");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("queue unreachable: " + ex.Message);
-        }
     }
 }

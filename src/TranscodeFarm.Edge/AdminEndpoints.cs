@@ -13,8 +13,8 @@ namespace TranscodeFarm.Edge;
 /// <summary>
 /// <c>POST /admin/purge</c> with <c>Authorization: Bearer Edge:AdminToken</c> and one of <c>asset</c>, <c>path</c> or
 /// <c>prefix</c> (query or JSON body). A path or prefix is dropped from this edge; an asset known to the job database is
-/// purged on every edge (its change number moves on, which every edge follows), else on this one. No CORS: a web page
-/// can never call it.
+/// purged on every edge (its change number moves on, which every edge follows), else on this one. Host and cross-site
+/// checks come first (<see cref="ControlSurfaceGuard"/>); no CORS: a web page can never call it.
 /// </summary>
 public static partial class AdminEndpoints
 {

@@ -34,6 +34,7 @@ public static class EdgeEndpoints
         services.AddSingleton(sp => new AssetLabels(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.TopAssets, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaHandler>();
         services.AddHostedService<AssetSyncService>();
+        services.AddHostedService<ControlSurfaceNotice>();
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
             .AllowAnyOrigin()
             .WithMethods("GET", "HEAD", "OPTIONS")

@@ -75,6 +75,9 @@ public static class EdgeMetrics
     public static readonly Counter Purges = Metrics.CreateCounter(
         "transcodefarm_edge_purges_total", "Purges by kind (generation: an asset changed in the job database; asset, path, prefix: the admin API).", "kind");
 
+    public static readonly Counter ControlRefusals = Metrics.CreateCounter(
+        "transcodefarm_edge_control_refusals_total", "Requests to /admin, /api refused before any endpoint by reason (host: not in Edge:AllowedHosts; cross_site).", "reason");
+
     public static readonly Gauge CacheBytes = Metrics.CreateGauge(
         "transcodefarm_edge_cache_bytes", "Bytes held in the edge cache.");
 

@@ -44,8 +44,15 @@ public sealed class EdgeOptions
     /// also require one each (submit --require-token).</summary>
     public bool RequireToken { get; set; }
 
-    /// <summary>Bearer token for /admin/* (purge). Empty: the admin API is refused.</summary>
+    /// <summary>Bearer token for the control surfaces: /admin/* (purge) and /api/match. Empty: the admin API is refused.</summary>
     public string AdminToken { get; set; } = "";
+
+    /// <summary>Host names the control surfaces (/admin/*, /api/*) answer to, separated by ',' (<c>*</c>: any). Empty: the
+    /// host of <see cref="Url"/>, localhost, 127.0.0.1 and [::1]. Media (/vod, /keys, /license) answers any host.</summary>
+    public string AllowedHosts { get; set; } = "";
+
+    /// <summary>Opens /api/match to callers without a token (Host and cross-site checks still apply). Logged as a warning at start.</summary>
+    public bool OpenMatch { get; set; }
 
     /// <summary>How often the edge reads asset changes from the job database when no NOTIFY arrives.</summary>
     public TimeSpan AssetPollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -56,11 +63,12 @@ public sealed class EdgeOptions
     /// <summary>Assets that get their own label in the per-asset metrics; the rest are counted as "other".</summary>
     public int TopAssets { get; set; } = 20;
 
-    /// <summary>Bearer token the match API (/api/match) asks for. Empty: the API answers loopback clients only, since
-    /// a match decodes an uploaded file and reveals the catalog.</summary>
+    /// <summary>A second bearer token that opens /api/match only (not /admin/*), for a client that should match files but
+    /// never purge. /api/match also takes <see cref="AdminToken"/>; with neither (and no <see cref="OpenMatch"/>) it is closed,
+    /// since a match decodes an uploaded file and reveals the catalog.</summary>
     public string MatchApiToken { get; set; } = "";
 
-    /// <summary>Largest file /api/match accepts.</summary>
+    /// <summary>Largest file /api/match accepts (413 beyond it, before anything is decoded).</summary>
     public long MaxMatchUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 }
 
@@ -123,6 +131,16 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (o.ShieldCredential.Length is > 0 and < 16)
         {
             errors.Add("Edge:ShieldCredential must be at least 16 characters");
+        }
+
+        if (o.MatchApiToken.Length is > 0 and < 16)
+        {
+            errors.Add("Edge:MatchApiToken must be at least 16 characters");
+        }
+
+        if (Core.Access.HostAllowList.Invalid(o.AllowedHosts) is { } host)
+        {
+            errors.Add($"Edge:AllowedHosts must list host names separated by ',' (or '*' for any host); '{host}' is not one");
         }
 
         if (o.MaxMatchUploadBytes < 1)

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,7 +12,8 @@ namespace TranscodeFarm.Edge;
 /// <summary>
 /// The match API: POST /api/match with a media file as the body (fingerprinted here with ffmpeg), or
 /// GET /api/match/assets/{asset} for a published asset; both answer a <see cref="MatchReport"/> as JSON. Callers need
-/// the Edge:MatchApiToken bearer token, or, when none is configured, a loopback address.
+/// the admin token (or the match-only token) as bearer, unless Edge:OpenMatch opens the API; the Host and cross-site
+/// checks of every control surface (<see cref="ControlSurfaceGuard"/>) come first, and no CORS is ever granted.
 /// </summary>
 public static class MatchEndpoints
 {
@@ -26,12 +24,17 @@ public static class MatchEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> MatchUploadAsync(HttpContext context, FingerprintExtractor extractor, FingerprintCatalog catalog,
+    private static async Task<IResult> MatchUploadAsync(HttpContext context, PlaybackAccess access, FingerprintExtractor extractor, FingerprintCatalog catalog,
         IOptions<EdgeOptions> edge, IOptions<FingerprintOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Refuse(context, edge.Value) is { } refused)
+        if (Refuse(context, access) is { } refused)
         {
             return refused;
+        }
+
+        if (context.Request.ContentLength > edge.Value.MaxMatchUploadBytes)
+        {
+            return TooLarge(edge.Value);
         }
 
         var started = time.GetTimestamp();
@@ -54,7 +57,7 @@ public static class MatchEndpoints
                 }
                 catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
                 {
-                    return Result("bad_request", Results.Json(new { error = $"the file is larger than Edge:MaxMatchUploadBytes ({edge.Value.MaxMatchUploadBytes} bytes)" }, statusCode: 413));
+                    return TooLarge(edge.Value);
                 }
 
                 if (file.Length == 0)
@@ -77,10 +80,10 @@ public static class MatchEndpoints
         }
     }
 
-    private static async Task<IResult> MatchAssetAsync(string asset, HttpContext context, FingerprintCatalog catalog,
-        IOptions<EdgeOptions> edge, IOptions<FingerprintOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> MatchAssetAsync(string asset, HttpContext context, PlaybackAccess access, FingerprintCatalog catalog,
+        IOptions<FingerprintOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Refuse(context, edge.Value) is { } refused)
+        if (Refuse(context, access) is { } refused)
         {
             return refused;
         }
@@ -103,22 +106,19 @@ public static class MatchEndpoints
         return Result(matches.Count > 0 ? "matched" : "no_match", Results.Json(new MatchReport(query, matches, catalog.Count)));
     }
 
-    /// <summary>With a token configured it is required (compared in constant time); without one, only loopback clients.</summary>
-    private static IResult? Refuse(HttpContext context, EdgeOptions edge)
+    private static IResult? Refuse(HttpContext context, PlaybackAccess access)
     {
-        if (edge.MatchApiToken.Length > 0)
+        if (access.RefuseMatch(context.Request) is not { } reason)
         {
-            var header = context.Request.Headers.Authorization.ToString();
-            var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : "";
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(edge.MatchApiToken))
-                ? null
-                : Result("refused", Results.Json(new { error = "the match API needs Authorization: Bearer <Edge:MatchApiToken>" }, statusCode: 401));
+            return null;
         }
 
-        return context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
-            ? null
-            : Result("refused", Results.Json(new { error = "the match API answers loopback clients only until Edge:MatchApiToken is set" }, statusCode: 403));
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Result("refused", Results.Json(new { error = reason }, statusCode: StatusCodes.Status401Unauthorized));
     }
+
+    private static IResult TooLarge(EdgeOptions edge) =>
+        Result("bad_request", Results.Json(new { error = $"the file is larger than Edge:MaxMatchUploadBytes ({edge.MaxMatchUploadBytes} bytes)" }, statusCode: StatusCodes.Status413PayloadTooLarge));
 
     private static IResult Result(string result, IResult response)
     {

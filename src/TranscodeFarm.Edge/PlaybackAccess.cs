@@ -10,7 +10,8 @@ namespace TranscodeFarm.Edge;
 /// <summary>
 /// Who may fetch what: the one playback token scheme (asset, expiry, optional client IP) for media and keys, read from
 /// the query (<c>token</c>), the <c>tf_token</c> cookie or <c>Authorization: Bearer</c>; the shared edge credential of a
-/// child edge; the admin token. Every comparison is constant-time.
+/// child edge; the admin token (control surfaces: /admin/*, /api/match) and the match-only token. Every comparison is
+/// constant-time.
 /// </summary>
 public sealed class PlaybackAccess(DrmSecrets secrets, IOptions<EdgeOptions> options, TimeProvider time)
 {
@@ -48,6 +49,21 @@ public sealed class PlaybackAccess(DrmSecrets secrets, IOptions<EdgeOptions> opt
 
     /// <summary>True when an admin token is configured and the request's bearer token equals it.</summary>
     public bool IsAdmin(HttpRequest request) => options.Value.AdminToken.Length > 0 && Same(BearerOf(request), options.Value.AdminToken);
+
+    /// <summary>Null when the request may use the match API (<c>Edge:OpenMatch</c>, or the admin or match token as bearer);
+    /// else why not.</summary>
+    public string? RefuseMatch(HttpRequest request)
+    {
+        var o = options.Value;
+        if (o.OpenMatch || IsAdmin(request) || (o.MatchApiToken.Length > 0 && Same(BearerOf(request), o.MatchApiToken)))
+        {
+            return null;
+        }
+
+        return o.AdminToken.Length == 0 && o.MatchApiToken.Length == 0
+            ? "the match API is closed: set Edge:AdminToken (or Edge:MatchApiToken) and send it as Authorization: Bearer, or open it with Edge:OpenMatch=true"
+            : "the match API needs Authorization: Bearer <Edge:AdminToken> (or <Edge:MatchApiToken>)";
+    }
 
     internal static bool Same(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));

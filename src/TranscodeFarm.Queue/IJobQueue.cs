@@ -58,6 +58,9 @@ public interface IJobQueue
 
     /// <summary>Queued jobs per priority (queue depth as operators graph it).</summary>
     Task<IReadOnlyDictionary<int, int>> QueuedByPriorityAsync(CancellationToken cancellationToken);
+
+    /// <summary>Throws when the database does not answer a trivial query (health checks).</summary>
+    Task PingAsync(CancellationToken cancellationToken) => CountByStateAsync(cancellationToken);
 }
 
 public enum LeaseStatus

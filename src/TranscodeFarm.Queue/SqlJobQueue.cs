@@ -349,6 +349,14 @@ public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options
         return counts;
     }
 
+    /// <summary>One row at most from the jobs table: the database answers and the schema is there.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var cmd = Command(db, null, "SELECT 1 FROM jobs LIMIT 1");
+        await cmd.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyDictionary<JobState, int>> CountByStateAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

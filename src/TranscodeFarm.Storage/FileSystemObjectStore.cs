@@ -140,6 +140,15 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
     }
 
+    /// <summary>Opens the store's folder and reads its first entry (a missing or unreadable folder throws): one directory
+    /// read, however many objects the store holds.</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var entries = Directory.EnumerateFileSystemEntries(_root).GetEnumerator();
+        entries.MoveNext();
+        return Task.CompletedTask;
+    }
+
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathFor(key);

@@ -22,6 +22,15 @@ public interface IObjectStore
 
     /// <summary>Deletes an object; false when there was nothing to delete.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Throws when the store cannot be reached, in one cheap request whatever the store holds (health checks): never a
+    /// listing of the whole store, and no retries (a health check reports the state now).
+    /// </summary>
+    async Task ProbeAsync(CancellationToken cancellationToken) => await HeadAsync(ProbeKey, cancellationToken);
+
+    /// <summary>The key a probe asks for; it need not exist.</summary>
+    const string ProbeKey = "healthz-probe";
 }
 
 public sealed record ObjectProperties(string ContentType, string CacheControl);

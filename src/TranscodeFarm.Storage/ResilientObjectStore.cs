@@ -88,4 +88,7 @@ public sealed class ResilientObjectStore : IObjectStore
 
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
         await _pipeline.ExecuteAsync(async ct => await _inner.DeleteAsync(key, ct), cancellationToken);
+
+    /// <summary>Not retried: a probe reports the state now.</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) => _inner.ProbeAsync(cancellationToken);
 }

@@ -211,6 +211,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         while (response.IsTruncated == true);
     }
 
+    /// <summary>One listing request for at most one key under the store's prefix: fails on an unreachable endpoint, wrong
+    /// credentials or a missing bucket (which a HEAD of a missing key could not tell from "no such key").</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) =>
+        Translate(() => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix, MaxKeys = 1 }, cancellationToken), "list", _options.Prefix);
+
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
         Translate(() => DeleteCoreAsync(key, cancellationToken), "delete", key);
 

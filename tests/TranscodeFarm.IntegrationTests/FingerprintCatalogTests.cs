@@ -40,7 +40,9 @@ public sealed class FingerprintCatalogTests
         var media = Directory.CreateTempSubdirectory("transcodefarm-catalog-").FullName;
         var profiles = ProfilesWithBrokenRung();
         await using var farm = new FarmProcess();
-        await farm.StartAsync(new Dictionary<string, string> { ["TRANSCODEFARM__Farm__ProfilesDirectory"] = profiles });
+        const string admin = "catalog-admin-token-0123";
+        await farm.StartAsync(new Dictionary<string, string> { ["TRANSCODEFARM__Farm__ProfilesDirectory"] = profiles, ["TRANSCODEFARM__Edge__AdminToken"] = admin });
+        farm.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin); // the match API's token
         var env = FarmProcess.TestEnvironment(farm.DataDirectory);
         env["TRANSCODEFARM__Farm__ProfilesDirectory"] = profiles;
 

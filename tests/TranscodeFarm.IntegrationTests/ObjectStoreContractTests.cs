@@ -26,6 +26,14 @@ public abstract class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task A_probe_answers_on_an_empty_store_and_on_a_filled_one()
+    {
+        await Store.ProbeAsync(default);
+        await Store.PutAsync("p1/seg-0-00001.m4s", new MemoryStream(new byte[100]), Segment, default);
+        await Store.ProbeAsync(default);
+    }
+
+    [Fact]
     public async Task Range_reads_return_exactly_the_range()
     {
         var data = Encoding.ASCII.GetBytes("0123456789abcdef");

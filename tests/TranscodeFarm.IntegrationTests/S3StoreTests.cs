@@ -21,6 +21,15 @@ public sealed class S3ObjectStoreTests : ObjectStoreContractTests, IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_probe_fails_on_a_missing_bucket_and_on_wrong_credentials_with_the_servers_code()
+    {
+        using var missing = new S3ObjectStore(TestS3.Options("tf-missing-" + Guid.NewGuid().ToString("N")[..12]));
+        Assert.Contains("NoSuchBucket", (await Assert.ThrowsAsync<ObjectStoreException>(() => missing.ProbeAsync(default))).Message);
+        using var denied = new S3ObjectStore(TestS3.Options(_store!.Describe.Split('/')[2], secret: "wrong-secret"));
+        Assert.Contains("SignatureDoesNotMatch", (await Assert.ThrowsAsync<ObjectStoreException>(() => denied.ProbeAsync(default))).Message);
+    }
+
+    [Fact]
     public async Task Large_objects_go_up_in_parts_and_come_back_intact()
     {
         using var store = await TestS3.NewBucketAsync(multipartThreshold: 6L * 1024 * 1024);
