@@ -7,7 +7,8 @@ namespace TranscodeFarm.IntegrationTests;
 /// <summary>
 /// Producers are not trusted (issue 12): FIFOs, device links, playlists, concat lists, image sequences and bad sidecars
 /// each end in failed/ with a reason a producer understands; afterwards the farm still takes a good file, and SIGTERM
-/// still stops it within the grace period. Each test runs its own farm, as it ends by stopping it.
+/// still stops it within the grace period; a playlist sent to /api/match is refused too. Each test runs its own farm,
+/// as it ends by stopping it.
 /// </summary>
 public sealed class HostileSourceTests
 {
@@ -50,6 +51,14 @@ public sealed class HostileSourceTests
         var playlistJob = await farm.WaitForJobAsync("evil.m3u8");
         Assert.Equal(1, playlistJob.Attempts); // bad input: never retried
         Assert.True(File.Exists(victim), "the other producer's file is left alone");
+
+        // The same playlist uploaded to the edge's match API is refused the same way.
+        using (var body = new StringContent(Playlist(victim, "c")))
+        {
+            using var response = await farm.Http.PostAsync(new Uri("/api/match?name=evil.mp4", UriKind.Relative), body);
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains("not a media file the farm accepts: hls", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         await GoodFileThenSigtermAsync(farm, "after hostile sources.mp4");
     }
