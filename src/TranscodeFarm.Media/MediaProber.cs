@@ -1,5 +1,6 @@
 using FFMpegCore;
 using FFMpegCore.Exceptions;
+using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Planning;
 
 namespace TranscodeFarm.Media;
@@ -18,11 +19,16 @@ public sealed class MediaProber(MediaOptions options)
         try
         {
             var ff = new FFOptions { BinaryFolder = options.FfmpegFolder };
-            analysis = await FFProbe.AnalyseAsync(path, ff, null, timeout.Token);
+            // Only the allowed containers, only this file: a playlist or concat list is refused before it opens anything.
+            analysis = await FFProbe.AnalyseAsync(path, ff, SourceFormats.ProbeOptions, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new ProbeResult(null, $"ffprobe did not finish within {options.ProbeTimeout.TotalSeconds:0} s");
+        }
+        catch (FFMpegException ex) when (SourceFormats.RefusedFormat(ex.Message) is { } refused)
+        {
+            return new ProbeResult(null, SourceFormats.RefusalReason(refused));
         }
         catch (Exception ex) when (ex is FFMpegException or FormatException or System.Text.Json.JsonException or InvalidOperationException or FormatNullException)
         {

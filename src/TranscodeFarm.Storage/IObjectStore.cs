@@ -31,6 +31,40 @@ public interface IObjectStore
 
     /// <summary>The key a probe asks for; it need not exist.</summary>
     const string ProbeKey = "healthz-probe";
+
+    /// <summary>
+    /// Copies an object inside the store (S3: server-side, in parts above the single-copy limit), keeping its content
+    /// type and cache-control. Null when the source does not exist or, with <paramref name="sourceETag"/>, no longer has
+    /// that ETag (the producer replaced it). The default reads and writes the bytes through this store.
+    /// </summary>
+    async Task<ObjectInfo?> CopyAsync(string sourceKey, string destinationKey, string? sourceETag, CancellationToken cancellationToken)
+    {
+        await using var source = await GetAsync(sourceKey, null, cancellationToken);
+        if (source is null || (sourceETag is not null && !ObjectETags.Same(source.Info.ETag, sourceETag)))
+        {
+            return null;
+        }
+
+        return await PutAsync(destinationKey, source.Stream, new ObjectProperties(source.Info.ContentType, source.Info.CacheControl), cancellationToken);
+    }
+
+    /// <summary>Objects directly under <paramref name="prefix"/> (not in its sub-folders). The default filters a full listing.</summary>
+    async IAsyncEnumerable<ObjectInfo> ListChildrenAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var o in ListAsync(prefix, cancellationToken))
+        {
+            if (o.Key.IndexOf('/', prefix.Length) < 0)
+            {
+                yield return o;
+            }
+        }
+    }
+}
+
+/// <summary>ETags as servers write them: quoted or not, compared without the quotes.</summary>
+public static class ObjectETags
+{
+    public static bool Same(string? a, string? b) => string.Equals(a?.Trim('"'), b?.Trim('"'), StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed record ObjectProperties(string ContentType, string CacheControl);

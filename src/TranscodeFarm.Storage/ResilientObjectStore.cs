@@ -91,4 +91,26 @@ public sealed class ResilientObjectStore : IObjectStore
 
     /// <summary>Not retried: a probe reports the state now.</summary>
     public Task ProbeAsync(CancellationToken cancellationToken) => _inner.ProbeAsync(cancellationToken);
+
+    /// <summary>A copy is idempotent (same source, same destination): retried as a whole.</summary>
+    public async Task<ObjectInfo?> CopyAsync(string sourceKey, string destinationKey, string? sourceETag, CancellationToken cancellationToken) =>
+        await _pipeline.ExecuteAsync(async ct => await _inner.CopyAsync(sourceKey, destinationKey, sourceETag, ct), cancellationToken);
+
+    public async IAsyncEnumerable<ObjectInfo> ListChildrenAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var all = await _pipeline.ExecuteAsync(async ct =>
+        {
+            var items = new List<ObjectInfo>();
+            await foreach (var o in _inner.ListChildrenAsync(prefix, ct))
+            {
+                items.Add(o);
+            }
+
+            return items;
+        }, cancellationToken);
+        foreach (var o in all)
+        {
+            yield return o;
+        }
+    }
 }

@@ -190,11 +190,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!ObjectKeys.IsValidPrefix(prefix))
-        {
-            throw new ArgumentException($"invalid prefix '{prefix}'", nameof(prefix));
-        }
-
+        CheckPrefix(prefix);
         var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix };
         ListObjectsV2Response response;
         do
@@ -225,6 +221,107 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var existed = await HeadCoreAsync(key, cancellationToken) is not null;
         await _s3.DeleteObjectAsync(_options.Bucket, FullKey(key), cancellationToken);
         return existed;
+    }
+
+    public Task<ObjectInfo?> CopyAsync(string sourceKey, string destinationKey, string? sourceETag, CancellationToken cancellationToken) =>
+        Translate(() => CopyCoreAsync(sourceKey, destinationKey, sourceETag, cancellationToken), "copy", sourceKey);
+
+    private async Task<ObjectInfo?> CopyCoreAsync(string sourceKey, string destinationKey, string? sourceETag, CancellationToken cancellationToken)
+    {
+        var source = await HeadCoreAsync(sourceKey, cancellationToken);
+        if (source is null || (sourceETag is not null && !ObjectETags.Same(source.ETag, sourceETag)))
+        {
+            return null;
+        }
+
+        // The ETag is also a precondition of the copy itself: an object replaced after the HEAD is not copied.
+        var etag = sourceETag ?? source.ETag;
+        try
+        {
+            if (source.Length > _options.MultipartCopyThresholdBytes)
+            {
+                await CopyMultipartAsync(source, FullKey(destinationKey), etag, cancellationToken);
+            }
+            else
+            {
+                await _s3.CopyObjectAsync(new CopyObjectRequest
+                {
+                    SourceBucket = _options.Bucket,
+                    SourceKey = FullKey(sourceKey),
+                    DestinationBucket = _options.Bucket,
+                    DestinationKey = FullKey(destinationKey),
+                    ETagToMatch = etag,
+                }, cancellationToken);
+            }
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+        {
+            return null; // deleted or replaced since the HEAD
+        }
+
+        return await HeadCoreAsync(destinationKey, cancellationToken) ?? throw new IOException($"copy of {sourceKey} to {destinationKey} is not visible");
+    }
+
+    /// <summary>UploadPartCopy: the server copies byte ranges of the source into the parts of a new upload.</summary>
+    private async Task CopyMultipartAsync(ObjectInfo source, string fullDestination, string etag, CancellationToken cancellationToken)
+    {
+        var partSize = Math.Max(Math.Max(_options.CopyPartSizeBytes, S3Limits.MinPartBytes), (source.Length + S3Limits.MaxParts - 1) / S3Limits.MaxParts);
+        var init = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = fullDestination, ContentType = source.ContentType };
+        init.Headers.CacheControl = source.CacheControl;
+        var upload = await _s3.InitiateMultipartUploadAsync(init, cancellationToken);
+        try
+        {
+            var parts = new List<PartETag>();
+            for (long first = 0, number = 1; first < source.Length; first += partSize, number++)
+            {
+                var part = await _s3.CopyPartAsync(new CopyPartRequest
+                {
+                    SourceBucket = _options.Bucket,
+                    SourceKey = FullKey(source.Key),
+                    DestinationBucket = _options.Bucket,
+                    DestinationKey = fullDestination,
+                    UploadId = upload.UploadId,
+                    PartNumber = (int)number,
+                    FirstByte = first,
+                    LastByte = Math.Min(first + partSize, source.Length) - 1,
+                    ETagToMatch = [etag],
+                }, cancellationToken);
+                parts.Add(new PartETag((int)number, part.ETag));
+            }
+
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _options.Bucket,
+                Key = fullDestination,
+                UploadId = upload.UploadId,
+                PartETags = parts,
+            }, cancellationToken);
+        }
+        catch
+        {
+            await _s3.AbortMultipartUploadAsync(_options.Bucket, fullDestination, upload.UploadId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>One level only (Delimiter "/"): the ingest prefix's done/ and failed/ are never listed.</summary>
+    public async IAsyncEnumerable<ObjectInfo> ListChildrenAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        CheckPrefix(prefix);
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix, Delimiter = "/" };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await Translate(() => _s3.ListObjectsV2Async(request, cancellationToken), "list", prefix);
+            foreach (var o in response.S3Objects ?? [])
+            {
+                var key = o.Key[_options.Prefix.Length..];
+                yield return new ObjectInfo(key, o.Size ?? 0, o.ETag, MediaTypes.ForFile(key), MediaTypes.CacheControlFor(key), o.LastModified ?? DateTimeOffset.UnixEpoch);
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
     }
 
     /// <summary>Creates the bucket if it does not exist (tests, first start of a farm).</summary>
@@ -269,7 +366,17 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    private string FullKey(string key) => ObjectKeys.IsValid(key) ? _options.Prefix + key : throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+    private string FullKey(string key) =>
+        _options.AnyKeys ? (key.Length > 0 ? _options.Prefix + key : throw new ArgumentException("empty object key", nameof(key)))
+        : ObjectKeys.IsValid(key) ? _options.Prefix + key : throw new ArgumentException($"invalid object key '{key}'", nameof(key));
+
+    private void CheckPrefix(string prefix)
+    {
+        if (!_options.AnyKeys && !ObjectKeys.IsValidPrefix(prefix))
+        {
+            throw new ArgumentException($"invalid prefix '{prefix}'", nameof(prefix));
+        }
+    }
 
     private static ObjectInfo Info(string key, long length, string? etag, string? contentType, string? cacheControl, DateTime? lastModified) =>
         new(key, length, etag ?? "", contentType ?? MediaTypes.ForFile(key), cacheControl ?? MediaTypes.CacheControlFor(key),

@@ -28,6 +28,22 @@ public sealed class S3StoreOptions
 
     public long PartSizeBytes { get; init; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Objects larger than this are copied in parts (UploadPartCopy): one CopyObject is refused above 5 GiB. Lower only
+    /// in tests, to run the multipart path on small objects (parts are at least 5 MiB, except the last).
+    /// </summary>
+    public long MultipartCopyThresholdBytes { get; init; } = S3Limits.MaxSingleCopyBytes;
+
+    /// <summary>Size of each copied part (grown when an object would need more than 10,000 parts).</summary>
+    public long CopyPartSizeBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Keys taken as they are instead of checked against the asset key rule (<see cref="Core.Assets.ObjectKeys"/>):
+    /// for the ingest prefix, where producers choose any name. An S3 key names no file, so there is nothing to
+    /// escape; the filesystem store has no such mode.
+    /// </summary>
+    public bool AnyKeys { get; init; }
+
     /// <summary>Parses "s3://bucket/prefix/" (the Store:Url setting); other settings keep their values.</summary>
     public static (string Bucket, string Prefix) ParseUrl(string url)
     {
@@ -47,4 +63,12 @@ public sealed class S3StoreOptions
 
         return (bucket, prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/");
     }
+}
+
+/// <summary>Limits of the S3 API that the store works within.</summary>
+public static class S3Limits
+{
+    public const long MaxSingleCopyBytes = 5L * 1024 * 1024 * 1024;
+    public const long MinPartBytes = 5L * 1024 * 1024;
+    public const int MaxParts = 10_000;
 }

@@ -15,6 +15,9 @@ public sealed class StoreOptions
     public string SecretKey { get; set; } = "";
     public long MultipartThresholdBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>Server-side copies (S3 ingest) above this go in parts; 5 GiB, the most one CopyObject takes.</summary>
+    public long MultipartCopyThresholdBytes { get; set; } = S3Limits.MaxSingleCopyBytes;
+
     /// <summary>Retries of a transient failure (throttling, 5xx, timeouts); backoff doubles from RetryBaseDelay with jitter.</summary>
     public int MaxRetries { get; set; } = 6;
 
@@ -36,6 +39,7 @@ public sealed class StoreOptions
             AccessKey = AccessKey,
             SecretKey = SecretKey,
             MultipartThresholdBytes = MultipartThresholdBytes,
+            MultipartCopyThresholdBytes = MultipartCopyThresholdBytes,
         };
     }
 

@@ -134,7 +134,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var url = sp.GetRequiredService<IOptions<IngestOptions>>().Value.S3Url;
-            return new S3Ingest(string.IsNullOrEmpty(url) ? null : S3IngestLocation.Create(url, sp.GetRequiredService<IOptions<StoreOptions>>().Value));
+            return new S3Ingest(string.IsNullOrEmpty(url) ? null : S3IngestLocation.Create(url, sp.GetRequiredService<IOptions<StoreOptions>>().Value, (_, _) => WorkerMetrics.StoreRetries.Inc()));
         });
         services.AddHostedService<WorkerRegistrationService>();
         services.AddHostedService<QueueListenerService>();

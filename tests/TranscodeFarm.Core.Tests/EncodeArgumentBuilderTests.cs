@@ -6,6 +6,8 @@ namespace TranscodeFarm.Core.Tests;
 
 public class EncodeArgumentBuilderTests
 {
+    private const string MediaWhitelist = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts,mpeg,avi,asf,flv,mxf,dv,wav,mp3,aac,flac,ogg,gif";
+
     private static readonly EncodePlan TwoRungs = new(
         "t",
         [
@@ -25,6 +27,7 @@ public class EncodeArgumentBuilderTests
         string[] expected =
         [
             "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y",
+            "-format_whitelist", MediaWhitelist, "-protocol_whitelist", "file",
             "-i", "file:/in/source.mp4", "-map_metadata", "-1",
             "-filter_complex", "[0:v:0]fps=30,split=2[s0][s1];[s0]scale=1280:720:flags=bicubic,setdar=16/9[v0];[s1]scale=640:360:flags=bicubic,setdar=16/9[v1]",
             "-map", "[v0]", "-c:v:0", "libx264", "-b:v:0", "3000k", "-maxrate:v:0", "3300k", "-bufsize:v:0", "6600k", "-preset:v:0", "veryfast", "-profile:v:0", "high", "-level:v:0", "3.1",
@@ -43,6 +46,7 @@ public class EncodeArgumentBuilderTests
         string[] expected =
         [
             "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y",
+            "-format_whitelist", MediaWhitelist, "-protocol_whitelist", "file",
             "-i", "file:/in/source.mp4", "-map_metadata", "-1",
             "-filter_complex", "[0:v:0]split=2[src][fpsrc];[src]fps=30,split=2[s0][s1];[s0]scale=1280:720:flags=bicubic,setdar=16/9[v0];[s1]scale=640:360:flags=bicubic,setdar=16/9[v1]"
                 + ";[fpsrc]fps=2,scale=64:64:flags=area,format=gray[fp]",
@@ -107,5 +111,14 @@ public class EncodeArgumentBuilderTests
         Assert.Contains("expr:gte(t,n_forced*0.5)", args);
         Assert.Equal("15", args[args.ToList().IndexOf("-g") + 1]);
         Assert.Equal("file:/b.mp4", args[^1]); // an output path is never read as a protocol either
+    }
+
+    [Fact]
+    public void The_standalone_fingerprint_pass_opens_its_input_under_the_allow_list()
+    {
+        var args = FingerprintArguments.Build("/up/upload.bin", withVideo: true, chromaprintPath: null);
+        Assert.Equal(
+            ["-hide_banner", "-nostats", "-loglevel", "error", "-y", "-format_whitelist", MediaWhitelist, "-protocol_whitelist", "file", "-i", "file:/up/upload.bin"],
+            args.Take(11));
     }
 }

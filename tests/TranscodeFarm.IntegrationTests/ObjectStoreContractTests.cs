@@ -34,6 +34,37 @@ public abstract class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task Copy_keeps_bytes_and_properties_and_refuses_a_replaced_source()
+    {
+        var data = RandomNumberGenerator.GetBytes(100_000);
+        var put = await Store.PutAsync("c1/source.mp4", new MemoryStream(data), Segment, default);
+        var copy = await Store.CopyAsync("c1/source.mp4", "c2/copy.mp4", put.ETag, default);
+        Assert.Equal((100_000L, "video/iso.segment"), (copy!.Length, copy.ContentType));
+        await using (var got = await Store.GetAsync("c2/copy.mp4", null, default))
+        {
+            var buffer = new MemoryStream();
+            await got!.Stream.CopyToAsync(buffer);
+            Assert.Equal(data, buffer.ToArray());
+        }
+
+        Assert.Null(await Store.CopyAsync("c1/source.mp4", "c2/other.mp4", "\"0123456789abcdef0123456789abcdef\"", default));
+        Assert.Null(await Store.HeadAsync("c2/other.mp4", default));
+        Assert.Null(await Store.CopyAsync("c1/none.mp4", "c2/none.mp4", null, default));
+        Assert.Equal(["c2/copy.mp4"], await ToListAsync(Store.ListChildrenAsync("c2/", default)));
+    }
+
+    private static async Task<List<string>> ToListAsync(IAsyncEnumerable<ObjectInfo> objects)
+    {
+        var keys = new List<string>();
+        await foreach (var o in objects)
+        {
+            keys.Add(o.Key);
+        }
+
+        return keys;
+    }
+
+    [Fact]
     public async Task Range_reads_return_exactly_the_range()
     {
         var data = Encoding.ASCII.GetBytes("0123456789abcdef");

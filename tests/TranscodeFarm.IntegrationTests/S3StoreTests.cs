@@ -47,6 +47,37 @@ public sealed class S3ObjectStoreTests : ObjectStoreContractTests, IAsyncLifetim
     }
 
     [Fact]
+    public async Task Copies_above_the_threshold_go_in_parts_with_upload_part_copy()
+    {
+        // The threshold is 5 GiB in production; lowered here so RGW really runs UploadPartCopy (parts >= 5 MiB but the last).
+        using var bucket = await TestS3.NewBucketAsync();
+        using var store = new S3ObjectStore(SmallCopyParts(bucket.Describe.Split('/')[2]));
+        var data = RandomNumberGenerator.GetBytes(12 * 1024 * 1024 + 777);
+        var put = await store.PutAsync("in/big.mp4", new MemoryStream(data), Segment, default);
+        var copy = await store.CopyAsync("in/big.mp4", "out/big.mp4", put.ETag, default);
+        Assert.EndsWith("-3\"", copy!.ETag, StringComparison.Ordinal); // a multipart ETag: three parts (5 + 5 + 2 MiB)
+        Assert.Equal("video/iso.segment", copy.ContentType);
+        await using var got = await store.GetAsync("out/big.mp4", null, default);
+        var buffer = new MemoryStream();
+        await got!.Stream.CopyToAsync(buffer);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(buffer.ToArray()));
+
+        var small = await store.PutAsync("in/small.mp4", new MemoryStream(data[..1000]), Segment, default);
+        Assert.Equal(small.ETag, (await store.CopyAsync("in/small.mp4", "out/small.mp4", null, default))!.ETag); // one CopyObject
+    }
+
+    internal static S3StoreOptions SmallCopyParts(string bucket, bool anyKeys = false) => new()
+    {
+        Bucket = bucket,
+        ServiceUrl = TestS3.Endpoint,
+        AccessKey = TestS3.AccessKey,
+        SecretKey = TestS3.SecretKey,
+        MultipartCopyThresholdBytes = 5L * 1024 * 1024,
+        CopyPartSizeBytes = 5L * 1024 * 1024,
+        AnyKeys = anyKeys,
+    };
+
+    [Fact]
     public async Task Wrong_credentials_are_a_clear_permanent_error()
     {
         using var good = await TestS3.NewBucketAsync();

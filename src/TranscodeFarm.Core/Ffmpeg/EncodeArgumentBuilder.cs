@@ -31,10 +31,10 @@ public static class EncodeArgumentBuilder
             // Progress goes to stderr: stdout carries the media.
             "-progress", "pipe:2",
             "-y",
-            // "file:" keeps a name starting with '-' or containing ':' from being read as an option or protocol.
-            "-i", "file:" + inputPath,
-            "-map_metadata", "-1",
         };
+        // Only the allowed containers, only the local file (see SourceFormats).
+        args.AddRange(SourceFormats.Input(inputPath));
+        args.AddRange(["-map_metadata", "-1"]);
 
         if (!plan.IsAudioOnly)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TranscodeFarm.Core.Ffmpeg;
 
 namespace TranscodeFarm.Core.Fingerprints;
 
@@ -25,7 +26,8 @@ public static class FingerprintArguments
 
     public static IReadOnlyList<string> Build(string inputPath, bool withVideo, string? chromaprintPath)
     {
-        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-i", "file:" + inputPath };
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y" };
+        args.AddRange(SourceFormats.Input(inputPath)); // a producer's file (a match upload): the allow-list applies
         if (withVideo)
         {
             args.AddRange([

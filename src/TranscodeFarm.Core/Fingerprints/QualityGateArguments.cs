@@ -1,3 +1,5 @@
+using TranscodeFarm.Core.Ffmpeg;
+
 namespace TranscodeFarm.Core.Fingerprints;
 
 /// <summary>One rendition the gate decodes: its stream in the ladder file and where its samples go.</summary>
@@ -21,7 +23,8 @@ public static class QualityGateArguments
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(audio);
-        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-i", "file:" + ladderPath };
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y" };
+        args.AddRange(SourceFormats.Input(ladderPath, SourceFormats.Ladder)); // the farm's own MP4, opened as nothing else
         foreach (var v in video)
         {
             args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", FrameFilter, "-f", "rawvideo", "file:" + v.OutputPath]);

@@ -10,7 +10,9 @@ namespace TranscodeFarm.Worker.Ingest;
 /// <summary>
 /// Watches the drop folder by scanning it (inotify misses files on network mounts and says nothing about
 /// completeness). A file is taken once its size and mtime have been stable for a while: it is renamed into
-/// ".processing/&lt;token&gt;/" (atomic), hashed and submitted. Symlinks are never followed.
+/// ".processing/&lt;token&gt;/" (atomic), opened there without following a link or waiting on a FIFO, checked on that
+/// handle to be a regular file, hashed from it and submitted (decision 015). Nothing is opened before it is taken:
+/// the scan and the stability check only stat names, so a FIFO or device can neither block nor be read.
 /// </summary>
 public sealed partial class DropFolderIngestService(
     DropFolderLayout layout,
@@ -70,6 +72,13 @@ public sealed partial class DropFolderIngestService(
                 continue;
             }
 
+            // lstat only: a FIFO, device or socket is refused by name, before anything could open it.
+            if (UntrustedFile.KindOf(entry.FullName) is not (FileKind.Regular or FileKind.Missing) and var kind)
+            {
+                await RejectAsync(entry.FullName, entry.Name, null, "not a regular file: " + UntrustedFile.Describe(kind), cancellationToken);
+                continue;
+            }
+
             present.Add(entry.FullName);
             if (IsStable((FileInfo)entry))
             {
@@ -112,9 +121,10 @@ public sealed partial class DropFolderIngestService(
         }
 
         await File.WriteAllTextAsync(Path.Combine(folder, OriginalNameFile), file.Name, cancellationToken);
-        if (Sidecar.PathsFor(file.FullName).FirstOrDefault(File.Exists) is { } sidecar)
+        // Exists without following: a sidecar that is a link, FIFO or device is moved (a rename opens nothing) and refused when read.
+        if (Sidecar.PathsFor(file.FullName).FirstOrDefault(UntrustedFile.Exists) is { } sidecar)
         {
-            File.Move(sidecar, Path.Combine(folder, DropFolderLayout.SidecarFile));
+            DropFolderLayout.Move(sidecar, Path.Combine(folder, DropFolderLayout.SidecarFile));
         }
 
         LogTaken(logger, file.Name, file.Length);
@@ -123,11 +133,19 @@ public sealed partial class DropFolderIngestService(
 
     private async Task SubmitOwnedAsync(string folder, string owned, string originalName, CancellationToken cancellationToken)
     {
+        // The name was checked before the move; what counts is what now sits there, checked on the handle that is hashed.
+        using var source = UntrustedFile.Open(owned);
+        if (source.Handle is not { } handle)
+        {
+            await RejectAsync(owned, originalName, folder, source.Refusal!, cancellationToken);
+            return;
+        }
+
         var sidecarPath = Path.Combine(folder, DropFolderLayout.SidecarFile);
         Sidecar? sidecar = null;
-        if (File.Exists(sidecarPath))
+        if (UntrustedFile.Exists(sidecarPath))
         {
-            (sidecar, var error) = Sidecar.Parse(await File.ReadAllTextAsync(sidecarPath, cancellationToken));
+            (sidecar, var error) = await Sidecar.ReadAsync(sidecarPath, cancellationToken);
             if (error is not null)
             {
                 await RejectAsync(owned, originalName, folder, error, cancellationToken);
@@ -143,7 +161,8 @@ public sealed partial class DropFolderIngestService(
         }
 
         var options = new SourceOptions(profile, sidecar?.Priority ?? 0, sidecar?.Title, Drm: sidecar?.Drm, RequireToken: sidecar?.RequireToken ?? false);
-        var result = await importer.SubmitAsync(owned, originalName, JobOrigin.DropFolder, options, workerOptions.Value.MaxAttempts, cancellationToken);
+        var hash = await SourceImporter.HashAsync(handle, cancellationToken);
+        var result = await importer.SubmitAsync(owned, originalName, JobOrigin.DropFolder, options, workerOptions.Value.MaxAttempts, hash, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(folder, DropFolderLayout.JobIdFile), result.Job.Id, cancellationToken);
         if (result.Created || result.Job.SourcePath == owned)
         {
@@ -182,7 +201,7 @@ public sealed partial class DropFolderIngestService(
     private async Task RejectAsync(string path, string originalName, string? folder, string reason, CancellationToken cancellationToken)
     {
         var destination = DropFolderLayout.UniquePath(layout.Failed, originalName);
-        File.Move(path, destination);
+        DropFolderLayout.Move(path, destination);
         if (folder is not null)
         {
             SourceDisposition.KeepSidecar(folder, destination);
@@ -198,30 +217,50 @@ public sealed partial class DropFolderIngestService(
         LogRejected(logger, originalName, reason);
     }
 
-    /// <summary>Settles processing folders whose job has ended and resubmits any a crash left unsubmitted.</summary>
+    /// <summary>
+    /// Settles processing folders whose job has ended and resubmits any a crash left unsubmitted. Each folder on its
+    /// own, read with the same safe reader as ingest: one bad folder can neither stop the others nor crash the host
+    /// at every start.
+    /// </summary>
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         foreach (var folder in Directory.EnumerateDirectories(layout.Processing))
         {
-            var idFile = Path.Combine(folder, DropFolderLayout.JobIdFile);
-            if (File.Exists(idFile))
+            try
             {
-                if (await queue.GetAsync((await File.ReadAllTextAsync(idFile, cancellationToken)).Trim(), cancellationToken) is { } job && job.State.IsTerminal())
-                {
-                    await disposition.SettleAsync(job, cancellationToken);
-                }
-
-                continue;
+                await ReconcileFolderAsync(folder, cancellationToken);
             }
-
-            var nameFile = Path.Combine(folder, OriginalNameFile);
-            var source = Directory.EnumerateFiles(folder, "source.*").FirstOrDefault();
-            if (source is not null && File.Exists(nameFile))
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await SubmitOwnedAsync(folder, source, (await File.ReadAllTextAsync(nameFile, cancellationToken)).Trim(), cancellationToken);
+                LogReconcileFailed(logger, folder, ex);
             }
         }
     }
+
+    private async Task ReconcileFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        var idFile = Path.Combine(folder, DropFolderLayout.JobIdFile);
+        if (UntrustedFile.Exists(idFile))
+        {
+            if (await ReadSmallAsync(idFile, cancellationToken) is { } jobId
+                && await queue.GetAsync(jobId, cancellationToken) is { } job && job.State.IsTerminal())
+            {
+                await disposition.SettleAsync(job, cancellationToken);
+            }
+
+            return;
+        }
+
+        var source = Directory.EnumerateFileSystemEntries(folder, "source.*").FirstOrDefault();
+        if (source is not null && await ReadSmallAsync(Path.Combine(folder, OriginalNameFile), cancellationToken) is { } originalName)
+        {
+            await SubmitOwnedAsync(folder, source, originalName, cancellationToken);
+        }
+    }
+
+    /// <summary>The farm's own small files (job.id, original.name): still read under the safe rules, as they sit where producers write.</summary>
+    private static async Task<string?> ReadSmallAsync(string path, CancellationToken cancellationToken) =>
+        (await UntrustedFile.ReadSmallTextAsync(path, 4096, cancellationToken)).Text?.Trim();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watching drop folder {Folder}")]
     private static partial void LogWatching(ILogger logger, string folder);
@@ -240,6 +279,9 @@ public sealed partial class DropFolderIngestService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {File}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reconcile the processing folder {Folder}")]
+    private static partial void LogReconcileFailed(ILogger logger, string folder, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder scan failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);

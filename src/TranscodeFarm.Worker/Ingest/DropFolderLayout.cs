@@ -40,13 +40,29 @@ public sealed class DropFolderLayout(string dropFolder)
         return ext.Length is > 0 and <= 8 && ext.All(char.IsAsciiLetterOrDigit) ? "source." + ext : "source.bin";
     }
 
+    /// <summary>
+    /// Renames whatever a name is (file, link, FIFO, device, directory) without opening or following it: refused
+    /// entries go to failed/ as they are.
+    /// </summary>
+    public static void Move(string from, string to)
+    {
+        if (UntrustedFile.KindOf(from) == FileKind.Directory)
+        {
+            Directory.Move(from, to);
+        }
+        else
+        {
+            File.Move(from, to);
+        }
+    }
+
     /// <summary>A free name in <paramref name="folder"/>: "clip.mp4", then "clip (2).mp4", ...</summary>
     public static string UniquePath(string folder, string name)
     {
         var path = Path.Combine(folder, name);
         var stem = Path.GetFileNameWithoutExtension(name);
         var ext = Path.GetExtension(name);
-        for (var n = 2; File.Exists(path) || Directory.Exists(path) || File.Exists(path + ".error.json"); n++)
+        for (var n = 2; UntrustedFile.Exists(path) || UntrustedFile.Exists(path + ".error.json"); n++)
         {
             path = Path.Combine(folder, $"{stem} ({n}){ext}");
         }

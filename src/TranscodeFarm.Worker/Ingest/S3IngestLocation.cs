@@ -1,9 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Amazon.S3;
-using Amazon.S3.Model;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Storage;
 
@@ -14,8 +11,10 @@ namespace TranscodeFarm.Worker.Ingest;
 /// by copying it to PREFIX.processing/&lt;token&gt;/source.ext (the token is derived from the key and ETag, so every
 /// scanner picks the same one) and submitting it; the queue's idempotent submit lets exactly one job exist.
 /// When the job ends the object moves to PREFIX/done/ or PREFIX/failed/ next to name.error.json.
+/// Everything goes through <see cref="IObjectStore"/> (retries, server-side multipart copy above 5 GiB); keys are
+/// whole bucket keys, taken as producers wrote them.
 /// </summary>
-public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string prefix)
+public sealed class S3IngestLocation(IObjectStore store, string bucket, string prefix)
 {
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
     {
@@ -28,27 +27,22 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
 
     public static bool Owns(JobRecord job) => job.Origin == JobOrigin.S3Prefix;
 
-    /// <summary>Objects directly under the prefix that are ready: not hidden, partial or a sidecar, and a few seconds old.</summary>
-    public async Task<IReadOnlyList<S3Object>> ReadyObjectsAsync(DateTimeOffset now, TimeSpan minAge, CancellationToken cancellationToken)
-    {
-        var ready = new List<S3Object>();
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, Delimiter = "/" };
-        ListObjectsV2Response response;
-        do
-        {
-            response = await s3.ListObjectsV2Async(request, cancellationToken);
-            foreach (var o in response.S3Objects ?? [])
-            {
-                var name = o.Key[prefix.Length..];
-                if (name.Length > 0 && DropFolderLayout.IsCandidate(name) && (o.LastModified is null || now - o.LastModified.Value.ToUniversalTime() >= minAge))
-                {
-                    ready.Add(o);
-                }
-            }
+    /// <summary>The producer's name of an object directly under the prefix.</summary>
+    public string NameOf(ObjectInfo o) => o.Key[prefix.Length..];
 
-            request.ContinuationToken = response.NextContinuationToken;
+    /// <summary>Objects directly under the prefix that are ready: not hidden, partial or a sidecar, and a few seconds old.</summary>
+    public async Task<IReadOnlyList<ObjectInfo>> ReadyObjectsAsync(DateTimeOffset now, TimeSpan minAge, CancellationToken cancellationToken)
+    {
+        var ready = new List<ObjectInfo>();
+        await foreach (var o in store.ListChildrenAsync(prefix, cancellationToken))
+        {
+            var name = NameOf(o);
+            if (name.Length > 0 && DropFolderLayout.IsCandidate(name) && now - o.LastModified >= minAge)
+            {
+                ready.Add(o);
+            }
         }
-        while (response.IsTruncated == true);
+
         return ready;
     }
 
@@ -56,78 +50,70 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
     /// Copies the object into its processing key (the same for every scanner) and returns that s3:// source path.
     /// The original stays until <see cref="ReleaseOriginalAsync"/>, after the job is submitted: a failed submit loses nothing.
     /// </summary>
-    public async Task<string?> ClaimAsync(S3Object o, CancellationToken cancellationToken)
+    public async Task<string?> ClaimAsync(ObjectInfo o, CancellationToken cancellationToken)
     {
-        var name = o.Key[prefix.Length..];
         var token = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(o.Key + "\n" + o.ETag)))[..16];
-        var target = ProcessingPrefix + token + "/" + DropFolderLayout.SafeSourceName(name);
-        try
+        var target = ProcessingPrefix + token + "/" + DropFolderLayout.SafeSourceName(NameOf(o));
+        // Null: another scanner moved it first, or the producer replaced it; its claim (or the next scan) covers it.
+        if (await store.CopyAsync(o.Key, target, o.ETag, cancellationToken) is null && await store.HeadAsync(target, cancellationToken) is null)
         {
-            await s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = o.Key, DestinationBucket = bucket, DestinationKey = target, ETagToMatch = o.ETag }, cancellationToken);
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
-        {
-            // Another scanner moved it first, or the producer replaced it: its claim (or the next scan) covers it.
-            if (await ExistsAsync(target, cancellationToken) is false)
-            {
-                return null;
-            }
+            return null;
         }
 
         return $"s3://{bucket}/{target}";
     }
 
-    public async Task ReleaseOriginalAsync(S3Object o, CancellationToken cancellationToken) =>
-        await s3.DeleteObjectAsync(bucket, o.Key, cancellationToken);
+    /// <summary>SHA-256 of the claimed copy's bytes, the content hash every ingest path submits (an ETag is not one).</summary>
+    public async Task<string> HashAsync(string sourcePath, CancellationToken cancellationToken)
+    {
+        await using var content = await store.GetAsync(KeyOf(sourcePath), null, cancellationToken)
+            ?? throw new FileNotFoundException($"{sourcePath} is gone");
+        return await SourceImporter.HashAsync(content.Stream, cancellationToken);
+    }
+
+    public async Task ReleaseOriginalAsync(ObjectInfo o, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(o.Key, cancellationToken);
 
     public async Task DownloadAsync(string sourcePath, string localPath, CancellationToken cancellationToken)
     {
-        using var response = await s3.GetObjectAsync(bucket, KeyOf(sourcePath), cancellationToken);
-        await response.WriteResponseStreamToFileAsync(localPath, append: false, cancellationToken);
+        await using var content = await store.GetAsync(KeyOf(sourcePath), null, cancellationToken)
+            ?? throw new FileNotFoundException($"{sourcePath} is gone");
+        await using var file = new FileStream(localPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+        await content.Stream.CopyToAsync(file, cancellationToken);
     }
 
     /// <summary>Moves the source of an ended job to done/ or failed/ (with its error report) under its original name.</summary>
     public async Task SettleAsync(JobRecord job, ErrorReport? report, CancellationToken cancellationToken)
     {
         var key = KeyOf(job.SourcePath);
-        if (!key.StartsWith(ProcessingPrefix, StringComparison.Ordinal) || !await ExistsAsync(key, cancellationToken))
+        if (!key.StartsWith(ProcessingPrefix, StringComparison.Ordinal) || await store.HeadAsync(key, cancellationToken) is null)
         {
             return;
         }
 
         var destination = prefix + (job.State == JobState.Succeeded ? "done/" : "failed/") + job.SourceName;
-        await s3.CopyObjectAsync(bucket, key, bucket, destination, cancellationToken);
+        await MoveAsync(key, destination, report, cancellationToken);
+    }
+
+    /// <summary>An object the scan could not take (its copy or hash failed): to failed/ with the reason, so the scan goes on.</summary>
+    public async Task RejectAsync(ObjectInfo o, ErrorReport report, CancellationToken cancellationToken) =>
+        await MoveAsync(o.Key, prefix + "failed/" + NameOf(o), report, cancellationToken);
+
+    public async Task MoveToDoneAsync(string sourcePath, string name, CancellationToken cancellationToken) =>
+        await MoveAsync(KeyOf(sourcePath), prefix + "done/" + name, null, cancellationToken);
+
+    /// <summary>Report first: whoever finds the object in failed/ finds why next to it.</summary>
+    private async Task MoveAsync(string key, string destination, ErrorReport? report, CancellationToken cancellationToken)
+    {
         if (report is not null)
         {
-            await s3.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = bucket,
-                Key = destination + ".error.json",
-                ContentBody = JsonSerializer.Serialize(report, Indented),
-                ContentType = "application/json",
-            }, cancellationToken);
+            using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(report, Indented));
+            await store.PutAsync(destination + ".error.json", body, new ObjectProperties("application/json", "no-store"), cancellationToken);
         }
 
-        await s3.DeleteObjectAsync(bucket, key, cancellationToken);
-    }
-
-    public async Task MoveToDoneAsync(string sourcePath, string name, CancellationToken cancellationToken)
-    {
-        var key = KeyOf(sourcePath);
-        await s3.CopyObjectAsync(bucket, key, bucket, prefix + "done/" + name, cancellationToken);
-        await s3.DeleteObjectAsync(bucket, key, cancellationToken);
-    }
-
-    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
-    {
-        try
+        if (await store.CopyAsync(key, destination, null, cancellationToken) is not null)
         {
-            await s3.GetObjectMetadataAsync(bucket, key, cancellationToken);
-            return true;
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
+            await store.DeleteAsync(key, cancellationToken);
         }
     }
 
@@ -137,18 +123,22 @@ public sealed class S3IngestLocation(AmazonS3Client s3, string bucket, string pr
         return sourcePath.StartsWith(start, StringComparison.Ordinal) ? sourcePath[start.Length..] : throw new ArgumentException($"{sourcePath} is not in {Describe}");
     }
 
-    public static S3IngestLocation Create(string url, StoreOptions store)
+    /// <summary>The same endpoint, credentials and retries as the store; keys as producers wrote them.</summary>
+    public static S3IngestLocation Create(string url, StoreOptions options, Action<int, Exception>? onRetry = null)
     {
         var (bucket, prefix) = S3StoreOptions.ParseUrl(url);
-        var client = S3ObjectStore.CreateClient(new S3StoreOptions
+        var s3 = new S3ObjectStore(new S3StoreOptions
         {
             Bucket = bucket,
-            ServiceUrl = store.ServiceUrl,
-            Region = store.Region,
-            ForcePathStyle = store.ForcePathStyle,
-            AccessKey = store.AccessKey,
-            SecretKey = store.SecretKey,
+            ServiceUrl = options.ServiceUrl,
+            Region = options.Region,
+            ForcePathStyle = options.ForcePathStyle,
+            AccessKey = options.AccessKey,
+            SecretKey = options.SecretKey,
+            MultipartThresholdBytes = options.MultipartThresholdBytes,
+            MultipartCopyThresholdBytes = options.MultipartCopyThresholdBytes,
+            AnyKeys = true,
         });
-        return new S3IngestLocation(client, bucket, prefix);
+        return new S3IngestLocation(new ResilientObjectStore(s3, options.MaxRetries, options.RetryBaseDelay, options.RetryMaxDelay, onRetry), bucket, prefix);
     }
 }

@@ -5,9 +5,14 @@ namespace TranscodeFarm.Worker.Ingest;
 /// <summary>
 /// Optional "&lt;name&gt;.json" next to a dropped file:
 /// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}, "requireToken": true}.
+/// The one sidecar schema (decision 015): a regular file (not a link, FIFO or device), at most 64 KiB, strict (an
+/// unknown field is refused by name, so a typo never silently falls back to a default); a file it refers to (subtitles,
+/// later) is a bare name in the same folder (<see cref="IsBareName"/>), opened under the same rules.
 /// </summary>
 public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false)
 {
+    public const int MaxBytes = 64 * 1024;
+
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
@@ -21,6 +26,17 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core
         yield return mediaPath + ".json";
         yield return Path.Combine(Path.GetDirectoryName(mediaPath)!, Path.GetFileNameWithoutExtension(mediaPath) + ".json");
     }
+
+    /// <summary>Reads and parses a sidecar the farm has moved into its processing folder; never follows, blocks or over-reads.</summary>
+    public static async Task<(Sidecar? Sidecar, string? Error)> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var (json, refusal) = await UntrustedFile.ReadSmallTextAsync(path, MaxBytes, cancellationToken);
+        return json is null ? (null, "the sidecar is refused: " + refusal) : Parse(json);
+    }
+
+    /// <summary>A file a sidecar names must be a plain name in the sidecar's own folder: no path, no "." or "..".</summary>
+    public static bool IsBareName(string? name) =>
+        !string.IsNullOrEmpty(name) && name is not ("." or "..") && name.Length <= 255 && name.IndexOfAny(['/', '\0']) < 0;
 
     public static (Sidecar? Sidecar, string? Error) Parse(string json)
     {
@@ -39,9 +55,17 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core
 
             return (s ?? new Sidecar(null, null, null), null);
         }
+        catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken)");
+        }
         catch (JsonException ex)
         {
             return (null, "the sidecar JSON is invalid: " + ex.Message);
         }
     }
+
+    /// <summary>"$.drm.foo" → "drm.foo"; "$['a b']" → "a b".</summary>
+    private static string FieldName(string? path) =>
+        (path ?? "?").TrimStart('$').TrimStart('.').Replace("['", "", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal);
 }

@@ -71,9 +71,10 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
     public static void KeepSidecar(string processingFolder, string movedFile)
     {
         var sidecar = Path.Combine(processingFolder, DropFolderLayout.SidecarFile);
-        if (File.Exists(sidecar) && !File.Exists(movedFile + ".json"))
+        // Without following: a refused sidecar (a link to /dev/zero) travels as the link it is.
+        if (UntrustedFile.Exists(sidecar) && !UntrustedFile.Exists(movedFile + ".json"))
         {
-            File.Move(sidecar, movedFile + ".json");
+            DropFolderLayout.Move(sidecar, movedFile + ".json");
         }
     }
 

@@ -72,6 +72,15 @@ public sealed partial class TranscodePipeline(
             return PipelineResult.BadInput("probe", $"the source file is gone ({job.SourceName})");
         }
 
+        // Checked again now, on an open handle: ffprobe and ffmpeg must never meet a link, FIFO or device swapped in since ingest.
+        using (var checkedSource = UntrustedFile.Open(sourcePath))
+        {
+            if (checkedSource.Refusal is { } refusal)
+            {
+                return PipelineResult.BadInput("probe", refusal);
+            }
+        }
+
         await onProgress(new JobProgress("probe", 0, null));
         var probeStarted = time.GetTimestamp();
         var probe = await prober.ProbeAsync(sourcePath, cancellationToken);
