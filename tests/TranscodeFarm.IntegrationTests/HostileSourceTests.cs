@@ -31,7 +31,9 @@ public sealed class HostileSourceTests
         await MkfifoAsync(Path.Combine(swapped, "source.mp4"));
         await File.WriteAllTextAsync(Path.Combine(swapped, "original.name"), "swapped.mp4");
 
-        await farm.StartAsync();
+        const string admin = "hostile-admin-token-0123456789";
+        await farm.StartAsync(new Dictionary<string, string> { ["TRANSCODEFARM__Edge__AdminToken"] = admin });
+        farm.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin); // the match API's token
         await MkfifoAsync(Path.Combine(farm.DropFolder, "b.mp4"));
         File.CreateSymbolicLink(Path.Combine(farm.DropFolder, "zero.mp4"), "/dev/zero");
         await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, "evil.m3u8"), Playlist(victim, "a"));
