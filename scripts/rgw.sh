@@ -25,6 +25,14 @@ start() {
   ensure_apt_packages ceph-mon ceph-osd radosgw ceph-common >&2
   rm -rf "$dir" && mkdir -p "$dir"/{mon,osd,run,log,rgw}
   local fsid v1=$((port + 1)) v2=$((port + 2)) conf="$dir/ceph.conf"
+  # A port already taken (another test cluster) would make every ceph command below talk to that cluster instead.
+  local p
+  for p in "$port" "$v1" "$v2"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "port $p is already in use: pick another PORT (three from PORT are used)" >&2
+      return 1
+    fi
+  done
   fsid=$(cat /proc/sys/kernel/random/uuid)
   cat > "$conf" <<CONF
 [global]

@@ -24,7 +24,13 @@ export TRANSCODEFARM_TEST_POSTGRES
 echo "test PostgreSQL: $TRANSCODEFARM_TEST_POSTGRES"
 
 # A real S3-compatible server (single-node Ceph RADOS Gateway) for the S3 tests; the run fails loudly if it cannot start.
-rgw_settings=$(scripts/rgw.sh start "$rgw_dir" $(( 30000 + RANDOM % 10000 ))) || { echo "could not start Ceph RGW" >&2; exit 1; }
+# A random port may be taken (rgw.sh refuses a busy one): try another before giving up.
+rgw_settings=""
+for _ in 1 2 3; do
+  rgw_settings=$(scripts/rgw.sh start "$rgw_dir" $(( 30000 + RANDOM % 10000 ))) && break
+  rgw_settings=""
+done
+[ -n "$rgw_settings" ] || { echo "could not start Ceph RGW" >&2; exit 1; }
 while IFS='=' read -r key value; do export "TRANSCODEFARM_TEST_$key=$value"; done <<< "$rgw_settings"
 echo "test S3 (Ceph RGW): $TRANSCODEFARM_TEST_S3_ENDPOINT"
 

@@ -45,6 +45,10 @@ public interface IJobQueue
 
     Task UpdateSourcePathAsync(string jobId, string sourcePath, CancellationToken cancellationToken);
 
+    /// <summary>The same content arrived again by another way (a drop-folder file, an S3 object) to retry a failed job:
+    /// the job now takes its source from there, and that way decides where the source goes when the job ends.</summary>
+    Task UpdateSourceAsync(string jobId, string sourcePath, JobOrigin origin, CancellationToken cancellationToken);
+
     Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken);
 
     /// <summary>The job submitted for this content and profile (see <see cref="JobRequest.IdempotencyKey"/>), if any.</summary>

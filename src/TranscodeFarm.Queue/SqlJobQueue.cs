@@ -293,6 +293,12 @@ public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options
         return n > 0;
     }
 
+    public async Task UpdateSourceAsync(string jobId, string sourcePath, JobOrigin origin, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await ExecAsync(db, null, cancellationToken, "UPDATE jobs SET source_path = @p, origin = @o WHERE id = @id", ("@p", sourcePath), ("@o", origin.ToString()), ("@id", jobId));
+    }
+
     public async Task UpdateSourcePathAsync(string jobId, string sourcePath, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

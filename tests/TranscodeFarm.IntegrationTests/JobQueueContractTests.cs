@@ -45,6 +45,20 @@ public abstract class JobQueueContractTests
     }
 
     [Fact]
+    public async Task A_failed_job_retried_by_its_content_arriving_another_way_takes_its_source_from_there()
+    {
+        var q = await CreateQueueAsync(Time);
+        var job = (await q.SubmitAsync(Request("again"), default)).Job;
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Failed, await q.FailAsync(job.Id, "w", "bad", retryable: false, default));
+
+        await q.UpdateSourceAsync(job.Id, "s3://bucket/processing/again.mp4", JobOrigin.S3Prefix, default);
+        Assert.True(await q.RetryAsync(job.Id, default));
+        var retried = (await q.ClaimAsync("w", Lease, default))!;
+        Assert.Equal((job.Id, "s3://bucket/processing/again.mp4", JobOrigin.S3Prefix), (retried.Id, retried.SourcePath, retried.Origin));
+    }
+
+    [Fact]
     public async Task Claims_highest_priority_first_then_oldest()
     {
         var q = await CreateQueueAsync(Time);

@@ -114,7 +114,7 @@ public sealed class S3FarmTests
         }
 
         Assert.Contains($"{job.Id}/master.m3u8", keys);
-        Assert.Equal(job.Outputs!.ObjectCount, keys.Count);
+        Assert.Equal(job.Outputs!.ObjectCount + 2, keys.Count); // the generation's objects, and root copies of the master and MPD
         var master = await farm.Http.GetStringAsync(new Uri($"/vod/{job.Id}/master.m3u8", UriKind.Relative));
         Assert.NotEmpty(HlsParser.ParseMaster(master).Variants);
         foreach (var key in keys)
@@ -194,7 +194,7 @@ public sealed class S3FarmTests
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             job = (await farm.Queue.ListAsync(null, 5, default)).FirstOrDefault(j => j.SourceName == "outage.mp4");
-            if (job is { Progress.Stage: "encode" } && await published.HeadAsync($"{job.Id}/seg-0-00001.m4s", default) is not null)
+            if (job is { Progress.Stage: "encode" } && await published.HeadAsync($"{job.Id}/g{job.Generation}/seg-0-00001.m4s", default) is not null)
             {
                 break; // publishing has begun
             }

@@ -182,7 +182,7 @@ public sealed partial class DropFolderIngestService(
         if (existing.State is JobState.Failed or JobState.Dead or JobState.Cancelled)
         {
             // Dropping a file again after a failure means "try again".
-            await queue.UpdateSourcePathAsync(existing.Id, owned, cancellationToken);
+            await queue.UpdateSourceAsync(existing.Id, owned, JobOrigin.DropFolder, cancellationToken);
             await queue.RetryAsync(existing.Id, cancellationToken);
             WorkerMetrics.IngestedFiles.WithLabels("retried").Inc();
             LogRetried(logger, originalName, existing.Id);

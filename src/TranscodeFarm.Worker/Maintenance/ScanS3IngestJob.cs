@@ -81,7 +81,7 @@ public sealed partial class ScanS3IngestJob(
         }
         else if (result.Job.State is JobState.Failed or JobState.Dead or JobState.Cancelled)
         {
-            await queue.UpdateSourcePathAsync(result.Job.Id, source, cancellationToken);
+            await queue.UpdateSourceAsync(result.Job.Id, source, JobOrigin.S3Prefix, cancellationToken);
             await queue.RetryAsync(result.Job.Id, cancellationToken);
             signal.Notify();
         }
