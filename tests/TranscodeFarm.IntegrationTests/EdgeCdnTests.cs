@@ -90,6 +90,10 @@ public sealed class EdgeCdnTests
             ["Edge:CacheBytes"] = cacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Edge:MaxCachedObjectBytes"] = (16L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Edge:MaxInFlightBytes"] = inFlightBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // As in a container with a memory limit (.NET reads the cgroup's): the GC collects before the heap passes what
+            // the budgets allow, instead of letting garbage pile up while two busy cores lag behind. A budget the edge does
+            // not keep now fails as an out-of-memory crash or a short body, not as noise in RSS.
+            ["env:DOTNET_GCHeapHardLimit"] = (cacheBytes + inFlightBytes + statedBound).ToString("x", System.Globalization.CultureInfo.InvariantCulture),
         });
         await using var _ = origin;
         await using var __ = edge;

@@ -61,7 +61,8 @@ public sealed class EdgeProcess : IAsyncDisposable
         psi.Environment["TRANSCODEFARM__Logging__Format"] = "json";
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
         {
-            psi.Environment["TRANSCODEFARM__" + k.Replace(":", "__", StringComparison.Ordinal)] = v;
+            // "env:NAME" is a raw environment variable (the runtime's own settings); anything else a farm setting.
+            psi.Environment[k.StartsWith("env:", StringComparison.Ordinal) ? k["env:".Length..] : "TRANSCODEFARM__" + k.Replace(":", "__", StringComparison.Ordinal)] = v;
         }
 
         _process = Process.Start(psi)!;
