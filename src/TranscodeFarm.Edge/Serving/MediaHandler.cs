@@ -52,7 +52,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
                 return;
             }
 
-            if (GenerationKey(key, assetId, view.Generation) is not { } stored)
+            if (GenerationPaths.StoredKey(key, assetId, view.Generation) is not { } stored)
             {
                 await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such object in a published generation");
                 return;
@@ -139,31 +139,6 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
             head.Error == OriginError.Timeout ? "the origin did not answer in time" : "the origin is unavailable");
     }
-
-    /// <summary>
-    /// Where a public path is in the store, by the asset directory: the root manifests ("asset/master.m3u8") are the
-    /// published generation's ("asset/g7/master.m3u8", served with its URIs led into "g7/"); objects of that generation or
-    /// an older one (players mid-session, until maintenance deletes it) are themselves. Null for a newer generation (an
-    /// attempt not approved, or still encoding). Generation 0 is the layout before generations: everything at the root.
-    /// </summary>
-    internal static string? GenerationKey(string key, string assetId, int published)
-    {
-        var rest = key.AsSpan(assetId.Length + 1);
-        var slash = rest.IndexOf('/');
-        if (slash < 0)
-        {
-            return published > 0 && IsTop(rest) ? ObjectKeys.ForGeneration(assetId, published, rest.ToString()) : key;
-        }
-
-        if (!ObjectKeys.TryParseGenerationFolder(rest[..slash], out var generation))
-        {
-            return key;
-        }
-
-        return generation <= published ? key : null;
-    }
-
-    private static bool IsTop(ReadOnlySpan<char> file) => file.SequenceEqual(OutputLayout.HlsMaster) || file.SequenceEqual(OutputLayout.DashManifest);
 
     private string? Refusal(HttpContext context, string assetId)
     {
