@@ -242,17 +242,23 @@ public sealed partial class JobRunnerService(
                 }
 
                 var sent = time.GetTimestamp();
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var renewal = queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, attempt.Token);
                 if (await Task.WhenAny(renewal, Task.Delay(left, time, cancellationToken)) != renewal)
                 {
                     // A renewal stuck on a dead connection (a partition drops packets, it does not refuse them) must not
-                    // hold the job past its deadline: give up on it and let the loop stop the job.
-                    await attempt.CancelAsync();
-                    _ = renewal.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    // hold the job past its deadline: the loop stops the job now, and the renewal is cancelled on the side
+                    // (the driver's cancellation may itself wait on the dead network).
+                    _ = Task.Run(async () =>
+                    {
+                        await attempt.CancelAsync();
+                        await renewal.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        attempt.Dispose();
+                    }, CancellationToken.None);
                     continue;
                 }
 
+                attempt.Dispose();
                 try
                 {
                     var status = await renewal;
