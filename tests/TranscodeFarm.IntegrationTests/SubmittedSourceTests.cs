@@ -1,0 +1,94 @@
+using Amazon.S3.Model;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.IntegrationTests.Infrastructure;
+using TranscodeFarm.Queue;
+
+namespace TranscodeFarm.IntegrationTests;
+
+/// <summary>
+/// `submit` from a machine that shares nothing with the workers but the queue and the store (decision 018): two workers
+/// with their own data directories, a third for the CLI, PostgreSQL and Ceph RGW.
+/// </summary>
+public sealed class SubmittedSourceTests
+{
+    [Fact]
+    public async Task Submit_from_any_machine_runs_leaves_nothing_behind_and_a_failed_job_keeps_its_source_for_retry()
+    {
+        var url = await TestPostgres.CreateDatabaseAsync();
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        var store = TestS3.FarmEnvironment(name);
+        await using var a = new FarmProcess();
+        await using var b = new FarmProcess();
+        await Task.WhenAll(a.StartAsync(store, queueUrl: url, workerOnly: true), b.StartAsync(store, queueUrl: url, workerOnly: true));
+        var queue = await TestPostgres.CreateQueueAsync(TimeProvider.System, new QueueOptions(), url);
+        var cliData = Directory.CreateTempSubdirectory("tf-submitter-").FullName;
+        var cli = new Dictionary<string, string>(FarmProcess.TestEnvironment(cliData).Concat(store));
+
+        // A good clip: uploaded from the user's file, run by whichever worker, published, and then its source is gone.
+        var clip = await TestMedia.ClipAsync(96, 64, 1, audio: false, extra: "-metadata comment=submitanywhere");
+        var r = await Tools.CliAsync(cli, "submit", clip, "--queue", url, "--wait");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr + a.Output + b.Output);
+        Assert.Contains("uploaded ", r.Stdout);
+        var job = (await queue.GetAsync(JobIdIn(r.Stdout), default))!;
+        Assert.Equal(JobState.Succeeded, job.State);
+        Assert.True(SubmittedSource.TryGetKey(job.SourcePath, out var key), job.SourcePath);
+        Assert.NotEmpty(await KeysAsync(bucket, name, $"vod/{job.Outputs!.ObjectPrefix}/"));
+        await WaitAsync(async () => (await KeysAsync(bucket, name, "vod/" + SubmittedSource.Prefix)).Count == 0, "the worker to delete the source");
+        foreach (var data in new[] { a.DataDirectory, b.DataDirectory, cliData })
+        {
+            var sources = Path.Combine(data, "sources");
+            Assert.False(Directory.Exists(sources) && Directory.EnumerateFileSystemEntries(sources, "*", SearchOption.AllDirectories).Any(), $"{sources} is not empty");
+        }
+
+        Assert.Contains($"Deleted the submitted source {key}", a.Output + b.Output);
+
+        // Not media: the job fails at probe, and its source stays for `jobs retry`.
+        var text = Path.Combine(cliData, "not a video.mp4");
+        await File.WriteAllTextAsync(text, "hello, this is no video " + Guid.NewGuid());
+        r = await Tools.CliAsync(cli, "submit", text, "--queue", url, "--wait");
+        Assert.Equal(1, r.ExitCode);
+        var failed = (await queue.GetAsync(JobIdIn(r.Stdout), default))!;
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.StartsWith("probe", failed.Error, StringComparison.Ordinal);
+        Assert.True(SubmittedSource.TryGetKey(failed.SourcePath, out var failedKey));
+        await Task.Delay(1000); // the worker settles the job right after the state --wait saw: give it time to (not) delete
+        var kept = await bucket.Client.GetObjectMetadataAsync(name, "vod/" + failedKey);
+
+        // The same file again (a new job by --force): the object is there, nothing is sent again.
+        r = await Tools.CliAsync(cli, "submit", text, "--queue", url, "--force");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("not uploaded again", r.Stdout);
+        Assert.DoesNotContain("uploaded " + Path.GetFileName(text), r.Stdout);
+        var forced = JobIdIn(r.Stdout);
+        Assert.Equal(kept.LastModified, (await bucket.Client.GetObjectMetadataAsync(name, "vod/" + failedKey)).LastModified);
+        await WaitAsync(async () => (await queue.GetAsync(forced, default))!.State.IsTerminal(), "the forced job to end");
+
+        // `jobs retry` runs the failed job again from the kept object: a worker claims it, fetches it and probes it again.
+        r = await Tools.CliAsync(cli, "jobs", "retry", failed.Id, "--queue", url);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        await WaitAsync(async () => (await queue.GetAsync(failed.Id, default))!.State == JobState.Failed
+            && (await queue.EventsAsync(failed.Id, default)).Any(e => e.Message == "retried by an operator"), "the retried job to run");
+        var retried = (await queue.GetAsync(failed.Id, default))!;
+        Assert.StartsWith("probe", retried.Error, StringComparison.Ordinal); // not "fetch: the submitted source is gone"
+        var events = await queue.EventsAsync(failed.Id, default);
+        Assert.Equal(2, events.Count(e => e.Message == "claimed"));
+        Assert.NotNull(await bucket.Client.GetObjectMetadataAsync(name, "vod/" + failedKey));
+    }
+
+    private static string JobIdIn(string stdout) =>
+        stdout.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("submitted job ", StringComparison.Ordinal))["submitted job ".Length..];
+
+    private static async Task<List<string>> KeysAsync(Storage.S3ObjectStore bucket, string name, string prefix) =>
+        [.. ((await bucket.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = name, Prefix = prefix })).S3Objects ?? []).Select(o => o.Key)];
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"timed out waiting for {what}");
+            await Task.Delay(200);
+        }
+    }
+}
