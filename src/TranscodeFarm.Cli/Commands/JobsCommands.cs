@@ -108,7 +108,7 @@ public static class JobsCommands
         if (await farm.Queue.GetAsync(jobId, ct) is { Origin: JobOrigin.Submit } job && job.State.IsTerminal()
             && !await farm.Get<SubmittedSources>().ExistsAsync(job, ct))
         {
-            throw new CliException($"job {jobId}: its submitted source was deleted when the job was {job.State.ToWire()}: submit {job.SourceName} again (--force for a new job)");
+            throw new CliException($"job {jobId} ({job.State.ToWire()}): its submitted source is no longer in the store (a cancelled job lets it go): submit {job.SourceName} again with --force");
         }
 
         return await farm.Queue.RetryAsync(jobId, ct);

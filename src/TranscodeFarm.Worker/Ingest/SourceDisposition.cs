@@ -42,14 +42,13 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
             return;
         }
 
-        var folder = Path.GetDirectoryName(job.SourcePath)!;
-
         // Only files still in the processing area are ours to move (a retried job's file may already sit in failed/).
         if (!job.SourcePath.StartsWith(layout.Processing + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(job.SourcePath))
         {
             return;
         }
 
+        var folder = Path.GetDirectoryName(job.SourcePath)!;
         var succeeded = job.State == JobState.Succeeded;
         var destination = DropFolderLayout.UniquePath(succeeded ? layout.Done : layout.Failed, job.SourceName);
         File.Move(job.SourcePath, destination);
