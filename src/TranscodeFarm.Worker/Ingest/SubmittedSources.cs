@@ -76,7 +76,7 @@ public sealed partial class SubmittedSources(IObjectStore store, IOptions<StoreO
             var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
             try
             {
-                await using var file = new FileStream(localPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+                await using var file = new FileStream(localPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
                 int read;
                 while ((read = await content.Stream.ReadAsync(buffer, cancellationToken)) > 0)
                 {

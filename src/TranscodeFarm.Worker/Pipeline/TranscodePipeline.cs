@@ -60,9 +60,16 @@ public sealed partial class TranscodePipeline(
         {
             // Uploaded by `submit` on any machine: fetched from the store this worker publishes to, nothing else needed.
             sourcePath = Path.Combine(work, DropFolderLayout.SafeSourceName(job.SourceName));
-            if (await SubmittedSources.FetchAsync(store, sourceKey, sourcePath, cancellationToken) is { } unusable)
+            try
             {
-                return PipelineResult.BadInput("fetch", unusable);
+                if (await SubmittedSources.FetchAsync(store, sourceKey, sourcePath, cancellationToken) is { } unusable)
+                {
+                    return PipelineResult.BadInput("fetch", unusable);
+                }
+            }
+            catch (ObjectStoreException ex)
+            {
+                return ex.Retryable ? PipelineResult.Transient("fetch", ex.Message) : PipelineResult.BadInput("fetch", ex.Message);
             }
         }
         else if (job.Origin == JobOrigin.S3Prefix)
