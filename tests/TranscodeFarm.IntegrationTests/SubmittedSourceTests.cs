@@ -76,6 +76,48 @@ public sealed class SubmittedSourceTests
         Assert.NotNull(await bucket.Client.GetObjectMetadataAsync(name, "vod/" + failedKey));
     }
 
+    [Fact]
+    public async Task A_source_shared_by_two_jobs_stays_until_the_last_ends_and_a_cancelled_job_cannot_be_retried_without_it()
+    {
+        var url = await TestPostgres.CreateDatabaseAsync();
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        var workers = TestS3.FarmEnvironment(name);
+        workers["TRANSCODEFARM__Worker__Capabilities"] = "encoder:libx264"; // no worker can run the HEVC profile
+        await using var a = new FarmProcess();
+        await a.StartAsync(workers, queueUrl: url, workerOnly: true);
+        var queue = await TestPostgres.CreateQueueAsync(TimeProvider.System, new QueueOptions(), url);
+        var cliData = Directory.CreateTempSubdirectory("tf-submitter-").FullName;
+        var cli = new Dictionary<string, string>(FarmProcess.TestEnvironment(cliData).Concat(TestS3.FarmEnvironment(name)))
+        {
+            ["TRANSCODEFARM__Farm__ProfilesDirectory"] = SlowProfile.FolderWith("x265-test", """
+                { "name": "x265-test", "segmentSeconds": 2, "gopSeconds": 1,
+                  "video": [ { "name": "144p", "height": 144, "bitrateKbps": 200, "codec": "libx265", "preset": "ultrafast" } ], "audio": [] }
+                """),
+        };
+        var clip = await TestMedia.ClipAsync(96, 64, 1, audio: false, extra: "-metadata comment=sharedsource");
+
+        var r = await Tools.CliAsync(cli, "submit", clip, "--profile", "x265-test", "--queue", url);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        var waiting = JobIdIn(r.Stdout);
+        r = await Tools.CliAsync(cli, "submit", clip, "--queue", url, "--wait");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr + a.Output);
+        Assert.Contains("not uploaded again", r.Stdout);
+        var done = (await queue.GetAsync(JobIdIn(r.Stdout), default))!;
+        Assert.True(SubmittedSource.TryGetKey(done.SourcePath, out var key));
+        await WaitAsync(() => Task.FromResult(a.Output.Contains($"Kept the submitted source {key}", StringComparison.Ordinal)), "the worker to settle the job");
+        Assert.NotNull(await bucket.Client.GetObjectMetadataAsync(name, "vod/" + key)); // the queued job still needs it
+
+        // Cancelled before any worker took it: `jobs cancel` settles it, and the last job gone takes the object with it.
+        r = await Tools.CliAsync(cli, "jobs", "cancel", waiting, "--queue", url);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Empty(await KeysAsync(bucket, name, "vod/" + SubmittedSource.Prefix));
+        r = await Tools.CliAsync(cli, "jobs", "retry", waiting, "--queue", url);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("no longer in the store", r.Stderr);
+        Assert.Equal(JobState.Cancelled, (await queue.GetAsync(waiting, default))!.State);
+    }
+
     private static string JobIdIn(string stdout) =>
         stdout.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("submitted job ", StringComparison.Ordinal))["submitted job ".Length..];
 
