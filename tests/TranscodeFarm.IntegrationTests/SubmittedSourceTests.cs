@@ -118,6 +118,31 @@ public sealed class SubmittedSourceTests
         Assert.Equal(JobState.Cancelled, (await queue.GetAsync(waiting, default))!.State);
     }
 
+    [Fact]
+    public async Task A_failed_submitted_job_retried_through_the_drop_folder_lets_its_object_go()
+    {
+        var url = await TestPostgres.CreateDatabaseAsync();
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        await using var farm = new FarmProcess();
+        await farm.StartAsync(TestS3.FarmEnvironment(name), queueUrl: url); // `run`: a worker that also watches its drop folder
+        var queue = await TestPostgres.CreateQueueAsync(TimeProvider.System, new QueueOptions(), url);
+        var cliData = Directory.CreateTempSubdirectory("tf-submitter-").FullName;
+        var cli = new Dictionary<string, string>(FarmProcess.TestEnvironment(cliData).Concat(TestS3.FarmEnvironment(name)));
+        var text = Path.Combine(cliData, "notes.mp4");
+        await File.WriteAllTextAsync(text, "still no video " + Guid.NewGuid());
+        var r = await Tools.CliAsync(cli, "submit", text, "--queue", url, "--wait");
+        Assert.Equal(1, r.ExitCode);
+        var id = JobIdIn(r.Stdout);
+        Assert.NotEmpty(await KeysAsync(bucket, name, "vod/" + SubmittedSource.Prefix));
+
+        // The same bytes dropped: the job takes its source from the drop folder, and the object no job names goes.
+        farm.Drop(text, "notes.mp4");
+        await WaitAsync(async () => (await queue.GetAsync(id, default))!.Origin == JobOrigin.DropFolder
+            && (await queue.GetAsync(id, default))!.State == JobState.Failed
+            && (await KeysAsync(bucket, name, "vod/" + SubmittedSource.Prefix)).Count == 0, "the drop to retry the job and forget its object");
+    }
+
     private static string JobIdIn(string stdout) =>
         stdout.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("submitted job ", StringComparison.Ordinal))["submitted job ".Length..];
 
