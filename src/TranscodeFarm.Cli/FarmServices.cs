@@ -30,6 +30,7 @@ public sealed class FarmServices : IDisposable
     {
         var configuration = GlobalOptions.Build(parse);
         var services = new ServiceCollection();
+        services.AddLogging(); // no output: a command prints what it has to say (the store's retries need a logger)
         services.AddFarmCore(configuration);
         var provider = services.BuildServiceProvider();
         var farm = new FarmServices(provider, configuration);

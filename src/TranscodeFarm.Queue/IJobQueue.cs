@@ -45,6 +45,10 @@ public interface IJobQueue
 
     Task UpdateSourcePathAsync(string jobId, string sourcePath, CancellationToken cancellationToken);
 
+    /// <summary>Whether a job other than <paramref name="exceptJobId"/> names this source and may still need it (any state
+    /// but succeeded or cancelled): a submitted source is one object per content, shared by every job of that content.</summary>
+    Task<bool> IsSourceHeldAsync(string sourcePath, string exceptJobId, CancellationToken cancellationToken);
+
     /// <summary>The same content arrived again by another way (a drop-folder file, an S3 object) to retry a failed job:
     /// the job now takes its source from there, and that way decides where the source goes when the job ends.</summary>
     Task UpdateSourceAsync(string jobId, string sourcePath, JobOrigin origin, CancellationToken cancellationToken);

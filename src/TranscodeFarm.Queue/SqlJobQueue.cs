@@ -305,6 +305,15 @@ public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options
         await ExecAsync(db, null, cancellationToken, "UPDATE jobs SET source_path = @p WHERE id = @id", ("@p", sourcePath), ("@id", jobId));
     }
 
+    public async Task<bool> IsSourceHeldAsync(string sourcePath, string exceptJobId, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var held = await ScalarAsync(db, null, cancellationToken, """
+            SELECT COUNT(*) FROM jobs WHERE source_path = @p AND id <> @id AND state NOT IN ('succeeded', 'cancelled')
+            """, ("@p", sourcePath), ("@id", exceptJobId));
+        return Convert.ToInt64(held, System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -38,6 +38,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<MediaProber>();
         services.AddSingleton<FingerprintExtractor>();
         services.AddSingleton<SourceImporter>();
+        services.AddSingleton<SubmittedSources>();
         services.AddSingleton<CapabilityProbe>();
         services.AddOptions<DrmOptions>().Bind(configuration.GetSection(DrmOptions.Section));
         services.AddSingleton(sp =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.IntegrationTests.Infrastructure;
 
 namespace TranscodeFarm.IntegrationTests;
@@ -80,6 +81,34 @@ public sealed class CliTests(SharedFarm shared)
         var cancel = await Tools.CliAsync(env, "jobs", "cancel", id);
         Assert.Equal(1, cancel.ExitCode);
         Assert.Contains("is not queued or running", cancel.Stderr);
+    }
+
+    [Fact]
+    public async Task A_failed_submitted_job_keeps_its_private_copy_so_jobs_retry_runs_it_again()
+    {
+        // The filesystem store (one machine): submit keeps a copy in DATA/sources/, which a failure no longer deletes.
+        var text = Path.Combine(Directory.CreateTempSubdirectory("tf-submitfail-").FullName, "not a video.mov");
+        await File.WriteAllTextAsync(text, "not a video " + Guid.NewGuid());
+        var r = await Tools.CliAsync(FarmEnv, "submit", text, "--wait");
+        Assert.Equal(1, r.ExitCode);
+        var id = r.Stdout.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("submitted job ", StringComparison.Ordinal))["submitted job ".Length..];
+        var job = (await Farm.Queue.GetAsync(id, default))!;
+        Assert.Equal(JobState.Failed, job.State);
+        await Task.Delay(500); // the worker settles right after the state --wait saw
+        Assert.True(File.Exists(job.SourcePath), job.SourcePath);
+
+        r = await Tools.CliAsync(FarmEnv, "jobs", "retry", id);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await Farm.Queue.EventsAsync(id, default)).Count(e => e.Message == "claimed") < 2 || !(await Farm.Queue.GetAsync(id, default))!.State.IsTerminal())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the retried job did not run");
+            await Task.Delay(200);
+        }
+
+        var again = (await Farm.Queue.GetAsync(id, default))!;
+        Assert.StartsWith("probe", again.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("gone", again.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,6 +59,24 @@ public abstract class JobQueueContractTests
     }
 
     [Fact]
+    public async Task A_shared_source_is_held_by_every_other_job_that_may_still_run()
+    {
+        var q = await CreateQueueAsync(Time);
+        var first = (await q.SubmitAsync(Request("shared"), default)).Job;
+        Assert.False(await q.IsSourceHeldAsync(first.SourcePath, first.Id, default)); // only by itself
+        var forced = (await q.SubmitAsync(Request("shared", force: true), default)).Job;
+        Assert.True(await q.IsSourceHeldAsync(first.SourcePath, first.Id, default)); // queued
+        await q.ClaimAsync("w", Lease, default);
+        await q.ClaimAsync("w", Lease, default);
+        Assert.Equal(JobState.Failed, await q.FailAsync(forced.Id, "w", "bad", retryable: false, default));
+        Assert.True(await q.IsSourceHeldAsync(first.SourcePath, first.Id, default)); // failed: `jobs retry` may run it again
+        Assert.True(await q.RetryAsync(forced.Id, default));
+        Assert.True(await q.CancelAsync(forced.Id, default));
+        Assert.False(await q.IsSourceHeldAsync(first.SourcePath, first.Id, default)); // cancelled
+        Assert.True(await q.IsSourceHeldAsync(first.SourcePath, forced.Id, default)); // the first is still running
+    }
+
+    [Fact]
     public async Task Claims_highest_priority_first_then_oldest()
     {
         var q = await CreateQueueAsync(Time);

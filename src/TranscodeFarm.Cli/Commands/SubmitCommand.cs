@@ -71,24 +71,14 @@ public static class SubmitCommand
                 throw new CliException("--drm-systems and --key-set need --drm (cbcs, cenc or aes-128)");
             }
 
-            // The farm works on its own copy under a safe name: the original may move, and no tool sees its name.
-            var folder = Path.Combine(farm.Paths.Sources, Queue.JobIds.New());
-            Directory.CreateDirectory(folder);
-            var owned = Path.Combine(folder, DropFolderLayout.SafeSourceName(source.Name));
-            File.Copy(source.FullName, owned);
-            var importer = farm.Get<SourceImporter>();
-            var result = await importer.SubmitAsync(owned, source.Name, JobOrigin.Submit,
-                new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force), drmSettings, parse.GetValue(requireToken)),
-                farm.Worker.MaxAttempts, ct);
-            if (!result.Created)
-            {
-                Directory.Delete(folder, recursive: true);
-                Console.WriteLine($"already submitted as job {result.Job.Id} ({result.Job.State.ToWire()}); use --force for a new job");
-            }
-            else
-            {
-                Console.WriteLine($"submitted job {result.Job.Id}");
-            }
+            var options = new SourceOptions(profileName, parse.GetValue(priority), parse.GetValue(title), parse.GetValue(force), drmSettings, parse.GetValue(requireToken));
+            var sources = farm.Get<SubmittedSources>();
+            var result = sources.InStore
+                ? await SubmitToStoreAsync(farm, sources, source, options, ct)
+                : await SubmitCopyAsync(farm, source, options, ct);
+            Console.WriteLine(result.Created
+                ? $"submitted job {result.Job.Id}"
+                : $"already submitted as job {result.Job.Id} ({result.Job.State.ToWire()}); use --force for a new job");
 
             if (!parse.GetValue(wait))
             {
@@ -105,5 +95,57 @@ public static class SubmitCommand
             return final.State == JobState.Succeeded ? 0 : 1;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// With an S3 store: the user's file goes straight to the store's sources/ (no local copy), so a worker on any machine
+    /// runs the job with only its store settings. The key is the content's SHA-256: a re-run after an interruption, or the
+    /// same file for another profile, does not send the bytes again (decision 018).
+    /// </summary>
+    private static async Task<SubmitResult> SubmitToStoreAsync(FarmServices farm, SubmittedSources sources, FileInfo file, SourceOptions options, CancellationToken ct)
+    {
+        var hash = await SourceImporter.HashAsync(file.FullName, ct);
+        var request = farm.Get<SourceImporter>().Request(
+            SubmittedSource.SourcePathFor(SubmittedSource.KeyFor(hash)), file.Name, JobOrigin.Submit, options, farm.Worker.MaxAttempts, hash);
+        if (!options.Force && await farm.Queue.FindByIdempotencyKeyAsync(request.IdempotencyKey, ct) is { } earlier)
+        {
+            return new SubmitResult(earlier, Created: false); // nothing to upload
+        }
+
+        var upload = await sources.UploadAsync(file.FullName, hash, ct);
+        Console.WriteLine(upload.Uploaded
+            ? $"uploaded {file.Name} ({upload.Bytes} bytes) to {sources.Describe}{upload.Key}"
+            : $"{upload.Key} is already in the store: not uploaded again");
+        var result = await farm.Queue.SubmitAsync(request, ct);
+        if (result.Created)
+        {
+            // A job of the same content that ended just now may have deleted the object after the upload above; this job
+            // holds it now, so it stays from here on: check it is there (one HEAD), or send it again.
+            await sources.UploadAsync(file.FullName, hash, ct);
+        }
+        else if (result.Job.SourcePath != request.SourcePath || SubmittedSource.IsReleasedIn(result.Job.State))
+        {
+            // Another submit of this content won the race to the job: the object is ours to remove unless a job needs it.
+            await sources.ForgetAsync(request.SourcePath, result.Job.Id, ct);
+        }
+
+        return result;
+    }
+
+    /// <summary>With the filesystem store (one machine): the farm works on its own copy under a safe name, as the
+    /// original may move, and no tool sees its name.</summary>
+    private static async Task<SubmitResult> SubmitCopyAsync(FarmServices farm, FileInfo file, SourceOptions options, CancellationToken ct)
+    {
+        var folder = Path.Combine(farm.Paths.Sources, Queue.JobIds.New());
+        Directory.CreateDirectory(folder);
+        var owned = Path.Combine(folder, DropFolderLayout.SafeSourceName(file.Name));
+        File.Copy(file.FullName, owned);
+        var result = await farm.Get<SourceImporter>().SubmitAsync(owned, file.Name, JobOrigin.Submit, options, farm.Worker.MaxAttempts, ct);
+        if (!result.Created)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return result;
     }
 }

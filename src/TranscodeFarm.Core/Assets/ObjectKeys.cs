@@ -3,6 +3,9 @@ namespace TranscodeFarm.Core.Assets;
 /// <summary>
 /// Rules for object keys and asset paths. A key is '/'-separated segments of [A-Za-z0-9._-], none of which
 /// is "." or "..": nothing a client sends can name a file outside the store.
+/// The key space under the store's prefix: "&lt;asset&gt;/..." for assets (an asset id is a job id, 12 lowercase hex
+/// characters) and "sources/&lt;sha256&gt;" for sources uploaded by `submit` (<see cref="Jobs.SubmittedSource"/>), which no
+/// edge serves: the edge serves only assets the job database knows as published.
 /// </summary>
 public static class ObjectKeys
 {

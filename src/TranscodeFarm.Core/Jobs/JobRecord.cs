@@ -47,7 +47,8 @@ public enum JobOrigin
 {
     /// <summary>Taken from the drop folder: moved to done/ or failed/ when the job ends.</summary>
     DropFolder,
-    /// <summary>Submitted by <c>transcodefarm submit</c>: a private copy, deleted when the job ends.</summary>
+    /// <summary>Submitted by <c>transcodefarm submit</c>: an object of the S3 store (<see cref="SubmittedSource"/>) or, with the
+    /// filesystem store, a private copy; deleted when the job succeeds or is cancelled, kept for `jobs retry` when it fails.</summary>
     Submit,
     /// <summary>Taken from an S3 ingest prefix: the source is an object (s3://bucket/key), moved to done/ or failed/ at the end.</summary>
     S3Prefix,

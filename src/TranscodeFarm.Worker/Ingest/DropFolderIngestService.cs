@@ -18,6 +18,7 @@ public sealed partial class DropFolderIngestService(
     DropFolderLayout layout,
     SourceImporter importer,
     SourceDisposition disposition,
+    SubmittedSources submitted,
     IJobQueue queue,
     ProfileCatalog profiles,
     JobSignal signal,
@@ -184,6 +185,7 @@ public sealed partial class DropFolderIngestService(
             // Dropping a file again after a failure means "try again".
             await queue.UpdateSourceAsync(existing.Id, owned, JobOrigin.DropFolder, cancellationToken);
             await queue.RetryAsync(existing.Id, cancellationToken);
+            await submitted.ForgetAsync(existing.SourcePath, existing.Id, cancellationToken); // a submitted source it no longer needs
             WorkerMetrics.IngestedFiles.WithLabels("retried").Inc();
             LogRetried(logger, originalName, existing.Id);
             signal.Notify();

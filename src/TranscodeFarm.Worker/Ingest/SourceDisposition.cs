@@ -7,10 +7,10 @@ namespace TranscodeFarm.Worker.Ingest;
 
 /// <summary>
 /// Puts a job's source where it belongs once the job has ended: a drop-folder file moves to done/, or to
-/// failed/ next to a "&lt;name&gt;.error.json" that tells the producer what to fix; a submitted copy is deleted.
-/// Nothing is ever deleted from the drop folder itself.
+/// failed/ next to a "&lt;name&gt;.error.json" that tells the producer what to fix; a submitted source is deleted once
+/// its job will not run again (<see cref="SubmittedSources.ReleaseAsync"/>). Nothing is ever deleted from the drop folder itself.
 /// </summary>
-public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout layout, FarmPaths paths, S3Ingest s3Ingest, TimeProvider time, ILogger<SourceDisposition> logger)
+public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout layout, SubmittedSources submitted, S3Ingest s3Ingest, TimeProvider time, ILogger<SourceDisposition> logger)
 {
     // Relaxed escaping: the report is read by people, and "can't" must not become "can\u0027t".
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
@@ -36,14 +36,9 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
             return;
         }
 
-        var folder = Path.GetDirectoryName(job.SourcePath)!;
         if (job.Origin == JobOrigin.Submit)
         {
-            if (Directory.Exists(folder) && folder.StartsWith(paths.Sources + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-
+            await submitted.ReleaseAsync(job, cancellationToken);
             return;
         }
 
@@ -53,6 +48,7 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
             return;
         }
 
+        var folder = Path.GetDirectoryName(job.SourcePath)!;
         var succeeded = job.State == JobState.Succeeded;
         var destination = DropFolderLayout.UniquePath(succeeded ? layout.Done : layout.Failed, job.SourceName);
         File.Move(job.SourcePath, destination);

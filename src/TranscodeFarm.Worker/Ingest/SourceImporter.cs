@@ -51,7 +51,11 @@ public sealed class SourceImporter(IJobQueue queue, ProfileCatalog profiles)
 
     /// <param name="contentHash">From <see cref="HashAsync(SafeFileHandle, CancellationToken)"/> of the handle the caller checked.</param>
     public async Task<SubmitResult> SubmitAsync(string ownedPath, string originalName, JobOrigin origin, SourceOptions options, int maxAttempts, string contentHash, CancellationToken cancellationToken) =>
-        await queue.SubmitAsync(new JobRequest
+        await queue.SubmitAsync(Request(ownedPath, originalName, origin, options, maxAttempts, contentHash), cancellationToken);
+
+    /// <summary>The job a source becomes (its <see cref="JobRequest.IdempotencyKey"/> finds an earlier one).</summary>
+    public JobRequest Request(string ownedPath, string originalName, JobOrigin origin, SourceOptions options, int maxAttempts, string contentHash) =>
+        new()
         {
             SourcePath = ownedPath,
             SourceName = originalName,
@@ -65,7 +69,7 @@ public sealed class SourceImporter(IJobQueue queue, ProfileCatalog profiles)
             RequiredCapability = profiles.RequiredCapability(options.Profile),
             Drm = options.Drm,
             RequireToken = options.RequireToken,
-        }, cancellationToken);
+        };
 }
 
 /// <summary>What a producer can choose per file (CLI flags or a sidecar JSON).</summary>

@@ -23,7 +23,8 @@ public sealed partial class ScanS3IngestJob(
     IOptions<IngestOptions> ingestOptions,
     IOptions<WorkerOptions> worker,
     TimeProvider time,
-    ILogger<ScanS3IngestJob> logger) : IJob
+    ILogger<ScanS3IngestJob> logger,
+    SubmittedSources? submitted = null) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -83,6 +84,10 @@ public sealed partial class ScanS3IngestJob(
         {
             await queue.UpdateSourceAsync(result.Job.Id, source, JobOrigin.S3Prefix, cancellationToken);
             await queue.RetryAsync(result.Job.Id, cancellationToken);
+            if (submitted is not null)
+            {
+                await submitted.ForgetAsync(result.Job.SourcePath, result.Job.Id, cancellationToken); // a submitted source it no longer needs
+            }
             signal.Notify();
         }
         else

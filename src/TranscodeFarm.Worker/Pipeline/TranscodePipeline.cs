@@ -56,7 +56,23 @@ public sealed partial class TranscodePipeline(
         var output = Path.Combine(work, "out");
         Directory.CreateDirectory(output);
         var sourcePath = job.SourcePath;
-        if (job.Origin == JobOrigin.S3Prefix)
+        if (SubmittedSource.TryGetKey(job.SourcePath, out var sourceKey))
+        {
+            // Uploaded by `submit` on any machine: fetched from the store this worker publishes to, nothing else needed.
+            sourcePath = Path.Combine(work, DropFolderLayout.SafeSourceName(job.SourceName));
+            try
+            {
+                if (await SubmittedSources.FetchAsync(store, sourceKey, sourcePath, cancellationToken) is { } unusable)
+                {
+                    return PipelineResult.BadInput("fetch", unusable);
+                }
+            }
+            catch (ObjectStoreException ex)
+            {
+                return ex.Retryable ? PipelineResult.Transient("fetch", ex.Message) : PipelineResult.BadInput("fetch", ex.Message);
+            }
+        }
+        else if (job.Origin == JobOrigin.S3Prefix)
         {
             if (s3Ingest.Location is not { } location)
             {
