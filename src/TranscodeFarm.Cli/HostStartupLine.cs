@@ -74,23 +74,8 @@ public sealed partial class HostStartupLine(HostProfile profile, IServiceProvide
         return watched.Count == 0 ? "nothing" : string.Join(" and ", watched);
     }
 
-    private string Queue()
-    {
-        var url = services.GetRequiredService<IOptions<QueueOptions>>().Value.Url;
-        if (!QueueLocation.IsPostgres(url))
-        {
-            return "sqlite://" + services.GetRequiredService<FarmPaths>().QueueDatabase;
-        }
-
-        try
-        {
-            return QueueLocation.Describe(QueueLocation.ToConnectionString(url));
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException)
-        {
-            return "postgres (unreadable Queue:Url)";
-        }
-    }
+    // The queue's own description: host, port and database, never the password.
+    private string Queue() => services.GetRequiredService<IJobQueue>() is SqlJobQueue sql ? sql.Describe : "custom queue";
 
     private string Store()
     {

@@ -173,17 +173,49 @@ public sealed class HostStartupTests
             running = (await queue.ListAsync(JobState.Running, 1, default)).FirstOrDefault();
         }
 
+        var victim = running!.LeaseOwner;
         first.Kill();
         await using var second = new FarmProcess(data);
         await second.StartAsync(env, queueUrl: url, workerOnly: true);
         var result = await submit;
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr + second.Output);
-        Assert.Contains($"taken over by worker ", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"after the lease of {running.LeaseOwner} expired (attempt 2)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("taken over by worker ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"after the lease of {victim} expired (attempt 2)", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"HLS:  https://cdn.example.com/vod/{running.Id}/", result.Stdout, StringComparison.Ordinal);
 
         var show = await Tools.CliAsync(cliEnv, "jobs", "show", running.Id, "--queue", url, "--data-dir", data);
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Contains($"HLS:  https://cdn.example.com/vod/{running.Id}/", show.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Take_over_notes_name_the_new_worker_the_old_lease_and_the_attempt()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        var events = new List<JobEvent>
+        {
+            new("j", at, "queued", null, "submitted"),
+            new("j", at, "running", "w1", "claimed"),
+            new("j", at, "running", "w2", "reclaimed after the lease of w1 expired"),
+            new("j", at, "queued", null, "lease of w2 expired: reaped by maintenance"),
+            new("j", at, "running", "w3", "claimed"),
+        };
+        Assert.Equal(
+            [
+                "taken over by worker w2 after the lease of w1 expired (attempt 2)",
+                "lease of w2 expired: reaped by maintenance",
+                "taken over by worker w3 after the lease of w2 expired (attempt 3)",
+            ],
+            Cli.JobView.Notes(events, 2, attempts: 3));
+        Assert.Empty(Cli.JobView.Notes(events, 5, attempts: 3));
+    }
+
+    [Fact]
+    public void A_claimed_object_s_path_leads_back_to_its_ingest_prefix()
+    {
+        Assert.Equal("s3://media/incoming/", Worker.Ingest.S3Ingest.PrefixUrl("s3://media/incoming/.processing/0123456789abcdef/clip.mp4"));
+        Assert.Equal("s3://media/", Worker.Ingest.S3Ingest.PrefixUrl("s3://media/.processing/0123456789abcdef/a b.mov"));
+        Assert.Null(Worker.Ingest.S3Ingest.PrefixUrl("s3://media/incoming/clip.mp4"));
+        Assert.Null(Worker.Ingest.S3Ingest.PrefixUrl("/data/sources/x/clip.mp4"));
     }
 }
