@@ -218,4 +218,35 @@ public sealed class HostStartupTests
         Assert.Null(Worker.Ingest.S3Ingest.PrefixUrl("s3://media/incoming/clip.mp4"));
         Assert.Null(Worker.Ingest.S3Ingest.PrefixUrl("/data/sources/x/clip.mp4"));
     }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("worker")]
+    [InlineData("edge")]
+    public async Task The_readme_lists_every_flag_of_every_host(string host)
+    {
+        var help = await Tools.CliAsync(null, host, "--help");
+        Assert.Equal(0, help.ExitCode);
+        var flags = help.Stdout.Split('\n')
+            .Select(l => l.TrimStart())
+            .Where(l => l.StartsWith("--", StringComparison.Ordinal))
+            .Select(l => l.Split(' ', ',')[0])
+            .Where(f => f != "--help")
+            .ToList();
+        Assert.NotEmpty(flags);
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(folder!.FullName, "README.md")))
+        {
+            folder = folder.Parent;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
+        var table = readme[readme.IndexOf("#### The hosts and their flags", StringComparison.Ordinal)..];
+        var row = table[table.IndexOf($"| `{host}` |", StringComparison.Ordinal)..];
+        foreach (var flag in flags)
+        {
+            Assert.True(row.Contains($"`{flag}", StringComparison.Ordinal) || table.Contains($"| every command | `{flag}", StringComparison.Ordinal)
+                || table.Contains($"| | `{flag}", StringComparison.Ordinal), $"README's flags table lacks {host} {flag}");
+        }
+    }
 }
