@@ -49,11 +49,19 @@ public sealed partial class HostStartupLine(HostProfile profile, IServiceProvide
             slots = services.GetRequiredService<IOptions<WorkerOptions>>().Value.Slots;
         }
 
-        var edge = profile.Roles.HasFlag(HostRoles.Edge) ? services.GetRequiredService<IOptions<EdgeOptions>>().Value : null;
-        LogStarted(logger, profile.Role, profile.Listen,
-            edge is null ? "none" : EdgeOptionsValidator.PublicBase(edge.PublicUrl, edge.Url),
-            edge is null ? "none" : edge.Origin.Length > 0 ? edge.Origin : "store",
-            Watches(), Queue(), Store(), slots, capabilities);
+        try
+        {
+            var edge = profile.Roles.HasFlag(HostRoles.Edge) ? services.GetRequiredService<IOptions<EdgeOptions>>().Value : null;
+            LogStarted(logger, profile.Role, profile.Listen,
+                edge is null ? "none" : EdgeOptionsValidator.PublicBase(edge.PublicUrl, edge.Url),
+                edge is null ? "none" : edge.Origin.Length > 0 ? edge.Origin : "store",
+                Watches(), Queue(), Store(), slots, capabilities);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A setting that cannot even be described fails the host elsewhere, with its own message; this line must not.
+            LogNotDescribed(logger, profile.Role, ex.Message);
+        }
     }
 
     private string Watches()
@@ -94,6 +102,9 @@ public sealed partial class HostStartupLine(HostProfile profile, IServiceProvide
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
         Message = "Host {Role} started: listening on {Listen} (public URL {PublicUrl}, origin {Origin}); watching {Watches}; queue {Queue}; store {Store}; {Slots} slots; capabilities {Capabilities}")]
     private static partial void LogStarted(ILogger logger, string role, string listen, string publicUrl, string origin, string watches, string queue, string store, int slots, string capabilities);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Host {Role} started but could not describe itself: {Reason}")]
+    private static partial void LogNotDescribed(ILogger logger, string role, string reason);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Unknown setting {Setting} ({Environment}): no option has that name, so it is ignored")]
     private static partial void LogUnknownSetting(ILogger logger, string setting, string environment);
