@@ -20,12 +20,13 @@ public sealed class S3Ingest(S3IngestLocation? location, StoreOptions? store = n
     /// <summary>The ingest location that holds <paramref name="sourcePath"/> (s3://bucket/PREFIX.processing/token/name), or null.</summary>
     public S3IngestLocation? For(string sourcePath)
     {
-        if (Location is { } own && sourcePath.StartsWith(own.Describe, StringComparison.Ordinal))
+        var url = PrefixUrl(sourcePath);
+        if (Location is { } own && (url is null || url == own.Describe))
         {
             return own;
         }
 
-        if (store is not { IsS3: true } || PrefixUrl(sourcePath) is not { } url)
+        if (store is not { IsS3: true } || url is null)
         {
             return Location;
         }
