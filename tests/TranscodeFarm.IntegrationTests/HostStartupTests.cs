@@ -26,7 +26,8 @@ public sealed class HostStartupTests
         ["Store:ServiceUrl"] = "http://127.0.0.1:9", // nothing listens: the hosts start anyway, unhealthy
         ["Store:AccessKey"] = StoreAccessKey,
         ["Store:SecretKey"] = StoreSecret,
-        ["Store:MaxRetries"] = "0",
+        ["Store:MaxRetries"] = "1",
+        ["Store:RetryBaseDelay"] = "00:00:00.100",
     };
 
     private static Dictionary<string, string> Env(Dictionary<string, string> settings) =>
