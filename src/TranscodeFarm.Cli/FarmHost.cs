@@ -33,6 +33,10 @@ public static class FarmHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Environment.CurrentDirectory });
         GlobalOptions.Apply(builder.Configuration, parse, flags);
         ConfigureLogging(builder, consoleLevel);
+        if (HostSettings.Missing(builder.Configuration, roles) is { Count: > 0 } missing)
+        {
+            throw new CliException(string.Join("; ", missing));
+        }
 
         builder.Services.AddFarmCore(builder.Configuration);
         builder.Services.AddQueueStartup();
@@ -54,6 +58,15 @@ public static class FarmHost
             ? builder.Configuration.GetValue("Edge:Url", "http://127.0.0.1:8080")!
             : builder.Configuration.GetValue("Worker:MetricsUrl", "http://127.0.0.1:9101")!;
         builder.WebHost.UseUrls(url);
+        var role = roles switch
+        {
+            HostRoles.All => "run",
+            HostRoles.Edge => "edge",
+            _ when roles.HasFlag(HostRoles.Ingest) => "worker",
+            _ => "worker (no drop folder)",
+        };
+        builder.Services.AddSingleton(new HostProfile(role, roles, url));
+        builder.Services.AddHostedService<HostStartupLine>();
 
         var app = builder.Build();
         if (roles.HasFlag(HostRoles.Edge))

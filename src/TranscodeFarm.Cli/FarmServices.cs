@@ -24,7 +24,19 @@ public sealed class FarmServices : IDisposable
     public FarmPaths Paths => _provider.GetRequiredService<FarmPaths>();
     public FarmOptions Farm => _provider.GetRequiredService<IOptions<FarmOptions>>().Value;
     public WorkerOptions Worker => _provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
-    public string EdgeUrl => (Configuration.GetValue<string>("Edge:Url") ?? "http://127.0.0.1:8080").TrimEnd('/');
+    /// <summary>The edge URL players reach (Edge:PublicUrl, else derived from Edge:Url), for the URLs the CLI prints.</summary>
+    public string EdgeUrl => PublicEdgeUrl(Configuration);
+
+    public static string PublicEdgeUrl(IConfiguration configuration)
+    {
+        var publicUrl = configuration["Edge:PublicUrl"];
+        if (Edge.EdgeOptionsValidator.PublicUrlProblem(publicUrl) is { } problem)
+        {
+            throw new CliException(problem);
+        }
+
+        return Edge.EdgeOptionsValidator.PublicBase(publicUrl, configuration["Edge:Url"]);
+    }
 
     public static FarmServices Create(ParseResult parse)
     {

@@ -10,6 +10,7 @@ public static class JobView
     public static async Task<JobRecord?> FollowAsync(IJobQueue queue, string jobId, CancellationToken cancellationToken)
     {
         JobRecord? job = null;
+        var history = new EventFollower(queue, jobId);
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
             // Plain lines when not on a terminal (CI logs, pipes): one per stage change or 10 % step.
@@ -20,6 +21,12 @@ public static class JobView
                 if (job is null || job.State.IsTerminal())
                 {
                     return job;
+                }
+
+                foreach (var note in await history.NewNotesAsync(job, cancellationToken))
+                {
+                    Console.WriteLine($"{job.SourceName}: {note}");
+                    last = "";
                 }
 
                 var line = Describe(job, step: true);
@@ -48,6 +55,11 @@ public static class JobView
                         task.Value = job?.State == JobState.Succeeded ? 100 : task.Value;
                         task.StopTask();
                         return;
+                    }
+
+                    foreach (var note in await history.NewNotesAsync(job, cancellationToken))
+                    {
+                        AnsiConsole.MarkupLine(Markup.Escape($"{job.SourceName}: {note}"));
                     }
 
                     task.Description = Markup.Escape(Describe(job, step: false));
@@ -108,4 +120,69 @@ public static class JobView
         var speed = p.Speed is { } s && !step ? $" at {s:0.0}x" : "";
         return $"{job.SourceName}: {p.Stage}{speed}" + (step ? $" {percent:0}%" : "");
     }
+
+    /// <summary>
+    /// Reads the job's history when its attempt changes and turns what happened to it into lines: a take-over after a lost
+    /// lease (which would otherwise look like the progress jumping back to "probe 0%"), a reap, a retry after a failure.
+    /// </summary>
+    private sealed class EventFollower(IJobQueue queue, string jobId)
+    {
+        private int _seen = -1;
+        private int _attempts = -1;
+
+        public async Task<IReadOnlyList<string>> NewNotesAsync(JobRecord job, CancellationToken cancellationToken)
+        {
+            if (job.Attempts == _attempts && job.State != JobState.Queued)
+            {
+                return [];
+            }
+
+            _attempts = job.Attempts;
+            var events = await queue.EventsAsync(jobId, cancellationToken);
+            var first = _seen;
+            _seen = events.Count;
+            // The events already there when following began are history, not news.
+            return first < 0 ? [] : Notes(events, first, job.Attempts);
+        }
+    }
+
+    /// <summary>Lines for events[from..] that change who runs the job; attempts: the job's attempt count now.</summary>
+    public static IReadOnlyList<string> Notes(IReadOnlyList<JobEvent> events, int from, int attempts)
+    {
+        var lines = new List<string>();
+        var claimsAfter = events.Skip(from).Count(IsClaim);
+        for (var i = from; i < events.Count; i++)
+        {
+            var e = events[i];
+            var message = e.Message ?? "";
+            if (IsClaim(e))
+            {
+                var attempt = attempts - --claimsAfter;
+                var previous = i > 0 ? events[i - 1].Message ?? "" : "";
+                if (message.StartsWith("reclaimed after the lease of ", StringComparison.Ordinal))
+                {
+                    var owner = message["reclaimed after the lease of ".Length..].Replace(" expired", "", StringComparison.Ordinal);
+                    lines.Add($"taken over by worker {e.WorkerId} after the lease of {owner} expired (attempt {attempt})");
+                }
+                else if (previous.StartsWith("lease of ", StringComparison.Ordinal) && previous.Contains("reaped by maintenance", StringComparison.Ordinal))
+                {
+                    var owner = previous["lease of ".Length..previous.IndexOf(" expired", StringComparison.Ordinal)];
+                    lines.Add($"taken over by worker {e.WorkerId} after the lease of {owner} expired (attempt {attempt})");
+                }
+                else if (attempt > 1)
+                {
+                    lines.Add($"claimed by worker {e.WorkerId} (attempt {attempt})");
+                }
+            }
+            else if (message.Contains("reaped by maintenance", StringComparison.Ordinal) || message.StartsWith("attempt ", StringComparison.Ordinal)
+                     || message.StartsWith("released by", StringComparison.Ordinal))
+            {
+                lines.Add(message);
+            }
+        }
+
+        return lines;
+    }
+
+    private static bool IsClaim(JobEvent e) => e.State == "running" && e.Message is { } m && (m == "claimed" || m.StartsWith("reclaimed after", StringComparison.Ordinal));
 }

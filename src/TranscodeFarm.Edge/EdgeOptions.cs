@@ -9,6 +9,10 @@ public sealed class EdgeOptions
     /// <summary>Where the edge (and the farm's /metrics and /healthz) listens. Loopback by default.</summary>
     public string Url { get; set; } = "http://127.0.0.1:8080";
 
+    /// <summary>The URL players and operators reach the edge at (a load balancer, a DNS name), printed by the CLI in player
+    /// URLs (submit --wait, jobs show, token, demo). Empty: derived from <see cref="Url"/>.</summary>
+    public string PublicUrl { get; set; } = "";
+
     /// <summary>Memory the edge may use for cached objects.</summary>
     public long CacheBytes { get; set; } = 256L * 1024 * 1024;
 
@@ -82,6 +86,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             errors.Add($"Edge:Url must be an absolute http(s) URL such as http://127.0.0.1:8080 (got '{o.Url}')");
         }
 
+        if (PublicUrlProblem(o.PublicUrl) is { } publicUrl)
+        {
+            errors.Add(publicUrl);
+        }
+
         if (o.CacheBytes < 0)
         {
             errors.Add($"Edge:CacheBytes must not be negative (got {o.CacheBytes})");
@@ -149,5 +158,32 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Why Edge:PublicUrl is not usable, or null (empty is fine: it is derived from Edge:Url).</summary>
+    public static string? PublicUrlProblem(string? publicUrl) =>
+        string.IsNullOrEmpty(publicUrl) || (Uri.TryCreate(publicUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.UserInfo.Length == 0 && uri.Query.Length == 0)
+            ? null
+            : $"Edge:PublicUrl must be an absolute http(s) URL without user, password or query, such as https://cdn.example.com (got '{publicUrl}')";
+
+    /// <summary>
+    /// The edge's base URL for players, without a trailing '/': Edge:PublicUrl, else Edge:Url, where a wildcard listen
+    /// address (0.0.0.0, [::], *, +) becomes this machine's host name.
+    /// </summary>
+    public static string PublicBase(string? publicUrl, string? url)
+    {
+        if (!string.IsNullOrEmpty(publicUrl))
+        {
+            return publicUrl.TrimEnd('/');
+        }
+
+        url = string.IsNullOrEmpty(url) ? "http://127.0.0.1:8080" : url;
+        var wildcard = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+        if (Uri.TryCreate(wildcard, UriKind.Absolute, out var uri) && (uri.Host is "0.0.0.0" or "[::]" or "::"))
+        {
+            return new UriBuilder(uri) { Host = System.Net.Dns.GetHostName() }.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        }
+
+        return url.TrimEnd('/');
     }
 }

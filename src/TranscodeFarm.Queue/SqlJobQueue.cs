@@ -100,6 +100,12 @@ public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options
         var capabilityFilter = caps.Length == 0
             ? "required_capability IS NULL"
             : $"(required_capability IS NULL OR required_capability IN ({string.Join(", ", caps.Select(c => c.Item1))}))";
+        // A job from the S3 ingest prefix also needs a worker that can fetch its source (JobCapabilities: implied by the origin).
+        if (!capabilities.Contains(JobCapabilities.IngestS3))
+        {
+            capabilityFilter += $" AND origin <> '{JobOrigin.S3Prefix}'";
+        }
+
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var now = await NowAsync(db, tx, cancellationToken);

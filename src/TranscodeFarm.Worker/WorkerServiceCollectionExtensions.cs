@@ -135,7 +135,9 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var url = sp.GetRequiredService<IOptions<IngestOptions>>().Value.S3Url;
-            return new S3Ingest(string.IsNullOrEmpty(url) ? null : S3IngestLocation.Create(url, sp.GetRequiredService<IOptions<StoreOptions>>().Value, (_, _) => WorkerMetrics.StoreRetries.Inc()));
+            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            Action<int, Exception> onRetry = (_, _) => WorkerMetrics.StoreRetries.Inc();
+            return new S3Ingest(string.IsNullOrEmpty(url) ? null : S3IngestLocation.Create(url, store, onRetry), store, onRetry);
         });
         services.AddHostedService<WorkerRegistrationService>();
         services.AddHostedService<QueueListenerService>();

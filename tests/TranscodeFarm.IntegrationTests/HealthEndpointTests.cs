@@ -80,7 +80,7 @@ public sealed class HealthEndpointTests
             ["Store:ServiceUrl"] = $"http://127.0.0.1:{Tools.FreePort()}",
             ["Store:AccessKey"] = "test-access-key",
             ["Store:SecretKey"] = "test-secret-key-not-logged",
-        });
+        }, queueUrl: await TestPostgres.CreateDatabaseAsync()); // an edge on an S3 store needs the farm's queue (decision 020)
         var down = await WaitForAsync(edge.Http, HttpStatusCode.ServiceUnavailable, edge.Output);
         AssertCheck(down, "store", "unhealthy");
         AssertCheck(down, "database", "healthy");

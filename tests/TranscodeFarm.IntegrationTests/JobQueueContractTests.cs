@@ -54,7 +54,7 @@ public abstract class JobQueueContractTests
 
         await q.UpdateSourceAsync(job.Id, "s3://bucket/processing/again.mp4", JobOrigin.S3Prefix, default);
         Assert.True(await q.RetryAsync(job.Id, default));
-        var retried = (await q.ClaimAsync("w", Lease, default))!;
+        var retried = (await q.ClaimAsync("w", [JobCapabilities.IngestS3], Lease, default))!;
         Assert.Equal((job.Id, "s3://bucket/processing/again.mp4", JobOrigin.S3Prefix), (retried.Id, retried.SourcePath, retried.Origin));
     }
 
@@ -74,6 +74,20 @@ public abstract class JobQueueContractTests
         Assert.True(await q.CancelAsync(forced.Id, default));
         Assert.False(await q.IsSourceHeldAsync(first.SourcePath, first.Id, default)); // cancelled
         Assert.True(await q.IsSourceHeldAsync(first.SourcePath, forced.Id, default)); // the first is still running
+    }
+
+    [Fact]
+    public async Task An_S3_ingest_job_needs_a_worker_that_can_fetch_it_and_its_encoder_too()
+    {
+        var q = await CreateQueueAsync(Time);
+        var plain = (await q.SubmitAsync(Request("s3-plain") with { Origin = JobOrigin.S3Prefix, SourcePath = "s3://b/in/.processing/t/a.mp4" }, default)).Job;
+        var hevc = (await q.SubmitAsync(Request("s3-hevc", capability: "encoder:libx265") with { Origin = JobOrigin.S3Prefix, SourcePath = "s3://b/in/.processing/u/b.mp4" }, default)).Job;
+
+        Assert.Null(await q.ClaimAsync("w", Lease, default));
+        Assert.Null(await q.ClaimAsync("w", ["encoder:libx265"], Lease, default));
+        Assert.Equal(plain.Id, (await q.ClaimAsync("w", [JobCapabilities.IngestS3], Lease, default))!.Id);
+        Assert.Null(await q.ClaimAsync("w", [JobCapabilities.IngestS3], Lease, default));
+        Assert.Equal(hevc.Id, (await q.ClaimAsync("w", [JobCapabilities.IngestS3, "encoder:libx265"], Lease, default))!.Id);
     }
 
     [Fact]

@@ -77,6 +77,38 @@ public sealed class S3IngestTests
     }
 
     [Fact]
+    public async Task A_worker_without_Ingest_S3Url_fetches_and_settles_an_S3_ingest_job_with_its_store_s_endpoint()
+    {
+        using var bucket = await TestS3.NewBucketAsync();
+        var name = bucket.Describe.Split('/')[2];
+        const string claimed = "incoming/.processing/0123456789abcdef/clip.mp4"; // as the scanner of another host left it
+        await bucket.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = name, Key = claimed, FilePath = await TestMedia.ClipAsync(96, 64, 1, audio: false, extra: "-metadata comment=s3derived"),
+        });
+
+        await using var worker = new FarmProcess();
+        await worker.StartAsync(TestS3.FarmEnvironment(name), workerOnly: true);
+        var job = (await worker.Queue.SubmitAsync(new JobRequest
+        {
+            SourcePath = $"s3://{name}/{claimed}", SourceName = "clip.mp4", ContentHash = "s3derived", Profile = "test-tiny", Origin = JobOrigin.S3Prefix,
+        }, default)).Job;
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await worker.Queue.GetAsync(job.Id, default))!.State.IsTerminal())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), worker.Output);
+            await Task.Delay(300);
+        }
+
+        var done = (await worker.Queue.GetAsync(job.Id, default))!;
+        Assert.True(done.State == JobState.Succeeded, done.Error + "\n" + worker.Output);
+        await Task.Delay(1000);
+        var keys = (await bucket.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = name, Prefix = "incoming/" })).S3Objects.Select(o => o.Key).ToList();
+        Assert.Equal(["incoming/done/clip.mp4"], keys);
+    }
+
+    [Fact]
     public async Task One_failing_object_is_reported_the_scan_goes_on_and_duplicates_are_found_by_content()
     {
         using var bucket = await TestS3.NewBucketAsync();

@@ -88,23 +88,25 @@ public static class DemoCommand
                 return 130;
             }
 
-            JobView.PrintOutcome(final, edgeUrl);
+            // Player URLs name the edge as players reach it (Edge:PublicUrl); the check below asks the local one.
+            var shownUrl = FarmServices.PublicEdgeUrl(app.Configuration);
+            JobView.PrintOutcome(final, shownUrl);
             if (final.State != JobState.Succeeded)
             {
                 await app.StopAsync(CancellationToken.None);
                 return 1;
             }
 
-            Console.WriteLine($"  metrics: {edgeUrl}/metrics   health: {edgeUrl}/healthz");
+            Console.WriteLine($"  metrics: {shownUrl}/metrics   health: {shownUrl}/healthz");
             if (drmSettings is null)
             {
-                Console.WriteLine($"  play it: ffplay {edgeUrl}/vod/{final.Outputs!.HlsMaster}   (or any hls.js / dash.js / Shaka player page)");
+                Console.WriteLine($"  play it: ffplay {shownUrl}/vod/{final.Outputs!.HlsMaster}   (or any hls.js / dash.js / Shaka player page)");
             }
             else
             {
                 var secrets = app.Services.GetRequiredService<DrmSecrets>();
                 var token = Core.Drm.PlaybackToken.Create(final.Id, TimeProvider.System.GetUtcNow() + secrets.TokenLifetime, secrets.TokenSigningKey);
-                Console.WriteLine($"  encrypted ({drmSettings.Scheme}, ClearKey): license server {edgeUrl}/license/clearkey/{final.Id}?token={token}");
+                Console.WriteLine($"  encrypted ({drmSettings.Scheme}, ClearKey): license server {shownUrl}/license/clearkey/{final.Id}?token={token}");
                 Console.WriteLine($"  (Shaka: drm.servers['org.w3.clearkey'] = that URL; hls.js: drmSystems['org.w3.clearkey'].licenseUrl)");
             }
 

@@ -28,7 +28,7 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
 
         if (job.Origin == JobOrigin.S3Prefix)
         {
-            if (s3Ingest.Location is { } location)
+            if (s3Ingest.For(job.SourcePath) is { } location)
             {
                 await location.SettleAsync(job, job.State == JobState.Succeeded ? null : Report(Path.GetFileName(job.SourceName), job), cancellationToken);
             }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Media;
+using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Worker.Jobs;
@@ -14,6 +16,7 @@ public sealed partial class WorkerRegistrationService(
     IJobQueue queue,
     WorkerIdentity identity,
     CapabilityProbe probe,
+    S3Ingest s3Ingest,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<WorkerRegistrationService> logger) : BackgroundService
@@ -24,6 +27,8 @@ public sealed partial class WorkerRegistrationService(
         IReadOnlyList<string> capabilities = string.IsNullOrWhiteSpace(configured)
             ? await probe.DetectAsync(stoppingToken)
             : configured.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Not hardware but settings: only a worker that can fetch an S3-ingest source claims such jobs (decision 020).
+        capabilities = [.. capabilities.Where(c => c != JobCapabilities.IngestS3), .. s3Ingest.CanFetch ? [JobCapabilities.IngestS3] : Array.Empty<string>()];
         identity.SetCapabilities(capabilities);
         LogCapabilities(logger, identity.Id, string.Join(", ", capabilities));
         if (queue is not IWorkerRegistry registry)

@@ -74,9 +74,10 @@ public sealed partial class TranscodePipeline(
         }
         else if (job.Origin == JobOrigin.S3Prefix)
         {
-            if (s3Ingest.Location is not { } location)
+            // Such jobs are claimed only by workers that advertise ingest:s3 (Ingest:S3Url or an S3 store), so this is rare.
+            if (s3Ingest.For(job.SourcePath) is not { } location)
             {
-                return PipelineResult.Transient("fetch", "this worker has no Ingest:S3Url configured to fetch the source from");
+                return PipelineResult.Transient("fetch", "this worker has neither Ingest:S3Url nor an S3 store (Store:Url) to fetch the source with");
             }
 
             sourcePath = Path.Combine(work, Path.GetFileName(job.SourcePath));
