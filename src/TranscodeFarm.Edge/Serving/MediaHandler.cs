@@ -29,6 +29,13 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
             return;
         }
 
+        if (ObjectKeys.IsReserved(key))
+        {
+            // The farm's own probe objects (health checks, store init) are no asset, whatever the origin holds.
+            await RefuseAsync(context, ObjectKind.Other, "not_found", StatusCodes.Status404NotFound, "no such asset");
+            return;
+        }
+
         var assetId = key[..slash];
         var (kind, rendition) = OutputLayout.Classify(key[(key.LastIndexOf('/') + 1)..]);
         var trusted = access.IsShieldRequest(context.Request);
@@ -136,8 +143,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
 
         LogUnavailable(logger, key, head.Error, head.Message ?? "");
-        await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
-            head.Error == OriginError.Timeout ? "the origin did not answer in time" : "the origin is unavailable");
+        await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, Unavailable(head.Error));
     }
 
     /// <summary>
@@ -189,6 +195,16 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
             _ => "the playback token was refused",
         };
     }
+
+    /// <summary>What a player is told when the origin failed: the kind of fault, never the store's details (those are logged).</summary>
+    internal static string Unavailable(OriginError error) => error switch
+    {
+        OriginError.Timeout => "the origin did not answer in time",
+        OriginError.Refused => "the origin refused this edge (its store credentials or permissions are wrong)",
+        OriginError.Unreachable => "the origin cannot be reached",
+        OriginError.ServerError => "the origin failed",
+        _ => "the origin is unavailable",
+    };
 
     /// <summary>An error or refusal: a one-line reason, never cached by anyone.</summary>
     private static async Task RefuseAsync(HttpContext context, ObjectKind kind, string result, int status, string reason)
