@@ -250,8 +250,11 @@ public sealed class StoreBootstrapTests
             Assert.Equal(HttpStatusCode.Unauthorized, match.StatusCode);
         }
 
-        Assert.Contains("Could not serve", bad.Output);
-        Assert.Contains("SignatureDoesNotMatch (HTTP 403", bad.Output);
+        // One warning per failed fetch (the GET and the HEAD above: two), with the store's reason; none per waiting request.
+        var fetchFailures = bad.Output.Split('\n').Where(l => l.Contains($"Origin fetch of {asset}/{generation}/master.m3u8 failed (Refused)", StringComparison.Ordinal)).ToList();
+        Assert.True(fetchFailures.Count == 2, bad.Output);
+        Assert.Contains("SignatureDoesNotMatch (HTTP 403", fetchFailures[0]);
+        Assert.DoesNotContain("Could not serve", bad.Output);
         AssertOneLineErrors(bad.Output, "host");
     }
 }

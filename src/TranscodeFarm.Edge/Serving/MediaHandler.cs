@@ -219,6 +219,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not serve {Key}: origin {Error}: {Reason}")]
+    // Debug: the fetch that failed has said why at warning, once however many requests waited on it (EdgeCache).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not serve {Key}: origin {Error}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string key, OriginError error, string reason);
 }
