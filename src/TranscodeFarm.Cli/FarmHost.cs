@@ -105,6 +105,12 @@ public static class FarmHost
         }
 
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (builder.Configuration["Logging:LogLevel:Quartz"] is null)
+        {
+            // Quartz says ~25 things at information on every start; the farm's own lines matter more. Logging:LogLevel:Quartz overrides.
+            builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        }
+
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         if (consoleLevel is { } level)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Worker;
@@ -42,7 +43,8 @@ public sealed class FarmServices : IDisposable
     {
         var configuration = GlobalOptions.Build(parse);
         var services = new ServiceCollection();
-        services.AddLogging(); // no output: a command prints what it has to say (the store's retries need a logger)
+        // Warnings (a store retry, say) go to stderr, so they never mix with a command's output (--json included).
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddFarmCore(configuration);
         var provider = services.BuildServiceProvider();
         var farm = new FarmServices(provider, configuration);

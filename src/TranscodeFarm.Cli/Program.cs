@@ -16,6 +16,7 @@ root.Subcommands.Add(ProfilesCommands.Create());
 root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(FarmCommands.Workers());
 root.Subcommands.Add(FarmCommands.Db());
+root.Subcommands.Add(StoreCommands.Create());
 root.Subcommands.Add(KeysCommands.Create());
 root.Subcommands.Add(KeysCommands.Token());
 root.Subcommands.Add(FingerprintCommand.Create());
@@ -37,7 +38,7 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine("configuration error: " + string.Join("; ", ex.Failures));
     return 2;
 }
-catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringComparison.Ordinal) || ex.Message.Contains("Queue:", StringComparison.Ordinal) || ex.Message.Contains("Drm:", StringComparison.Ordinal) || ex.Message.StartsWith("invalid profiles", StringComparison.Ordinal))
+catch (InvalidOperationException ex) when (ex.Message.Contains("Farm:", StringComparison.Ordinal) || ex.Message.Contains("Queue:", StringComparison.Ordinal) || ex.Message.Contains("Drm:", StringComparison.Ordinal) || ex.Message.Contains("Store:", StringComparison.Ordinal) || ex.Message.StartsWith("invalid profiles", StringComparison.Ordinal))
 {
     Console.Error.WriteLine("configuration error: " + ex.Message);
     return 2;

@@ -149,6 +149,15 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
+    /// <summary>The store's folder, made again when it was removed (it is made at construction).</summary>
+    public Task<bool> CreateBucketAsync(CancellationToken cancellationToken)
+    {
+        var existed = Directory.Exists(_root);
+        Directory.CreateDirectory(_root);
+        Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+        return Task.FromResult(!existed);
+    }
+
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathFor(key);

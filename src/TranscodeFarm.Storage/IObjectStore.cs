@@ -29,6 +29,12 @@ public interface IObjectStore
     /// </summary>
     async Task ProbeAsync(CancellationToken cancellationToken) => await HeadAsync(ProbeKey, cancellationToken);
 
+    /// <summary>
+    /// Creates what holds the objects (an S3 bucket) when it is missing; true when it was created, false when it was there.
+    /// Stores with nothing to create answer false.
+    /// </summary>
+    Task<bool> CreateBucketAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     /// <summary>The key a probe asks for; it need not exist.</summary>
     const string ProbeKey = "healthz-probe";
 

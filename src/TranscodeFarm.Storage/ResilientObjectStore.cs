@@ -92,6 +92,9 @@ public sealed class ResilientObjectStore : IObjectStore
     /// <summary>Not retried: a probe reports the state now.</summary>
     public Task ProbeAsync(CancellationToken cancellationToken) => _inner.ProbeAsync(cancellationToken);
 
+    /// <summary>Not retried: it starts with a probe, which reports the state now; a caller that wants to wait retries itself.</summary>
+    public Task<bool> CreateBucketAsync(CancellationToken cancellationToken) => _inner.CreateBucketAsync(cancellationToken);
+
     /// <summary>A copy is idempotent (same source, same destination): retried as a whole.</summary>
     public async Task<ObjectInfo?> CopyAsync(string sourceKey, string destinationKey, string? sourceETag, CancellationToken cancellationToken) =>
         await _pipeline.ExecuteAsync(async ct => await _inner.CopyAsync(sourceKey, destinationKey, sourceETag, ct), cancellationToken);

@@ -324,6 +324,37 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         while (response.IsTruncated == true);
     }
 
+    public string Bucket => _options.Bucket;
+
+    /// <summary>Creates the bucket when one listing says it does not exist; false when it was there already. Wrong
+    /// credentials or an unreachable endpoint throw, as any other operation.</summary>
+    public async Task<bool> CreateBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ProbeAsync(cancellationToken);
+            return false;
+        }
+        catch (ObjectStoreException ex) when (ex.Code == "NoSuchBucket")
+        {
+            // create it below
+        }
+
+        return await Translate(async () =>
+        {
+            try
+            {
+                await _s3.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, cancellationToken);
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou")
+            {
+                return false; // another host created it a moment ago
+            }
+
+            return true;
+        }, "create bucket", _options.Bucket);
+    }
+
     /// <summary>Creates the bucket if it does not exist (tests, first start of a farm).</summary>
     public async Task EnsureBucketAsync(CancellationToken cancellationToken)
     {
@@ -346,14 +377,19 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             return await operation();
         }
-        catch (AmazonS3Exception ex)
-        {
-            var permanent = ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest
-                || ex.ErrorCode is "NoSuchBucket" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied";
-            throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {ex.ErrorCode ?? ex.StatusCode.ToString()} ({ex.Message})", retryable: !permanent, ex);
-        }
         catch (AmazonServiceException ex)
         {
+            // AmazonS3Exception included: RGW often sends no message, so the text is built from what there is (StoreErrorText).
+            var permanent = ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest
+                || ex.ErrorCode is "NoSuchBucket" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied";
+            var text = StoreErrorText.Of(ex.ErrorCode, ex.Message, ex.RequestId, (int)ex.StatusCode);
+            var hint = StoreErrorText.Hint(ex.ErrorCode, _options.Bucket);
+            throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {text}{(hint is null ? "" : "; " + hint)}", retryable: !permanent, ex, ex.ErrorCode);
+        }
+        catch (AmazonClientException ex)
+        {
+            // Raised before any request: no credentials in the AWS chain, a bad endpoint. Not an exception to let through
+            // unwrapped (the edge would answer 500); retried, since instance credentials can be a moment late.
             throw new ObjectStoreException($"{Describe}: {verb} {key} failed: {ex.Message}", retryable: true, ex);
         }
         catch (HttpRequestException ex)

@@ -24,6 +24,12 @@ public sealed class StoreOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A worker creates the bucket when its store-write check finds it missing (first start of a farm). Off by default: a
+    /// missing bucket is then reported (start-up log, <c>/healthz</c>) with the command that creates it, <c>store init</c>.
+    /// </summary>
+    public bool CreateBucket { get; set; }
+
     public bool IsS3 => Url.StartsWith("s3://", StringComparison.Ordinal);
 
     public S3StoreOptions ToS3()
@@ -44,5 +50,5 @@ public sealed class StoreOptions
     }
 
     // Credentials must never reach a log line, even through a debugger display or a serialized options dump.
-    public override string ToString() => $"Store {{ Url = {Url}, ServiceUrl = {ServiceUrl}, Region = {Region} }}";
+    public override string ToString() => $"Store {{ Url = {Url}, ServiceUrl = {ServiceUrl}, Region = {Region}, CreateBucket = {CreateBucket} }}";
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Worker;
 
@@ -107,6 +108,30 @@ public sealed class FingerprintOptionsValidator : IValidateOptions<FingerprintOp
         if (o.MaxMatches is < 1 or > 100)
         {
             errors.Add($"Fingerprint:MaxMatches must be between 1 and 100 (got {o.MaxMatches})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StoreOptions o)
+    {
+        var errors = new List<string>();
+        if (o.CreateBucket && !o.IsS3)
+        {
+            errors.Add($"Store:CreateBucket=true needs an s3:// Store:Url (the filesystem store makes its folder itself; got Store:Url '{o.Url}')");
+        }
+
+        if (o.MaxRetries is < 0 or > 20)
+        {
+            errors.Add($"Store:MaxRetries must be between 0 and 20 (got {o.MaxRetries})");
+        }
+
+        if (o.RetryBaseDelay <= TimeSpan.Zero || o.RetryMaxDelay < o.RetryBaseDelay)
+        {
+            errors.Add($"Store:RetryBaseDelay ({o.RetryBaseDelay}) must be positive and at most Store:RetryMaxDelay ({o.RetryMaxDelay})");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

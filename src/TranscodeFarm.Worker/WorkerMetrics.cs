@@ -8,6 +8,9 @@ public static class WorkerMetrics
     public static readonly Counter JobsFinished = Metrics.CreateCounter(
         "transcodefarm_jobs_finished_total", "Jobs this worker finished, by outcome.", "outcome");
 
+    public static readonly Gauge Claiming = Metrics.CreateGauge(
+        "transcodefarm_worker_claiming", "1 while this worker claims jobs, 0 while it does not (its store-write health check is unhealthy, or has not run yet).");
+
     public static readonly Gauge JobsRunning = Metrics.CreateGauge(
         "transcodefarm_jobs_running", "Jobs running on this worker now.");
 

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Queue.Assets;
 using TranscodeFarm.Queue.Fingerprints;
 using TranscodeFarm.Storage;
+using TranscodeFarm.Worker.Health;
 using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Worker.Jobs;
 using TranscodeFarm.Worker.Maintenance;
@@ -31,7 +33,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp => new FarmPaths(sp.GetRequiredService<IOptions<FarmOptions>>().Value.DataDirectory));
         services.AddSingleton(sp => ProfileCatalog.Load(sp.GetRequiredService<IOptions<FarmOptions>>().Value.ProfilesDirectory));
         services.AddSingleton<IJobQueue>(sp => CreateQueue(sp));
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddSingleton<IObjectStore>(sp => CreateStore(sp));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
         services.AddSingleton<ProcessRunner>();
@@ -120,6 +123,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddFarmMaintenance(configuration);
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<JobSignal>();
+        services.AddSingleton<ClaimGate>();
+        services.AddHealthChecks().AddCheck<StoreWriteHealthCheck>(StoreWriteHealthCheck.Name, HealthStatus.Unhealthy, [], StoreWriteHealthCheck.Timeout);
         services.AddSingleton<FfmpegEncoder>();
         services.AddSingleton<TranscodePipeline>();
         services.AddSingleton<QualityGate>();

@@ -69,7 +69,7 @@ public static class AssetsCommands
         {
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
             var asset = parse.GetValue(id)!;
-            if (!Core.Assets.ObjectKeys.IsValid(asset + "/x"))
+            if (!Core.Assets.ObjectKeys.IsValid(asset + "/x") || Core.Assets.ObjectKeys.IsReserved(asset + "/"))
             {
                 throw new CliException($"'{asset}' is not a valid asset ID");
             }

@@ -11,6 +11,23 @@ public static class ObjectKeys
 {
     public const int MaxLength = 512;
 
+    /// <summary>
+    /// The farm's own objects (write probes of <c>/healthz</c> and <c>store init</c>), never an asset: asset IDs are hex job
+    /// IDs, the edge refuses this prefix and the <c>assets</c> commands never touch it. A key may not start with '.', so
+    /// the prefix starts with '_'.
+    /// </summary>
+    public const string ReservedPrefix = "_farm/";
+
+    public static bool IsReserved(string key) => key.StartsWith(ReservedPrefix, StringComparison.Ordinal) || key == ReservedPrefix[..^1];
+
+    /// <summary>A probe key under <see cref="ReservedPrefix"/>: "_farm/{purpose}/{name}", with every character of
+    /// <paramref name="name"/> outside the key alphabet (a host name, say) replaced by '-'.</summary>
+    public static string Reserved(string purpose, string name)
+    {
+        var safe = new string(name.Select(c => IsSafeChar(c) ? c : '-').ToArray()).TrimStart('.');
+        return $"{ReservedPrefix}{purpose}/{(safe.Length == 0 ? "probe" : safe[..Math.Min(safe.Length, 200)])}";
+    }
+
     public static bool IsValid(string? key)
     {
         if (string.IsNullOrEmpty(key) || key.Length > MaxLength || key[0] == '/' || key[^1] == '/')

@@ -36,7 +36,8 @@ public sealed record HealthSummary(CheckStatus Status, IReadOnlyDictionary<strin
         return new HealthSummary(worst, checks);
     }
 
-    private static CheckView View(CheckRecord record, DateTimeOffset now, TimeSpan staleAfter)
+    /// <summary>One check as it stands at <paramref name="now"/>: its record, or unhealthy when the record is stale.</summary>
+    public static CheckView View(CheckRecord record, DateTimeOffset now, TimeSpan staleAfter)
     {
         if (record.CheckedAt is not { } at)
         {

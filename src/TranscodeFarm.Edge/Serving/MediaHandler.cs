@@ -29,6 +29,13 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
             return;
         }
 
+        if (ObjectKeys.IsReserved(key))
+        {
+            // The farm's own probe objects (health checks, store init) are no asset, whatever the origin holds.
+            await RefuseAsync(context, ObjectKind.Other, "not_found", StatusCodes.Status404NotFound, "no such asset");
+            return;
+        }
+
         var assetId = key[..slash];
         var (kind, rendition) = OutputLayout.Classify(key[(key.LastIndexOf('/') + 1)..]);
         var trusted = access.IsShieldRequest(context.Request);
@@ -136,8 +143,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
 
         LogUnavailable(logger, key, head.Error, head.Message ?? "");
-        await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
-            head.Error == OriginError.Timeout ? "the origin did not answer in time" : "the origin is unavailable");
+        await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, Unavailable(head.Error));
     }
 
     private string? Refusal(HttpContext context, string assetId)
@@ -165,6 +171,16 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         };
     }
 
+    /// <summary>What a player is told when the origin failed: the kind of fault, never the store's details (those are logged).</summary>
+    internal static string Unavailable(OriginError error) => error switch
+    {
+        OriginError.Timeout => "the origin did not answer in time",
+        OriginError.Refused => "the origin refused this edge (its store credentials or permissions are wrong)",
+        OriginError.Unreachable => "the origin cannot be reached",
+        OriginError.ServerError => "the origin failed",
+        _ => "the origin is unavailable",
+    };
+
     /// <summary>An error or refusal: a one-line reason, never cached by anyone.</summary>
     private static async Task RefuseAsync(HttpContext context, ObjectKind kind, string result, int status, string reason)
     {
@@ -178,6 +194,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not serve {Key}: origin {Error}: {Reason}")]
+    // Debug: the fetch that failed has said why at warning, once however many requests waited on it (EdgeCache).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not serve {Key}: origin {Error}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string key, OriginError error, string reason);
 }

@@ -122,6 +122,23 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
         {
             // the player went away
         }
+        catch (IOException)
+        {
+            // The origin failed after it had answered (a body cut short, a second fetch refused): the fill or the origin has
+            // logged why. Nothing sent yet: a one-line 502; else the promised length cannot be kept, so the player sees a break.
+            EdgeMetrics.OriginErrors.WithLabels("body").Inc();
+            if (Response.HasStarted)
+            {
+                context.Abort();
+                return;
+            }
+
+            Response.Clear();
+            Response.StatusCode = StatusCodes.Status502BadGateway;
+            Response.Headers.CacheControl = "no-store";
+            Response.ContentType = "text/plain; charset=utf-8";
+            await Response.WriteAsync("the origin failed while sending this object\n", context.RequestAborted);
+        }
     }
 
     /// <summary>A manifest whose body is made per response: whole (no ranges), its validators those of the stored object and

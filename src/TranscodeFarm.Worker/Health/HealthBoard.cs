@@ -39,5 +39,8 @@ public sealed class HealthBoard
 
     public CheckRecord? Last(string name) => _records.TryGetValue(name, out var r) ? r : null;
 
+    /// <summary>One check as <c>/healthz</c> shows it now (stale counts as unhealthy); null when no such check is registered.</summary>
+    public CheckView? View(string name) => _records.TryGetValue(name, out var r) ? HealthSummary.View(r, _time.GetUtcNow(), StaleAfter) : null;
+
     public HealthSummary Summary() => HealthSummary.Of(_records, _time.GetUtcNow(), StaleAfter);
 }

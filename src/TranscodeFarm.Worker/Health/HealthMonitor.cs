@@ -115,7 +115,7 @@ public sealed partial class HealthMonitor(
     private static string OneLine(string text)
     {
         var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= 300 ? line : line[..300] + "…";
+        return line.Length <= 600 ? line : line[..600] + "…"; // room for a store's code, request id and what to do
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check}: healthy ({Reason})")]

@@ -80,8 +80,14 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
     private ErrorReport Report(string file, JobRecord job) =>
         new(file, job.Id, job.State.ToWire(), FirstLine(job.Error), Rest(job.Error), job.Profile, job.Attempts, time.GetUtcNow());
 
-    public static async Task WriteErrorReportAsync(string movedFile, ErrorReport report, CancellationToken cancellationToken) =>
-        await File.WriteAllTextAsync(movedFile + ".error.json", JsonSerializer.Serialize(report, Indented), cancellationToken);
+    /// <summary>Written whole, then renamed into place: a producer (or a script) that sees the report can read all of it.</summary>
+    public static async Task WriteErrorReportAsync(string movedFile, ErrorReport report, CancellationToken cancellationToken)
+    {
+        var path = movedFile + ".error.json";
+        var partial = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".part");
+        await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(report, Indented), cancellationToken);
+        File.Move(partial, path, overwrite: true);
+    }
 
     private static string FirstLine(string? error) => (error ?? "unknown error").Split('\n')[0];
 

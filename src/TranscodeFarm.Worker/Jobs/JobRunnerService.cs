@@ -21,6 +21,7 @@ public sealed partial class JobRunnerService(
     FarmPaths paths,
     JobSignal signal,
     WorkerIdentity identity,
+    ClaimGate gate,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<JobRunnerService> logger) : BackgroundService
@@ -52,6 +53,7 @@ public sealed partial class JobRunnerService(
             long started;
             try
             {
+                await gate.WaitOpenAsync(stoppingToken); // no claim while the store cannot be written
                 started = time.GetTimestamp();
                 job = await queue.ClaimAsync(identity.Id, capabilities, Options.LeaseDuration, stoppingToken);
                 WorkerMetrics.ClaimSeconds.Observe(time.GetElapsedTime(started).TotalSeconds);
