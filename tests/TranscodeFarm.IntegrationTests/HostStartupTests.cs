@@ -138,9 +138,11 @@ public sealed class HostStartupTests
         }
 
         // A worker with an S3 store (no Ingest:S3Url) reaches the prefix with the store's endpoint and keys: it claims it.
-        // (The endpoint answers nothing here, so its fetch then fails; that it was claimed is what this test is about.)
+        // (Its store is writable, or it would claim nothing; the source object does not exist, so its fetch then fails:
+        // that it was claimed is what this test is about.)
+        using var bucket = await TestS3.NewBucketAsync();
         await using var s3 = new FarmProcess();
-        await s3.StartAsync(Env(S3Settings("tf-claim")), queueUrl: url, workerOnly: true, requireHealthy: false);
+        await s3.StartAsync(TestS3.FarmEnvironment(bucket.Describe.Split('/')[2]), queueUrl: url, workerOnly: true, requireHealthy: false);
         var clock = Stopwatch.StartNew();
         while ((await queue.EventsAsync(job.Id, default)).All(e => e.Message != "claimed"))
         {
