@@ -188,10 +188,17 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        ListPagesAsync(prefix, delimiter: null, cancellationToken);
+
+    /// <summary>One level only (Delimiter "/"): the ingest prefix's done/ and failed/ are never listed.</summary>
+    public IAsyncEnumerable<ObjectInfo> ListChildrenAsync(string prefix, CancellationToken cancellationToken) =>
+        ListPagesAsync(prefix, "/", cancellationToken);
+
+    private async IAsyncEnumerable<ObjectInfo> ListPagesAsync(string prefix, string? delimiter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         CheckPrefix(prefix);
-        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix };
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix, Delimiter = delimiter };
         ListObjectsV2Response response;
         do
         {
@@ -302,26 +309,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             await _s3.AbortMultipartUploadAsync(_options.Bucket, fullDestination, upload.UploadId, CancellationToken.None);
             throw;
         }
-    }
-
-    /// <summary>One level only (Delimiter "/"): the ingest prefix's done/ and failed/ are never listed.</summary>
-    public async IAsyncEnumerable<ObjectInfo> ListChildrenAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        CheckPrefix(prefix);
-        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix, Delimiter = "/" };
-        ListObjectsV2Response response;
-        do
-        {
-            response = await Translate(() => _s3.ListObjectsV2Async(request, cancellationToken), "list", prefix);
-            foreach (var o in response.S3Objects ?? [])
-            {
-                var key = o.Key[_options.Prefix.Length..];
-                yield return new ObjectInfo(key, o.Size ?? 0, o.ETag, MediaTypes.ForFile(key), MediaTypes.CacheControlFor(key), o.LastModified ?? DateTimeOffset.UnixEpoch);
-            }
-
-            request.ContinuationToken = response.NextContinuationToken;
-        }
-        while (response.IsTruncated == true);
     }
 
     public string Bucket => _options.Bucket;
