@@ -160,7 +160,7 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
             {
                 var etag = info.ETag[..^1] + "-" + rootFolder + "\"";
                 Response.Headers.ETag = etag;
-                if (context.Request.Headers.IfNoneMatch.ToString().Split(',').Any(t => t.Trim() == etag || t.Trim() == "W/" + etag || t.Trim() == "*"))
+                if (context.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && Matches(tags, etag))
                 {
                     Response.StatusCode = StatusCodes.Status304NotModified;
                     Count(cacheResult, 0, fromCache);
@@ -194,12 +194,16 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
         var request = context.Request.GetTypedHeaders();
         if (request.IfNoneMatch is { Count: > 0 } tags)
         {
-            return info.ETag.Length > 0 && EntityTagHeaderValue.TryParse(info.ETag, out var current)
-                && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
+            return Matches(tags, info.ETag);
         }
 
         return request.IfModifiedSince is { } since && info.LastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
     }
+
+    /// <summary>If-None-Match against the current tag: weak comparison, "*" matches anything.</summary>
+    private static bool Matches(IList<EntityTagHeaderValue> tags, string etag) =>
+        etag.Length > 0 && EntityTagHeaderValue.TryParse(etag, out var current)
+        && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
 
     /// <summary>The Range header to honour, or null: only on GET, and only while If-Range (if sent) still matches.</summary>
     private string? RangeAsked(ObjectInfo info)
