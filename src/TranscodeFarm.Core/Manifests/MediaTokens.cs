@@ -1,4 +1,3 @@
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -47,12 +46,7 @@ public static class MediaTokens
     {
         ArgumentNullException.ThrowIfNull(mpd);
         var query = Query(token);
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-        XDocument doc;
-        using (var reader = XmlReader.Create(new StringReader(mpd), settings))
-        {
-            doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
-        }
+        var doc = MpdXml.Load(mpd);
 
         foreach (var (element, attribute) in DashUrlAttributes)
         {
@@ -74,7 +68,7 @@ public static class MediaTokens
             }
         }
 
-        return Serialize(doc);
+        return MpdXml.Serialize(doc);
     }
 
     private static string Query(string token)
@@ -83,22 +77,5 @@ public static class MediaTokens
 
         // Fully escaped: no '&', '#' or '"' to break the URI or a quoted HLS attribute, no '$' for a DASH template.
         return "token=" + Uri.EscapeDataString(token);
-    }
-
-    /// <summary>Writes the document back as it came: declaration, whitespace and namespace prefixes kept.</summary>
-    private static string Serialize(XDocument doc)
-    {
-        var sb = new StringBuilder();
-        if (doc.Declaration is { } declaration)
-        {
-            sb.Append(declaration);
-        }
-
-        foreach (var node in doc.Nodes())
-        {
-            sb.Append(node.ToString(SaveOptions.DisableFormatting));
-        }
-
-        return sb.ToString();
     }
 }

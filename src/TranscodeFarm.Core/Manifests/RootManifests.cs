@@ -1,4 +1,3 @@
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -28,13 +27,7 @@ public static class RootManifests
 
     private static string Mpd(string mpd, string prefix)
     {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-        XDocument doc;
-        using (var reader = XmlReader.Create(new StringReader(mpd), settings))
-        {
-            doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
-        }
-
+        var doc = MpdXml.Load(mpd);
         var root = doc.Root ?? throw new XmlException("the MPD has no root element");
         var bases = root.Elements(Dash + "BaseURL").ToList();
         if (bases.Count == 0)
@@ -59,17 +52,6 @@ public static class RootManifests
             }
         }
 
-        var sb = new StringBuilder();
-        if (doc.Declaration is { } declaration)
-        {
-            sb.Append(declaration).Append('\n');
-        }
-
-        foreach (var node in doc.Nodes())
-        {
-            sb.Append(node.ToString(SaveOptions.DisableFormatting));
-        }
-
-        return sb.Append('\n').ToString();
+        return MpdXml.Serialize(doc);
     }
 }
