@@ -228,6 +228,12 @@ public sealed partial class JobRunnerService(
             while (true)
             {
                 var left = safe - time.GetElapsedTime(renewedAt);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left < Options.HeartbeatInterval ? left : Options.HeartbeatInterval, time, cancellationToken);
+                    left = safe - time.GetElapsedTime(renewedAt);
+                }
+
                 if (left <= TimeSpan.Zero)
                 {
                     LogLeaseUnrenewable(logger, job.Id, time.GetElapsedTime(renewedAt).TotalSeconds);
@@ -236,56 +242,57 @@ public sealed partial class JobRunnerService(
                     return;
                 }
 
-                await Task.Delay(left < Options.HeartbeatInterval ? left : Options.HeartbeatInterval, time, cancellationToken);
-                left = safe - time.GetElapsedTime(renewedAt);
-                if (left <= TimeSpan.Zero)
-                {
-                    continue; // stops above
-                }
-
                 var sent = time.GetTimestamp();
-                var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var renewal = queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, attempt.Token);
-                if (await Task.WhenAny(renewal, Task.Delay(left, time, cancellationToken)) != renewal)
+                switch (await RenewInTimeAsync(job, left, cancellationToken))
                 {
-                    // A renewal stuck on a dead connection (a partition drops packets, it does not refuse them) must not
-                    // hold the job past its deadline: the loop stops the job now, and the renewal is cancelled on the side
-                    // (the driver's cancellation may itself wait on the dead network).
-                    _ = Task.Run(async () =>
-                    {
-                        await attempt.CancelAsync();
-                        await renewal.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                        attempt.Dispose();
-                    }, CancellationToken.None);
-                    continue;
-                }
-
-                attempt.Dispose();
-                try
-                {
-                    var status = await renewal;
-                    switch (status)
-                    {
-                        case LeaseStatus.Lost:
-                            LogLeaseLost(logger, job.Id);
-                            stop(StopReason.LeaseLost);
-                            return;
-                        case LeaseStatus.CancelRequested:
-                            stop(StopReason.Cancelled);
-                            return;
-                    }
-
-                    renewedAt = sent;
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    LogRenewFailed(logger, job.Id, (safe - time.GetElapsedTime(renewedAt)).TotalSeconds, ex); // retried at the next beat, until the deadline
+                    case LeaseStatus.Renewed:
+                        renewedAt = sent;
+                        break;
+                    case LeaseStatus.Lost:
+                        LogLeaseLost(logger, job.Id);
+                        stop(StopReason.LeaseLost);
+                        return;
+                    case LeaseStatus.CancelRequested:
+                        stop(StopReason.Cancelled);
+                        return;
                 }
             }
         }
         catch (OperationCanceledException)
         {
             // the job ended
+        }
+    }
+
+    /// <summary>One renewal that must answer within <paramref name="left"/>; null when it failed or did not answer in time
+    /// (retried at the next beat, until the deadline).</summary>
+    private async Task<LeaseStatus?> RenewInTimeAsync(JobRecord job, TimeSpan left, CancellationToken cancellationToken)
+    {
+        var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = queue.RenewLeaseAsync(job.Id, identity.Id, Options.LeaseDuration, attempt.Token);
+        if (await Task.WhenAny(renewal, Task.Delay(left, time, cancellationToken)) != renewal)
+        {
+            // A renewal stuck on a dead connection (a partition drops packets, it does not refuse them) must not hold the
+            // job past its deadline: the caller stops the job, and the renewal is cancelled on the side (the driver's
+            // cancellation may itself wait on the dead network).
+            _ = Task.Run(async () =>
+            {
+                await attempt.CancelAsync();
+                await renewal.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                attempt.Dispose();
+            }, CancellationToken.None);
+            return null;
+        }
+
+        attempt.Dispose();
+        try
+        {
+            return await renewal;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRenewFailed(logger, job.Id, left.TotalSeconds, ex);
+            return null;
         }
     }
 
