@@ -35,8 +35,8 @@ public sealed class FarmProcess : IAsyncDisposable
     public string AssetPath(string assetId) => $"/vod/{assetId}/{GenerationOf(assetId)}/";
 
     private string GenerationOf(string assetId) =>
-        Directory.EnumerateDirectories(Path.Combine(StoreFolder, assetId), "g*").Select(Path.GetFileName)
-            .OrderByDescending(g => int.TryParse(g![1..], out var n) ? n : -1).First()!;
+        Core.Assets.ObjectKeys.GenerationFolder(Directory.EnumerateDirectories(Path.Combine(StoreFolder, assetId))
+            .Select(d => Core.Assets.ObjectKeys.TryParseGenerationFolder(Path.GetFileName(d), out var n) ? n : 0).Max());
     public IJobQueue Queue { get; }
     public HttpClient Http { get; }
     public string Output
