@@ -92,12 +92,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     {
         var init = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = fullKey, ContentType = properties.ContentType };
         init.Headers.CacheControl = properties.CacheControl;
-        var upload = await _s3.InitiateMultipartUploadAsync(init, cancellationToken);
-        var parts = new List<PartETag>();
         var buffer = new byte[_options.PartSizeBytes];
         long total = 0;
-        try
+        await MultipartAsync(init, async uploadId =>
         {
+            var parts = new List<PartETag>();
             for (var number = 1; ; number++)
             {
                 var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
@@ -111,7 +110,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 {
                     BucketName = _options.Bucket,
                     Key = fullKey,
-                    UploadId = upload.UploadId,
+                    UploadId = uploadId,
                     PartNumber = number,
                     InputStream = new MemoryStream(buffer, 0, read, writable: false),
                     PartSize = read,
@@ -125,19 +124,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 }
             }
 
-            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _options.Bucket,
-                Key = fullKey,
-                UploadId = upload.UploadId,
-                PartETags = parts,
-            }, cancellationToken);
-        }
-        catch
-        {
-            await _s3.AbortMultipartUploadAsync(_options.Bucket, fullKey, upload.UploadId, CancellationToken.None);
-            throw;
-        }
+            return parts;
+        }, cancellationToken);
 
         // Ceph RGW answers CompleteMultipartUpload with an empty ETag: ask for the stored object instead.
         var head = await HeadCoreAsync(key, cancellationToken) ?? throw new IOException($"multipart upload of {key} is not visible");
@@ -275,8 +263,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var partSize = Math.Max(Math.Max(_options.CopyPartSizeBytes, S3Limits.MinPartBytes), (source.Length + S3Limits.MaxParts - 1) / S3Limits.MaxParts);
         var init = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = fullDestination, ContentType = source.ContentType };
         init.Headers.CacheControl = source.CacheControl;
-        var upload = await _s3.InitiateMultipartUploadAsync(init, cancellationToken);
-        try
+        await MultipartAsync(init, async uploadId =>
         {
             var parts = new List<PartETag>();
             for (long first = 0, number = 1; first < source.Length; first += partSize, number++)
@@ -287,7 +274,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                     SourceKey = FullKey(source.Key),
                     DestinationBucket = _options.Bucket,
                     DestinationKey = fullDestination,
-                    UploadId = upload.UploadId,
+                    UploadId = uploadId,
                     PartNumber = (int)number,
                     FirstByte = first,
                     LastByte = Math.Min(first + partSize, source.Length) - 1,
@@ -296,17 +283,29 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 parts.Add(new PartETag((int)number, part.ETag));
             }
 
+            return parts;
+        }, cancellationToken);
+    }
+
+    /// <summary>Starts a multipart upload, lets <paramref name="sendParts"/> fill it, completes it; aborts it on any failure,
+    /// so no orphan parts stay billed in the bucket.</summary>
+    private async Task MultipartAsync(InitiateMultipartUploadRequest init, Func<string, Task<List<PartETag>>> sendParts, CancellationToken cancellationToken)
+    {
+        var upload = await _s3.InitiateMultipartUploadAsync(init, cancellationToken);
+        try
+        {
+            var parts = await sendParts(upload.UploadId);
             await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = _options.Bucket,
-                Key = fullDestination,
+                Key = init.Key,
                 UploadId = upload.UploadId,
                 PartETags = parts,
             }, cancellationToken);
         }
         catch
         {
-            await _s3.AbortMultipartUploadAsync(_options.Bucket, fullDestination, upload.UploadId, CancellationToken.None);
+            await _s3.AbortMultipartUploadAsync(_options.Bucket, init.Key, upload.UploadId, CancellationToken.None);
             throw;
         }
     }
