@@ -150,9 +150,9 @@ public class PackagerBenchmarks
     {
         public long Bytes { get; private set; }
 
-        public ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
         {
-            Bytes += data.Length;
+            Bytes += packaged.Bytes.Length;
             return ValueTask.CompletedTask;
         }
     }

@@ -146,8 +146,9 @@ internal sealed class FolderSink(string folder) : ISegmentSink
 
     public long Bytes { get; private set; }
 
-    public async ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
+        var (fileName, data) = (packaged.Name, packaged.Bytes);
         await using var file = new FileStream(Path.Combine(folder, fileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         await file.WriteAsync(data, cancellationToken);
         Files++;

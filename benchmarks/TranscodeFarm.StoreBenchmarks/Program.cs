@@ -99,8 +99,9 @@ return 0;
 /// <summary>Writes each packaged file whole (temporary name, then rename), as the worker does.</summary>
 internal sealed class FolderSink(string folder) : ISegmentSink
 {
-    public async ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
+        var (fileName, data) = (packaged.Name, packaged.Bytes);
         var temp = Path.Combine(folder, "." + fileName + ".tmp");
         await File.WriteAllBytesAsync(temp, data, cancellationToken);
         File.Move(temp, Path.Combine(folder, fileName), overwrite: true);

@@ -136,8 +136,8 @@ public sealed class DrmTests(SharedFarm shared)
 
     private sealed class FileSink(string folder) : ISegmentSink
     {
-        public async ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-            await File.WriteAllBytesAsync(Path.Combine(folder, fileName), data, cancellationToken);
+        public async ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken) =>
+            await File.WriteAllBytesAsync(Path.Combine(folder, packaged.Name), packaged.Bytes, cancellationToken);
     }
 
     [Theory]

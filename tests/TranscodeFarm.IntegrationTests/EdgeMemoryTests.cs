@@ -1,4 +1,5 @@
 using TranscodeFarm.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace TranscodeFarm.IntegrationTests;
 
@@ -7,7 +8,7 @@ namespace TranscodeFarm.IntegrationTests;
 /// cores the collector lags and peak RSS measures the load, not the edge's budgets.
 /// </summary>
 [Collection(MeasuredAlone.Name)]
-public sealed class EdgeMemoryTests
+public sealed class EdgeMemoryTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Three_hundred_concurrent_cold_10_MiB_misses_keep_memory_within_the_budgets()
@@ -58,6 +59,7 @@ public sealed class EdgeMemoryTests
 
         Assert.All(lengths, l => Assert.Equal(body.Length, l));
         var growth = edge.PeakRssBytes() - baseline;
+        output.WriteLine($"peak RSS growth {growth >> 20} MiB, origin fetches {origin.TotalFetches}");
         Assert.True(growth < cacheBytes + inFlightBytes + statedBound,
             $"peak RSS grew by {growth >> 20} MiB: more than cache {cacheBytes >> 20} + in flight {inFlightBytes >> 20} + {statedBound >> 20} MiB");
         // One fetch per object buffered for its waiters, plus one per request streamed through once the in-flight budget was spent.

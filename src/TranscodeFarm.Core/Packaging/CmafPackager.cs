@@ -4,10 +4,10 @@ using TranscodeFarm.Core.Packaging.Encryption;
 
 namespace TranscodeFarm.Core.Packaging;
 
-/// <summary>Where packaged files go: the worker writes them to its work folder (and from there to the store).</summary>
+/// <summary>Where packaged objects go (the worker: a bounded channel to its publisher). Each object's bytes are the sink's.</summary>
 public interface ISegmentSink
 {
-    ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+    ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken);
 }
 
 public sealed record PackagerOptions(double SegmentSeconds)
@@ -72,7 +72,7 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             };
             _states[info.TrackId] = state;
             var init = CmafInitWriter.Write(moov, info, encryption, encryptor?.Pattern ?? (0, 0));
-            await sink.WriteAsync(state.Track.InitFileName, init, cancellationToken);
+            await sink.WriteAsync(new PackagedObject(state.Track.InitFileName, PackagedKind.Init, init) { Track = state.Track }, cancellationToken);
         }
     }
 
@@ -149,7 +149,8 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         }
 
         var name = $"seg-{track.Id}-{number:00000}.m4s";
-        await sink.WriteAsync(name, bytes, cancellationToken);
+        // The builder is reused for the next segment: the sink gets its own copy.
+        await sink.WriteAsync(new PackagedObject(name, PackagedKind.Segment, state.WholeSegmentKey is null ? bytes.ToArray() : bytes) { Track = track, SegmentNumber = number }, cancellationToken);
         track.Segments.Add(new PackagedSegment(number, name, start, duration, bytes.Length));
     }
 

@@ -8,8 +8,9 @@ namespace TranscodeFarm.Worker.Pipeline;
 /// </summary>
 internal sealed class FolderSink(string folder) : ISegmentSink
 {
-    public async ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
+        var (fileName, data) = (packaged.Name, packaged.Bytes);
         var path = Path.Combine(folder, fileName);
         var temp = Path.Combine(folder, "." + fileName + ".tmp");
         await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))

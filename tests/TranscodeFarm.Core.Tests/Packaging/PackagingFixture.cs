@@ -134,9 +134,9 @@ internal sealed class MemorySink : ISegmentSink
 
     public Core.Fingerprints.VideoFingerprint? Fingerprint { get; set; }
 
-    public ValueTask WriteAsync(string fileName, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
-        Files.Add(fileName, data.ToArray());
+        Files.Add(packaged.Name, packaged.Bytes.ToArray());
         return ValueTask.CompletedTask;
     }
 
