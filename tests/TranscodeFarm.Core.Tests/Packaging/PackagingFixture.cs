@@ -14,13 +14,13 @@ internal static class PackagingFixture
 {
     public static byte[] Input => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "ladder-fragmented.mp4"));
 
-    public static async Task<MemorySink> PackageAsync(byte[] input, PackagerOptions options, int chunk = 997)
+    public static async Task<MemorySink> PackageAsync(byte[] input, PackagerOptions options, int chunk = 997, Func<IDemuxHandler, IDemuxHandler>? wrap = null)
     {
         var sink = new MemorySink();
         using var packager = new CmafPackager(options, sink);
         var reader = PipeReader.Create(Chunked(input, chunk));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await new FragmentedMp4Demuxer().RunAsync(reader, packager, timeout.Token);
+        await new FragmentedMp4Demuxer().RunAsync(reader, wrap is null ? packager : wrap(packager), timeout.Token);
         await packager.CompleteAsync(timeout.Token);
         sink.Tracks = packager.Tracks;
         sink.Fingerprint = packager.Fingerprint;
@@ -130,6 +130,9 @@ internal sealed class MemorySink : ISegmentSink
 {
     public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every object in the order the packager handed it on.</summary>
+    public List<PackagedObject> Objects { get; } = [];
+
     public IReadOnlyList<PackagedTrack> Tracks { get; set; } = [];
 
     public Core.Fingerprints.VideoFingerprint? Fingerprint { get; set; }
@@ -137,6 +140,7 @@ internal sealed class MemorySink : ISegmentSink
     public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
         Files.Add(packaged.Name, packaged.Bytes.ToArray());
+        Objects.Add(packaged);
         return ValueTask.CompletedTask;
     }
 
