@@ -64,6 +64,8 @@ public sealed class ProcessRunner(TimeProvider time)
             ? ConsumeAsync(process.StandardOutput.BaseStream, consume, consumerFailed, linked.Token)
             : DrainAsync(process.StandardOutput, io.OnStdoutLine ?? (_ => ValueTask.CompletedTask));
 
+        using var feedStop = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+        var stdinTask = io.StdinProducer is { } produce ? FeedAsync(process.StandardInput.BaseStream, produce, feedStop.Token) : Task.CompletedTask;
         var outcome = ProcessOutcome.Exited;
         try
         {
@@ -77,6 +79,9 @@ public sealed class ProcessRunner(TimeProvider time)
             await StopAsync(process, spec);
         }
 
+        // A process that exited on its own no longer reads its input: end the feed so its producer returns.
+        await feedStop.CancelAsync();
+        await stdinTask;
         // The pipes close when the process exits; a grandchild holding them is killed with the tree above.
         await Task.WhenAll(stderrTask, stdoutTask).WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // A consumer that failed, was cancelled or has not finished has not read the whole output: never a success.
@@ -112,6 +117,29 @@ public sealed class ProcessRunner(TimeProvider time)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task FeedAsync(Stream stdin, Func<Stream, CancellationToken, Task> produce, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await produce(stdin, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process stopped reading (exited, or was stopped): the feed ends here
+        }
+        finally
+        {
+            try
+            {
+                stdin.Close(); // end of input
+            }
+            catch (IOException)
+            {
+                // already broken
+            }
         }
     }
 

@@ -34,6 +34,13 @@ public sealed record ProcessIo
 
     /// <summary>Reads stdout as bytes (instead of <see cref="OnStdoutLine"/>).</summary>
     public Func<Stream, CancellationToken, Task>? StdoutConsumer { get; init; }
+
+    /// <summary>
+    /// Writes the process's input (a media stream for "-i pipe:0"); stdin is closed when it returns, which is the end of
+    /// input. Its failures (a process that exited early breaks the pipe) end the feed, never the run. With a feed, set
+    /// <see cref="ProcessSpec.QuitCommand"/> to null: a stop closes the feed instead.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? StdinProducer { get; init; }
 }
 
 /// <param name="StderrTail">The last lines ffmpeg wrote to stderr: the error a producer reads.</param>

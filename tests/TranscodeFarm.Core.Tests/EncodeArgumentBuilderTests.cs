@@ -49,7 +49,7 @@ public class EncodeArgumentBuilderTests
             "-format_whitelist", MediaWhitelist, "-protocol_whitelist", "file",
             "-i", "file:/in/source.mp4", "-map_metadata", "-1",
             "-filter_complex", "[0:v:0]split=2[src][fpsrc];[src]fps=30,split=2[s0][s1];[s0]scale=1280:720:flags=bicubic,setdar=16/9[v0];[s1]scale=640:360:flags=bicubic,setdar=16/9[v1]"
-                + ";[fpsrc]fps=2,scale=64:64:flags=area,format=gray[fp]",
+                + ";[fpsrc]fps=2:round=up,scale=64:64:flags=area,format=gray[fp]",
             "-map", "[v0]", "-c:v:0", "libx264", "-b:v:0", "3000k", "-maxrate:v:0", "3300k", "-bufsize:v:0", "6600k", "-preset:v:0", "veryfast", "-profile:v:0", "high", "-level:v:0", "3.1",
             "-map", "[v1]", "-c:v:1", "libx264", "-b:v:1", "800k", "-maxrate:v:1", "880k", "-bufsize:v:1", "1760k", "-preset:v:1", "veryfast", "-profile:v:1", "main",
             "-map", "0:a:0", "-c:a:0", "aac", "-b:a:0", "128k", "-ac:a:0", "2", "-ar:a:0", "48000",

@@ -16,9 +16,12 @@ public static class FingerprintArguments
     /// <summary>
     /// The video filter that makes fingerprint frames: area scaling averages, which is what a perceptual hash wants;
     /// gray is the luma plane only. The ladder encode uses the same chain, so both give the same frames.
+    /// round=up makes the frame sampled at time T the picture shown at T (the last one at or before it); the default
+    /// (near) took the picture up to a quarter second later, which a keyframe at T — what the quality gate decodes of
+    /// each rendition (decision 024) — does not show on moving content.
     /// </summary>
     public static string FrameFilter { get; } =
-        string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond},scale={FrameSize}:{FrameSize}:flags=area,format=gray");
+        string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond}:round=up,scale={FrameSize}:{FrameSize}:flags=area,format=gray");
 
     /// <summary>The output arguments that write the first audio stream's raw Chromaprint sub-fingerprints to a file.</summary>
     public static IReadOnlyList<string> ChromaprintOutput(string path) =>

@@ -2,32 +2,34 @@ using TranscodeFarm.Core.Ffmpeg;
 
 namespace TranscodeFarm.Core.Fingerprints;
 
-/// <summary>One rendition the gate decodes: its stream in the ladder file and where its samples go.</summary>
+/// <summary>One rendition the gate decodes: its stream in the encoder's output and where its result goes.</summary>
 public sealed record GateTrack(string Name, int StreamIndex, string OutputPath);
 
 /// <summary>
-/// The quality gate's ffmpeg arguments, pure: ONE process decodes every rendition of the encode's ladder file once, each
-/// video one sampled into the same 64×64 gray frames at 2/s as the source's fingerprint (rawvideo into a file), each
-/// audio one into Chromaprint. Errors only on stderr: any decode error there fails the gate.
+/// The quality gate's ffmpeg arguments, pure (decision 024). ONE process reads the encoder's output as it is made, from
+/// stdin (the farm's own fragmented MP4, so only the mp4 demuxer and the pipe protocol are allowed), decodes only the
+/// keyframes of every video rendition (-skip_frame nokey: a small fraction of a full decode), each into 64×64 gray
+/// frames like the fingerprint's (rawvideo, one frame per keyframe, no frame rate conversion), and every audio
+/// rendition in full into Chromaprint. Errors only on stderr: any decode error there fails the gate.
 /// </summary>
 public static class QualityGateArguments
 {
-    /// <summary>
-    /// The fingerprint's chain, from the rendition's first frame: in the fragmented ladder a track with B-frames starts
-    /// at its first composition time (e.g. 0.067 s, no edit list), which would shift the 2/s sampling by a few frames
-    /// against the source's and make moving pictures differ.
-    /// </summary>
-    public static string FrameFilter { get; } = "setpts=PTS-STARTPTS," + FingerprintArguments.FrameFilter;
+    /// <summary>The fingerprint's picture chain without its 2/s sampling: the keyframes are the samples.</summary>
+    public static string KeyframeFilter { get; } = $"scale={FingerprintArguments.FrameSize}:{FingerprintArguments.FrameSize}:flags=area,format=gray";
 
-    public static IReadOnlyList<string> Build(string ladderPath, IReadOnlyList<GateTrack> video, IReadOnlyList<GateTrack> audio)
+    public static IReadOnlyList<string> Build(IReadOnlyList<GateTrack> video, IReadOnlyList<GateTrack> audio)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(audio);
-        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y" };
-        args.AddRange(SourceFormats.Input(ladderPath, SourceFormats.Ladder)); // the farm's own MP4, opened as nothing else
+        var args = new List<string>
+        {
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+            "-format_whitelist", SourceFormats.Whitelist(SourceFormats.Ladder), "-protocol_whitelist", "pipe",
+            "-skip_frame:v", "nokey", "-f", "mp4", "-i", "pipe:0",
+        };
         foreach (var v in video)
         {
-            args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", FrameFilter, "-f", "rawvideo", "file:" + v.OutputPath]);
+            args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", KeyframeFilter, "-fps_mode", "passthrough", "-f", "rawvideo", "file:" + v.OutputPath]);
         }
 
         foreach (var a in audio)

@@ -12,9 +12,11 @@ namespace TranscodeFarm.Core.Quality;
 /// or missing sample, a wrong offset, a bad IV or subsample map, a lost last segment — fails here, in any frame, at the
 /// cost of a hash, not a decode. Objects of one track must arrive in order (they do: one channel from the packager).
 /// </summary>
-public sealed class PackagedSegmentVerifier(SampleLedger ledger, Func<PackagedTrack, int, byte[]?> wholeSegmentKeyFor) : IDisposable
+/// <param name="wholeSegmentKeyFor">A track's HLS whole-segment AES-128 key, or null.</param>
+public sealed class PackagedSegmentVerifier(SampleLedger ledger, Func<PackagedTrack, byte[]?> wholeSegmentKeyFor) : IDisposable
 {
     private readonly Dictionary<string, TrackState> _tracks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
 
     /// <summary>Checks one object before it is uploaded; a verdict that names the rendition when it is wrong.</summary>
     public RenditionVerdict? Inspect(PackagedObject packaged)
@@ -43,19 +45,25 @@ public sealed class PackagedSegmentVerifier(SampleLedger ledger, Func<PackagedTr
             return null;
         }
 
-        if (state is null)
+        if (_failed.Contains(track.Id))
         {
-            return Fail(track, F($"segment {packaged.SegmentNumber} arrived before the track's init segment"));
+            return null; // its first fault has been told; the rest of the track is out of step with the ledger
         }
 
-        return Verify(track, state, packaged);
+        var verdict = state is null ? Fail(track, F($"segment {packaged.SegmentNumber} arrived before the track's init segment")) : Verify(track, state, packaged);
+        if (verdict is not null)
+        {
+            _failed.Add(track.Id);
+        }
+
+        return verdict;
     }
 
     /// <summary>After the last segment: every sample the encoder sent must have been packaged.</summary>
     public IReadOnlyList<RenditionVerdict> Finish(IEnumerable<PackagedTrack> tracks)
     {
         var verdicts = new List<RenditionVerdict>();
-        foreach (var track in tracks)
+        foreach (var track in tracks.Where(t => !_failed.Contains(t.Id)))
         {
             var pending = ledger.Pending(track.Info.TrackId);
             if (pending > 0)
@@ -73,7 +81,7 @@ public sealed class PackagedSegmentVerifier(SampleLedger ledger, Func<PackagedTr
         var number = packaged.SegmentNumber;
         // A copy: the object's own bytes are what gets uploaded, encrypted.
         var bytes = packaged.Bytes.ToArray();
-        if (wholeSegmentKeyFor(track, number) is { } aes128Key)
+        if (wholeSegmentKeyFor(track) is { } aes128Key)
         {
             try
             {

@@ -1,8 +1,8 @@
 namespace TranscodeFarm.Worker.Pipeline;
 
 /// <summary>
-/// Reads a stream and copies every byte read into a file on the way: the packager consumes ffmpeg's stdout while the
-/// quality gate gets the ladder exactly as ffmpeg wrote it (clear, every rendition in one file) to decode afterwards.
+/// Reads a stream and copies every byte read into another on the way: the packager consumes ffmpeg's stdout while the
+/// quality gate's decoder gets the ladder exactly as ffmpeg wrote it (clear, every rendition), at the same time.
 /// </summary>
 internal sealed class TeeReadStream(Stream source, Stream copy) : Stream
 {

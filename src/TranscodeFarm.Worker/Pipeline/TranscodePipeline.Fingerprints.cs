@@ -4,6 +4,8 @@ using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.Core.Quality;
 using TranscodeFarm.Queue.Fingerprints;
 
 namespace TranscodeFarm.Worker.Pipeline;
@@ -76,14 +78,21 @@ public sealed partial class TranscodePipeline
         return (null, kept);
     }
 
-    /// <summary>Decodes every rendition once and holds it against the source's fingerprint; null when all pass.</summary>
-    private async Task<PipelineResult?> GateAsync(string ladderPath, string work, EncodePlan plan, VideoFingerprint? video, AudioFingerprint? audio, CancellationToken cancellationToken)
+    /// <summary>
+    /// The gate's verdicts, all gathered while encoding: packaged segments proven against the encoder's samples, and each
+    /// rendition's keyframes and sound against the source's fingerprints. Null when everything passes.
+    /// </summary>
+    private async Task<PipelineResult?> GateAsync(
+        GateRun gate, VerifyingSink packaged, PackagedSegmentVerifier verifier, SampleLedger ledger, IReadOnlyList<PackagedTrack> tracks,
+        VideoFingerprint? video, AudioFingerprint? audio, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         try
         {
-            var verdicts = await qualityGate.CheckAsync(ladderPath, work, plan, video, audio, cancellationToken);
-            var failed = verdicts.Where(v => !v.Passed).ToList();
+            var decoded = await gate.FinishAsync(tracks, ledger, video, audio, cancellationToken);
+            // A packaging fault comes first: a rendition whose segments are not the encoder's fails for that reason.
+            var failed = packaged.Faults.Concat(verifier.Finish(tracks)).Concat(decoded.Where(v => !v.Passed))
+                .DistinctBy(v => v.Rendition).ToList();
             foreach (var v in failed)
             {
                 WorkerMetrics.QcFailures.WithLabels(v.Code ?? "corrupt").Inc();
@@ -94,7 +103,6 @@ public sealed partial class TranscodePipeline
         finally
         {
             Observe("qc", started);
-            File.Delete(ladderPath); // as large as the renditions: not kept past the gate
         }
     }
 

@@ -10,6 +10,7 @@ using TranscodeFarm.Core.Manifests;
 using TranscodeFarm.Core.Packaging;
 using TranscodeFarm.Core.Packaging.Manifests;
 using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Quality;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Queue.Fingerprints;
@@ -140,18 +141,23 @@ public sealed partial class TranscodePipeline(
         var audioIds = Enumerable.Range(plan.Video.Count, plan.Audio.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         var encodeStarted = time.GetTimestamp();
         using var stopEncode = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The quality gate rides the encode (decision 024): the ledger records every sample the encoder sends, each packaged
+        // segment is read back against it on its way out, and one ffmpeg decodes the renditions' keyframes as they are made.
+        var gateOn = fingerprintOptions.Value.QualityGate;
+        var ledger = new SampleLedger();
+        using var verifier = new PackagedSegmentVerifier(ledger, t => encryption.Aes128KeyFor(t.Info.Kind == TrackKind.Audio, t.Info.Height, int.Parse(t.Id, CultureInfo.InvariantCulture))?.Key);
+        var verifyingSink = gateOn ? new VerifyingSink(new FolderSink(output), verifier) : null;
         using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds)
         {
             TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
             EncryptionFor = encryption.For,
             WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
             Time = time,
-        }, new FolderSink(output));
+        }, (ISegmentSink?)verifyingSink ?? new FolderSink(output));
         // ffmpeg writes every rendition as a track of one fragmented MP4 on stdout; the packager cuts CMAF segments
         // from it as it arrives, so packaging adds no pass over the files.
-        // The quality gate decodes the ladder exactly as ffmpeg wrote it (clear, one file): keep a copy on the way.
-        var ladderPath = fingerprintOptions.Value.QualityGate ? Path.Combine(work, "ladder.mp4") : null;
-        var encodeTask = encoder.EncodeAsync(plan, sourcePath, (stdout, ct) => PackageAsync(stdout, ladderPath, packager, ct), p =>
+        await using var gate = gateOn ? qualityGate.Start(plan, work, cancellationToken) : null;
+        var encodeTask = encoder.EncodeAsync(plan, sourcePath, (stdout, ct) => PackageAsync(stdout, gate, ledger, packager, ct), p =>
         {
             WorkerMetrics.EncodeSpeed.Set(p.Speed ?? 0);
             return onProgress(new JobProgress("encode", p.Fraction(source.DurationSeconds), p.Speed));
@@ -206,10 +212,10 @@ public sealed partial class TranscodePipeline(
             WorkerMetrics.FingerprintFrames.Inc(packager.Fingerprint?.Count ?? 0);
         }
 
-        if (ladderPath is not null)
+        if (gate is not null)
         {
             await onProgress(new JobProgress("qc", 1, null));
-            if (await GateAsync(ladderPath, work, plan, packager.Fingerprint, audioFingerprint, cancellationToken) is { } rejected)
+            if (await GateAsync(gate, verifyingSink!, verifier, ledger, packager.Tracks, packager.Fingerprint, audioFingerprint, cancellationToken) is { } rejected)
             {
                 await DiscardAsync(publisher);
                 return rejected;
@@ -252,20 +258,22 @@ public sealed partial class TranscodePipeline(
         { Matches = matches.Count == 0 ? null : matches, Generation = job.Generation });
     }
 
-    private static async Task PackageAsync(Stream stdout, string? ladderPath, CmafPackager packager, CancellationToken cancellationToken)
+    private static async Task PackageAsync(Stream stdout, GateRun? gate, SampleLedger ledger, CmafPackager packager, CancellationToken cancellationToken)
     {
-        await using var ladder = ladderPath is null ? null
-            : new FileStream(ladderPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var input = ladder is null ? stdout : new TeeReadStream(stdout, ladder);
+        var input = gate is null ? stdout : new TeeReadStream(stdout, gate.Input);
         var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 256 * 1024, leaveOpen: true));
         try
         {
-            await new FragmentedMp4Demuxer().RunAsync(reader, packager, cancellationToken);
+            await new FragmentedMp4Demuxer().RunAsync(reader, new DigestingDemuxHandler(packager, ledger), cancellationToken);
             await packager.CompleteAsync(cancellationToken);
         }
         finally
         {
             await reader.CompleteAsync();
+            if (gate is not null)
+            {
+                await gate.CompleteInputAsync(); // the gate decodes what it has and ends
+            }
         }
     }
 

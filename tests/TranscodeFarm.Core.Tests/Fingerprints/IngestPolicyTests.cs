@@ -47,13 +47,13 @@ public sealed class IngestPolicyTests
         Assert.Equal(IngestAction.Publish, IngestPolicy.Decide([Match("assets", MatchKinds.Excerpt)], IngestPolicy.AliasPolicy, Policy).Action);
 
     [Fact]
-    public void Gate_arguments_decode_each_rendition_into_its_own_file()
+    public void Gate_arguments_decode_each_renditions_keyframes_from_stdin_into_its_own_file()
     {
-        var args = QualityGateArguments.Build("/w/ladder.mp4", [new GateTrack("240p", 0, "/w/gate-0.gray")], [new GateTrack("aac", 2, "/w/gate-2.fp")]);
+        var args = QualityGateArguments.Build([new GateTrack("240p", 0, "/w/gate-0.gray")], [new GateTrack("aac", 2, "/w/gate-2.fp")]);
 
-        Assert.Equal(["-map", "0:0", "-vf", QualityGateArguments.FrameFilter, "-f", "rawvideo", "file:/w/gate-0.gray"], args.SkipWhile(a => a != "-map").Take(7));
-        Assert.StartsWith("setpts=PTS-STARTPTS,", QualityGateArguments.FrameFilter, StringComparison.Ordinal); // sampled from the first frame, as the source
+        Assert.Equal(["-map", "0:0", "-vf", QualityGateArguments.KeyframeFilter, "-fps_mode", "passthrough", "-f", "rawvideo", "file:/w/gate-0.gray"], args.SkipWhile(a => a != "-map").Take(9));
         Assert.Equal(["-map", "0:2", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:/w/gate-2.fp"], args.TakeLast(9));
-        Assert.Equal(["-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2", "-protocol_whitelist", "file", "-i", "file:/w/ladder.mp4"], args.Skip(5).Take(6));
+        // The encoder's own stream only: the mp4 demuxer, the pipe protocol, keyframes of video alone.
+        Assert.Equal(["-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2", "-protocol_whitelist", "pipe", "-skip_frame:v", "nokey", "-f", "mp4", "-i", "pipe:0"], args.Skip(5).Take(10));
     }
 }

@@ -95,7 +95,7 @@ public class PackagedSegmentVerifierTests
     }
 
     private static PackagedSegmentVerifier Verifier(SampleLedger ledger, string protection) =>
-        new(ledger, (_, _) => protection == "aes-128" ? SegmentKey : null);
+        new(ledger, _ => protection == "aes-128" ? SegmentKey : null);
 
     private static async Task<(List<PackagedObject> Objects, IReadOnlyList<PackagedTrack> Tracks, SampleLedger Ledger)> PackageAsync(string protection)
     {
