@@ -76,6 +76,19 @@ public class EncodeArgumentBuilderTests
     }
 
     [Fact]
+    public void An_audio_renditions_filter_applies_to_that_rendition_only()
+    {
+        var plan = TwoRungs with { Audio = [new PlannedAudio("aac", 128, 2, 48000, "aac"), new PlannedAudio("loud", 96, 2, 48000, "aac", "loudnorm=I=-23")] };
+
+        var args = EncodeArgumentBuilder.Build(plan, "/in/source.mp4");
+
+        var at = args.ToList().IndexOf("-filter:a:1");
+        Assert.True(at > 0, string.Join(' ', args));
+        Assert.Equal("loudnorm=I=-23", args[at + 1]);
+        Assert.DoesNotContain("-filter:a:0", args);
+    }
+
+    [Fact]
     public void Fingerprint_frames_use_the_same_filter_as_the_standalone_fingerprint_pass()
     {
         var standalone = FingerprintArguments.Build("/in/v.mp4", withVideo: true, chromaprintPath: null);

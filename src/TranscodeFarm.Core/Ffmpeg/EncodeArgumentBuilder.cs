@@ -175,6 +175,10 @@ public static class EncodeArgumentBuilder
             $"-ac:a:{s}", Num(a.Channels),
             $"-ar:a:{s}", Num(a.SampleRate),
         ]);
+        if (a.Filter is { Length: > 0 } filter)
+        {
+            args.AddRange([$"-filter:a:{s}", filter]);
+        }
     }
 
     private static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

@@ -33,4 +33,4 @@ public sealed record PlannedVideo(
     string? Level,
     string? Filter = null);
 
-public sealed record PlannedAudio(string Name, int BitrateKbps, int Channels, int SampleRate, string Codec);
+public sealed record PlannedAudio(string Name, int BitrateKbps, int Channels, int SampleRate, string Codec, string? Filter = null);

@@ -119,7 +119,7 @@ public static class LadderPlanner
     }
 
     private static PlannedAudio PlanAudio(AudioRendition a, AudioSourceInfo source) =>
-        new(a.Name, a.BitrateKbps, Math.Clamp(Math.Min(a.Channels, source.Channels <= 0 ? a.Channels : source.Channels), 1, 8), a.SampleRate, a.Codec);
+        new(a.Name, a.BitrateKbps, Math.Clamp(Math.Min(a.Channels, source.Channels <= 0 ? a.Channels : source.Channels), 1, 8), a.SampleRate, a.Codec, a.Filter);
 
     private static int Even(double value) => Math.Max(2, (int)Math.Round(value / 2.0, MidpointRounding.AwayFromZero) * 2);
 }

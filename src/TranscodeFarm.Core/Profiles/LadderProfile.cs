@@ -48,4 +48,8 @@ public sealed record AudioRendition
     public int Channels { get; init; } = 2;
     public int SampleRate { get; init; } = 48000;
     public string Codec { get; init; } = "aac";
+
+    /// <summary>Extra ffmpeg audio filters for this rendition (e.g. "loudnorm=I=-23" for broadcast loudness). A plain
+    /// filter chain, with the same rules as a video rendition's.</summary>
+    public string? Filter { get; init; }
 }

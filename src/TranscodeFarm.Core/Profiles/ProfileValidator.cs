@@ -132,6 +132,11 @@ public static partial class ProfileValidator
         {
             errors.Add($"{at}.codec '{a.Codec}' is not supported (use aac)");
         }
+
+        if (a.Filter is not null && !IsPlainFilterChain(a.Filter))
+        {
+            errors.Add($"{at}.filter must be a plain filter chain of at most 500 characters (no '[', ']', ';', quotes, or movie/amovie sources)");
+        }
     }
 
     private static void CheckUnique(IEnumerable<string> names, List<string> errors)
