@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Edge;
+using TranscodeFarm.Database;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker;
@@ -83,7 +84,7 @@ public sealed partial class HostStartupLine(HostProfile profile, IServiceProvide
     }
 
     // The queue's own description: host, port and database, never the password.
-    private string Queue() => services.GetRequiredService<IJobQueue>() is SqlJobQueue sql ? sql.Describe : "custom queue";
+    private string Queue() => services.GetRequiredService<FarmDatabase>().Describe;
 
     private string Store()
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Assets;
 using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Edge;

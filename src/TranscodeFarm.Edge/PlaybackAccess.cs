@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Edge;

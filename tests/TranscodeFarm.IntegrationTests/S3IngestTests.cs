@@ -130,7 +130,7 @@ public sealed class S3IngestTests
         // claim failing for good.
         var store = new FailingClaims(new ResilientObjectStore(new S3ObjectStore(S3ObjectStoreTests.SmallCopyParts(name, anyKeys: true)), 2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)), "incoming/a poison.mp4");
         var queue = new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-s3scan-").FullName, "queue.db"), QueueClock.Database, new QueueOptions());
-        await queue.EnsureSchemaAsync(true, default);
+        await queue.Database.EnsureSchemaAsync(true, default);
         var scan = new ScanS3IngestJob(
             new S3Ingest(new S3IngestLocation(store, name, "incoming/")),
             queue,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Worker.Pipeline;

@@ -4,7 +4,7 @@ using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Planning;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.Worker.Pipeline;
 

@@ -12,7 +12,7 @@ using TranscodeFarm.Core.Packaging.Manifests;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
 
