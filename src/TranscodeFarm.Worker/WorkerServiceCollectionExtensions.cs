@@ -145,6 +145,7 @@ public static class WorkerServiceCollectionExtensions
             return new DropFolderLayout(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
         });
         services.AddSingleton<SourceDisposition>();
+        services.AddSingleton<IngestSubmitter>();
         services.AddSingleton(sp =>
         {
             var url = sp.GetRequiredService<IOptions<IngestOptions>>().Value.S3Url;
