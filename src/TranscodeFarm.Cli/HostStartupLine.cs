@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Edge;
 using TranscodeFarm.Database;
-using TranscodeFarm.Queue;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker;
 using TranscodeFarm.Worker.Ingest;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Assets;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Keys;
-using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Edge;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Keys;
-using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Edge;
 

@@ -308,7 +308,7 @@ public sealed class PostgresAssetDirectoryTests : AssetDirectoryTests
     [Fact]
     public async Task Every_committed_change_is_announced_to_listeners_on_other_connections_with_its_asset_id()
     {
-        var queue = (PostgresJobQueue)await CreateQueueAsync();
+        var queue = await CreateQueueAsync();
         var assets = new SqlAssetDirectory(queue, Time);
         var changed = Channel.CreateUnbounded<string>();
         var listening = new SemaphoreSlim(0);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Keys;
-using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Cli.Commands;
 

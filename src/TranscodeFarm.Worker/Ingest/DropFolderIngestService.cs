@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Queue;
-using TranscodeFarm.Worker.Jobs;
 
 namespace TranscodeFarm.Worker.Ingest;
 

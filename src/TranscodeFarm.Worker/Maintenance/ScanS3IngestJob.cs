@@ -2,10 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using TranscodeFarm.Core.Jobs;
-using TranscodeFarm.Queue;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
-using TranscodeFarm.Worker.Jobs;
 
 namespace TranscodeFarm.Worker.Maintenance;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Keys;
-using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
