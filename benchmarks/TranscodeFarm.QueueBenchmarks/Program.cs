@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Database;
 using TranscodeFarm.Queue;
 
 // Queue benchmark: claim+complete throughput with 1, 4 and 8 concurrent claimers on PostgreSQL and SQLite,

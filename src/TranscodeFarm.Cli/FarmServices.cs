@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TranscodeFarm.Database;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Worker;
 
@@ -59,10 +60,7 @@ public sealed class FarmServices : IDisposable
     public static async Task<FarmServices> CreateWithQueueAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var farm = Create(parse);
-        if (farm.Queue is SqlJobQueue sql)
-        {
-            await sql.EnsureSchemaAsync(farm.Get<IOptions<QueueOptions>>().Value.MigrateOnStart, cancellationToken);
-        }
+        await farm.Get<FarmDatabase>().EnsureSchemaAsync(farm.Get<IOptions<QueueOptions>>().Value.MigrateOnStart, cancellationToken);
 
         return farm;
     }

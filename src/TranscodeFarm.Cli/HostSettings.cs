@@ -1,10 +1,12 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using TranscodeFarm.Database;
 using TranscodeFarm.Edge;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker;
 using TranscodeFarm.Worker.Health;

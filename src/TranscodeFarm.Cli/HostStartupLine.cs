@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Edge;
-using TranscodeFarm.Queue;
+using TranscodeFarm.Database;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker;
 using TranscodeFarm.Worker.Ingest;
@@ -83,7 +83,7 @@ public sealed partial class HostStartupLine(HostProfile profile, IServiceProvide
     }
 
     // The queue's own description: host, port and database, never the password.
-    private string Queue() => services.GetRequiredService<IJobQueue>() is SqlJobQueue sql ? sql.Describe : "custom queue";
+    private string Queue() => services.GetRequiredService<FarmDatabase>().Describe;
 
     private string Store()
     {

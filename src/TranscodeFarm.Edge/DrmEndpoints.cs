@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Assets;
 using TranscodeFarm.Core.Drm;
-using TranscodeFarm.Queue;
+using TranscodeFarm.Keys;
 
 namespace TranscodeFarm.Edge;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Media;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.Edge;
 

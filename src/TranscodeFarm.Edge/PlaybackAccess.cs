@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Drm;
-using TranscodeFarm.Queue;
+using TranscodeFarm.Keys;
 
 namespace TranscodeFarm.Edge;
 

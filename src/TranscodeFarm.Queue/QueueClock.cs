@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using TranscodeFarm.Database;
 
 namespace TranscodeFarm.Queue;
 
@@ -24,7 +25,7 @@ public abstract class QueueClock
     {
         internal override async ValueTask<long> NowAsync(DbConnection db, DbTransaction? tx, string databaseNowSql, CancellationToken cancellationToken)
         {
-            await using var cmd = SqlJobQueue.Command(db, tx, "SELECT " + databaseNowSql);
+            await using var cmd = FarmDatabase.Command(db, tx, "SELECT " + databaseNowSql);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
     }

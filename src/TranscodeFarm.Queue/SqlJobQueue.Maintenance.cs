@@ -2,7 +2,7 @@ using TranscodeFarm.Core.Jobs;
 
 namespace TranscodeFarm.Queue;
 
-public abstract partial class SqlJobQueue : IQueueMaintenance
+public partial class SqlJobQueue : IQueueMaintenance
 {
     public async Task<int> ReapExpiredLeasesAsync(CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace TranscodeFarm.Queue;
 
-public abstract partial class SqlJobQueue : IWorkerRegistry
+public partial class SqlJobQueue : IWorkerRegistry
 {
     public async Task RegisterWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken)
     {

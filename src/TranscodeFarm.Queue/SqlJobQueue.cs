@@ -1,65 +1,51 @@
 using System.Data.Common;
 using System.Text.Json;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Database;
 
 namespace TranscodeFarm.Queue;
 
 /// <summary>
-/// The queue's semantics in portable SQL over ADO.NET, shared by the SQLite (embedded) and PostgreSQL (farm)
-/// queues. A dialect supplies connections, the row lock a claim takes, and a hook to wake waiting workers.
+/// The queue's semantics in portable SQL over ADO.NET, on the farm database (SQLite embedded, PostgreSQL in a farm).
+/// The database supplies connections, the row lock a claim takes and the NOTIFY that wakes waiting workers.
 /// Times are Unix milliseconds (BIGINT) and flags integers, so the same statements run on both.
 /// </summary>
-public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options) : IJobQueue
+public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueOptions options) : IJobQueue, IJobNotifications
 {
+    /// <summary>Committing a job that can be claimed notifies this channel.</summary>
+    public const string Channel = "transcodefarm_jobs";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly QueueClock _clock = clock;
     private readonly QueueOptions _options = options;
 
-    /// <summary>The database's clock as Unix milliseconds, in SQL (see <see cref="QueueClock"/>).</summary>
-    protected abstract string DatabaseNowSql { get; }
+    /// <summary>The database the queue lives in (tests and tools that build a queue by hand reach the other stores through it;
+    /// hosts get <see cref="FarmDatabase"/> from DI).</summary>
+    public FarmDatabase Database => database;
 
-    /// <summary>Appended to a SELECT that is followed by an UPDATE of the same row: "" where the transaction itself
-    /// locks the database (SQLite), "FOR UPDATE" elsewhere.</summary>
-    protected abstract string RowLock { get; }
+    private string RowLock => database.RowLock;
 
     /// <summary>Appended to the claim's SELECT: concurrent claimers skip rows another claim holds.</summary>
-    protected virtual string ClaimLock => RowLock.Length == 0 ? "" : RowLock + " SKIP LOCKED";
+    private string ClaimLock => RowLock.Length == 0 ? "" : RowLock + " SKIP LOCKED";
 
-    /// <summary>The two-argument maximum: MAX in SQLite, GREATEST in PostgreSQL.</summary>
-    protected abstract string Greatest { get; }
+    private string Greatest => database.Greatest;
 
-    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
-
-    /// <summary>For stores that live in the same database (content keys).</summary>
-    internal Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+    private Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
     /// <summary>Where the queue lives, for logs and `transcodefarm workers` (never credentials).</summary>
-    public abstract string Describe { get; }
+    public string Describe => database.Describe;
 
     /// <summary>Applies missing schema migrations; returns the versions before and after.</summary>
-    public abstract Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken);
+    public Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
-    /// <summary>Migrates, or when <paramref name="migrate"/> is false fails with the command to run.</summary>
-    public async Task EnsureSchemaAsync(bool migrate, CancellationToken cancellationToken)
-    {
-        if (migrate)
-        {
-            await MigrateAsync(cancellationToken);
-            return;
-        }
+    /// <summary>Calls <paramref name="onJobsReady"/> for every notification, and once after each (re)connect for anything
+    /// submitted while not listening, until cancelled. On SQLite: once, then nothing (workers poll).</summary>
+    public Task ListenAsync(Action onJobsReady, CancellationToken cancellationToken) =>
+        database.ListenAsync(Channel, _ => onJobsReady(), onJobsReady, cancellationToken);
 
-        var (current, latest) = await SchemaVersionAsync(cancellationToken);
-        if (current != latest)
-        {
-            throw new InvalidOperationException(
-                $"Queue:MigrateOnStart is false and the queue schema is at version {current}, this build needs {latest}: run `transcodefarm db migrate`");
-        }
-    }
-
-    protected abstract Task<(int Current, int Latest)> SchemaVersionAsync(CancellationToken cancellationToken);
-
-    /// <summary>Called inside a transaction that made a job claimable: the place to notify waiting workers.</summary>
-    protected virtual Task JobsReadyAsync(DbConnection db, DbTransaction tx, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Called inside a transaction that made a job claimable: wakes waiting workers at commit.</summary>
+    private Task JobsReadyAsync(DbConnection db, DbTransaction tx, CancellationToken cancellationToken) =>
+        database.NotifyAsync(db, tx, Channel, "", cancellationToken);
 
     public async Task<SubmitResult> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
@@ -471,26 +457,12 @@ public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options
         return await cmd.ExecuteScalarAsync(ct);
     }
 
-    /// <summary>A parameterized command (shared with the key store, which lives in the same database).</summary>
-    internal static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps)
-    {
-        var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var (name, value) in ps)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
-        }
-
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps) =>
+        FarmDatabase.Command(db, tx, sql, ps);
 
     /// <summary>Now on the queue's clock: the database's, read in the caller's transaction (see <see cref="QueueClock"/>).</summary>
     internal ValueTask<long> NowAsync(DbConnection db, DbTransaction? tx, CancellationToken cancellationToken) =>
-        _clock.NowAsync(db, tx, DatabaseNowSql, cancellationToken);
+        _clock.NowAsync(db, tx, database.NowSql, cancellationToken);
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

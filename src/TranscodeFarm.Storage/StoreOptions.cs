@@ -35,10 +35,19 @@ public sealed class StoreOptions
     public S3StoreOptions ToS3()
     {
         var (bucket, prefix) = S3StoreOptions.ParseUrl(Url);
-        return new S3StoreOptions
+        return On(bucket, prefix, anyKeys: false);
+    }
+
+    /// <summary>The same endpoint, credentials and part sizes on another bucket, with whole keys taken as producers wrote
+    /// them (the S3 ingest prefix): one mapping, so the ingest never drifts from the store's settings.</summary>
+    public S3StoreOptions ForBucket(string bucket) => On(bucket, "", anyKeys: true);
+
+    private S3StoreOptions On(string bucket, string prefix, bool anyKeys) =>
+        new()
         {
             Bucket = bucket,
             Prefix = prefix,
+            AnyKeys = anyKeys,
             ServiceUrl = ServiceUrl,
             Region = Region,
             ForcePathStyle = ForcePathStyle,
@@ -47,7 +56,6 @@ public sealed class StoreOptions
             MultipartThresholdBytes = MultipartThresholdBytes,
             MultipartCopyThresholdBytes = MultipartCopyThresholdBytes,
         };
-    }
 
     // Credentials must never reach a log line, even through a debugger display or a serialized options dump.
     public override string ToString() => $"Store {{ Url = {Url}, ServiceUrl = {ServiceUrl}, Region = {Region}, CreateBucket = {CreateBucket} }}";

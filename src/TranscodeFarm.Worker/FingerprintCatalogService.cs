@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.Worker;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Fingerprints;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Worker;

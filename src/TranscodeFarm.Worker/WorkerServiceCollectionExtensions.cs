@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using TranscodeFarm.Catalog;
+using TranscodeFarm.Database;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Queue.Assets;
-using TranscodeFarm.Queue.Fingerprints;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Health;
 using TranscodeFarm.Worker.Ingest;
@@ -32,7 +34,13 @@ public static class WorkerServiceCollectionExtensions
 
         services.AddSingleton(sp => new FarmPaths(sp.GetRequiredService<IOptions<FarmOptions>>().Value.DataDirectory));
         services.AddSingleton(sp => ProfileCatalog.Load(sp.GetRequiredService<IOptions<FarmOptions>>().Value.ProfilesDirectory));
-        services.AddSingleton<IJobQueue>(sp => CreateQueue(sp));
+        // One database for the queue, the key store, the fingerprint catalog and the asset directory: each gets it from here.
+        services.AddSingleton<FarmDatabase>(sp => CreateDatabase(sp));
+        services.AddSingleton(sp => new SqlJobQueue(sp.GetRequiredService<FarmDatabase>(), QueueClock.Database, sp.GetRequiredService<IOptions<QueueOptions>>().Value));
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqlJobQueue>());
+        services.AddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<SqlJobQueue>());
+        services.AddSingleton<IQueueMaintenance>(sp => sp.GetRequiredService<SqlJobQueue>());
+        services.AddSingleton<IJobNotifications>(sp => sp.GetRequiredService<SqlJobQueue>());
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddSingleton<IObjectStore>(sp => CreateStore(sp));
@@ -51,28 +59,28 @@ public static class WorkerServiceCollectionExtensions
             var generated = QueueLocation.IsPostgres(queue.Url) ? null : Path.Combine(sp.GetRequiredService<FarmPaths>().Root, "secrets", "drm-keys.json");
             return new DrmSecrets(sp.GetRequiredService<IOptions<DrmOptions>>().Value, generated);
         });
-        services.AddSingleton<IContentKeyStore>(sp => new SqlContentKeyStore(
-            (SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<DrmSecrets>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IContentKeyStore, SqlContentKeyStore>();
         services.AddOptions<FingerprintOptions>().Bind(configuration.GetSection(FingerprintOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FingerprintOptions>, FingerprintOptionsValidator>();
-        services.AddSingleton<IFingerprintStore>(sp => new SqlFingerprintStore((SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFingerprintStore, SqlFingerprintStore>();
         services.AddSingleton<FingerprintCatalog>();
-        services.AddSingleton<IAssetDirectory>(sp => new SqlAssetDirectory((SqlJobQueue)sp.GetRequiredService<IJobQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAssetDirectory, SqlAssetDirectory>();
         // Registered in both modes so hosts listen the same way; on SQLite nothing is announced (see NoAssetChangeNotifications).
-        services.AddSingleton<IAssetChangeNotifications>(sp => sp.GetRequiredService<IJobQueue>() is PostgresJobQueue postgres
-            ? new PostgresAssetNotifications(postgres)
-            : NoAssetChangeNotifications.Instance);
+        services.AddSingleton<IAssetChangeNotifications>(sp =>
+            QueueLocation.IsPostgres(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Url)
+                ? new PostgresAssetNotifications(sp.GetRequiredService<FarmDatabase>())
+                : NoAssetChangeNotifications.Instance);
         services.AddSingleton<AssetChangeSignal>();
         return services;
     }
 
     /// <summary>SQLite in the data directory by default; PostgreSQL when Queue:Url names one (farm mode).</summary>
-    private static IJobQueue CreateQueue(IServiceProvider sp)
+    private static FarmDatabase CreateDatabase(IServiceProvider sp)
     {
         var options = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
         if (QueueLocation.IsPostgres(options.Url))
         {
-            return new PostgresJobQueue(Npgsql.NpgsqlDataSource.Create(QueueLocation.ToConnectionString(options.Url)), QueueClock.Database, options);
+            return new PostgresFarmDatabase(Npgsql.NpgsqlDataSource.Create(QueueLocation.ToConnectionString(options.Url)));
         }
 
         if (!string.IsNullOrEmpty(options.Url) && options.Url != "sqlite")
@@ -81,7 +89,7 @@ public static class WorkerServiceCollectionExtensions
                 [$"Queue:Url must be empty, \"sqlite\", a postgres:// URL or an Npgsql connection string (got a value starting '{options.Url[..Math.Min(12, options.Url.Length)]}')"]);
         }
 
-        return new SqliteJobQueue(sp.GetRequiredService<FarmPaths>().QueueDatabase, QueueClock.Database, options);
+        return new SqliteFarmDatabase(sp.GetRequiredService<FarmPaths>().QueueDatabase);
     }
 
     /// <summary>The filesystem store in the data directory by default; an S3-compatible bucket when Store:Url is s3://.</summary>
@@ -137,6 +145,7 @@ public static class WorkerServiceCollectionExtensions
             return new DropFolderLayout(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
         });
         services.AddSingleton<SourceDisposition>();
+        services.AddSingleton<IngestSubmitter>();
         services.AddSingleton(sp =>
         {
             var url = sp.GetRequiredService<IOptions<IngestOptions>>().Value.S3Url;

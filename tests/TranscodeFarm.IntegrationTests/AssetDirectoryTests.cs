@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Database;
 using TranscodeFarm.IntegrationTests.Infrastructure;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Queue.Assets;
@@ -266,8 +267,8 @@ public abstract class AssetDirectoryTests
 
     private async Task<int> RunBackfillAsync(SqlJobQueue queue)
     {
-        await using var db = await queue.OpenConnectionAsync(default);
-        await using var cmd = SqlJobQueue.Command(db, null, BackfillSql);
+        await using var db = await queue.Database.OpenAsync(default);
+        await using var cmd = FarmDatabase.Command(db, null, BackfillSql);
         return await cmd.ExecuteNonQueryAsync();
     }
 
@@ -307,12 +308,12 @@ public sealed class PostgresAssetDirectoryTests : AssetDirectoryTests
     [Fact]
     public async Task Every_committed_change_is_announced_to_listeners_on_other_connections_with_its_asset_id()
     {
-        var queue = (PostgresJobQueue)await CreateQueueAsync();
+        var queue = await CreateQueueAsync();
         var assets = new SqlAssetDirectory(queue, Time);
         var changed = Channel.CreateUnbounded<string>();
         var listening = new SemaphoreSlim(0);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var listen = new PostgresAssetNotifications(queue).ListenAsync(id => changed.Writer.TryWrite(id), () => listening.Release(), cts.Token);
+        var listen = new PostgresAssetNotifications(queue.Database).ListenAsync(id => changed.Writer.TryWrite(id), () => listening.Release(), cts.Token);
         Assert.True(await listening.WaitAsync(TimeSpan.FromSeconds(10)), "LISTEN never started");
 
         await assets.PublishAsync("asset-1", 1, false, default);

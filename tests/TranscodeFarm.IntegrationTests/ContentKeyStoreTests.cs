@@ -1,6 +1,7 @@
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.IntegrationTests.Infrastructure;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.IntegrationTests;
@@ -23,7 +24,7 @@ public abstract class ContentKeyStoreTests
     [Fact]
     public async Task An_imported_key_set_keeps_its_policy_and_an_operator_can_replace_it()
     {
-        var store = new SqlContentKeyStore(await CreateQueueAsync(), Secrets, Time);
+        var store = new SqlContentKeyStore((await CreateQueueAsync()).Database, Secrets, Time);
         var policy = new KeySetPolicy { Profiles = ["premium", "trailers"], Submitters = [JobOrigin.Submit, JobOrigin.S3Prefix] };
         await store.SaveKeySetAsync(Vendor("vendor-a", policy), default);
 
@@ -49,7 +50,7 @@ public abstract class ContentKeyStoreTests
     public async Task A_key_set_without_a_policy_row_reads_as_unset_and_is_listed_as_such()
     {
         // What the migration leaves for a key set imported before policies existed: keys, no policy row.
-        var store = new SqlContentKeyStore(await CreateQueueAsync(), Secrets, Time);
+        var store = new SqlContentKeyStore((await CreateQueueAsync()).Database, Secrets, Time);
         await store.SaveKeySetAsync(Vendor("old-vendor", null), default);
         Assert.Same(KeySetPolicy.Unset, (await store.LoadKeySetAsync(KeySet.ImportedId("old-vendor"), default))!.Policy);
         var listed = Assert.Single(await store.ListImportedAsync(default));
@@ -60,7 +61,7 @@ public abstract class ContentKeyStoreTests
     public async Task Vendor_keys_are_never_delivered_in_clear_unless_their_policy_allows_it_whatever_the_link_says()
     {
         var queue = await CreateQueueAsync();
-        var store = new SqlContentKeyStore(queue, Secrets, Time);
+        var store = new SqlContentKeyStore(queue.Database, Secrets, Time);
         var closed = Vendor("closed", new KeySetPolicy { Submitters = [JobOrigin.DropFolder] });
         var open = Vendor("open", new KeySetPolicy { Submitters = [JobOrigin.DropFolder], ClearDelivery = true });
         var legacy = Vendor("legacy", null);

@@ -1,7 +1,7 @@
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.IntegrationTests.Infrastructure;
 using TranscodeFarm.Queue;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.IntegrationTests;
 
@@ -36,9 +36,9 @@ public abstract class FingerprintStoreTests
     public async Task Stored_fingerprints_round_trip_and_every_host_catches_up_with_adds_and_removes()
     {
         var queue = await CreateQueueAsync();
-        var storeA = new SqlFingerprintStore(queue, Time);
+        var storeA = new SqlFingerprintStore(queue.Database, Time);
         using var hostA = new FingerprintCatalog(storeA);
-        using var hostB = new FingerprintCatalog(new SqlFingerprintStore(queue, Time));
+        using var hostB = new FingerprintCatalog(new SqlFingerprintStore(queue.Database, Time));
         var (video, audio) = Content(1, 60);
 
         await hostA.AddAsync(FingerprintCollections.Assets, "j-one", "one.mp4", 60, video, audio, default);
@@ -83,7 +83,7 @@ public abstract class FingerprintStoreTests
     public async Task Audio_only_content_is_matched_by_its_sound()
     {
         var queue = await CreateQueueAsync();
-        using var catalog = new FingerprintCatalog(new SqlFingerprintStore(queue, Time));
+        using var catalog = new FingerprintCatalog(new SqlFingerprintStore(queue.Database, Time));
         var (video, audio) = Content(3, 40);
         await catalog.AddAsync(FingerprintCollections.Assets, "j-song", "song.mp4", 40, video, audio, default);
 

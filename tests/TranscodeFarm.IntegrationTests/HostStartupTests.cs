@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Database;
 using TranscodeFarm.IntegrationTests.Infrastructure;
 using TranscodeFarm.Queue;
 

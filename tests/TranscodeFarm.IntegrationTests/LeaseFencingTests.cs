@@ -113,7 +113,7 @@ public sealed class LeaseFencingTests
         Assert.True(done.State == JobState.Succeeded, done.Error + successor.Output);
         Assert.Equal(2, done.Generation);
         Assert.NotEqual(running.LeaseOwner, (await queue.EventsAsync(job.Id, default)).Single(e => e.State == "succeeded").WorkerId);
-        var directory = new SqlAssetDirectory((SqlJobQueue)queue, TimeProvider.System);
+        var directory = new SqlAssetDirectory(queue, TimeProvider.System);
         Assert.Equal((AssetState.Published, 2), ((await directory.GetAsync(job.Id, default))!.State, (await directory.GetAsync(job.Id, default))!.Generation));
 
         // The root manifests lead only into g2, and g2 is whole: every file its manifests name is there.

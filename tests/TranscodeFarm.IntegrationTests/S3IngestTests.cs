@@ -130,15 +130,13 @@ public sealed class S3IngestTests
         // claim failing for good.
         var store = new FailingClaims(new ResilientObjectStore(new S3ObjectStore(S3ObjectStoreTests.SmallCopyParts(name, anyKeys: true)), 2, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)), "incoming/a poison.mp4");
         var queue = new SqliteJobQueue(Path.Combine(Directory.CreateTempSubdirectory("tf-s3scan-").FullName, "queue.db"), QueueClock.Database, new QueueOptions());
-        await queue.EnsureSchemaAsync(true, default);
+        await queue.Database.EnsureSchemaAsync(true, default);
+        var importer = new SourceImporter(queue, ProfileCatalog.Load(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles")));
         var scan = new ScanS3IngestJob(
             new S3Ingest(new S3IngestLocation(store, name, "incoming/")),
-            queue,
-            ProfileCatalog.Load(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles")),
-            new JobSignal(),
+            new IngestSubmitter(queue, importer, new JobSignal(), Options.Create(new WorkerOptions()), NullLogger<IngestSubmitter>.Instance),
             Options.Create(new FarmOptions { DefaultProfile = "test-tiny" }),
             Options.Create(new IngestOptions { StableFor = TimeSpan.Zero }),
-            Options.Create(new WorkerOptions()),
             TimeProvider.System,
             NullLogger<ScanS3IngestJob>.Instance);
         await scan.Execute(null!, default);

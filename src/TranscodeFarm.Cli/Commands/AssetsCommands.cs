@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TranscodeFarm.Queue.Assets;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Cli.Commands;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Keys;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Worker;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using TranscodeFarm.Database;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Cli.Commands;
@@ -13,9 +14,9 @@ public static class FarmCommands
         migrate.SetAction(async (parse, ct) =>
         {
             using var farm = FarmServices.Create(parse);
-            var queue = (SqlJobQueue)farm.Queue;
-            var (from, to) = await queue.MigrateAsync(ct);
-            Console.WriteLine(from == to ? $"{queue.Describe}: schema is current (version {to})" : $"{queue.Describe}: migrated schema from version {from} to {to}");
+            var database = farm.Get<FarmDatabase>();
+            var (from, to) = await database.MigrateAsync(ct);
+            Console.WriteLine(from == to ? $"{database.Describe}: schema is current (version {to})" : $"{database.Describe}: migrated schema from version {from} to {to}");
             return 0;
         });
         var cmd = new Command("db", "Queue database maintenance");
@@ -31,7 +32,7 @@ public static class FarmCommands
         cmd.SetAction(async (parse, ct) =>
         {
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
-            var workers = await ((IWorkerRegistry)farm.Queue).ListWorkersAsync(ct);
+            var workers = await farm.Get<IWorkerRegistry>().ListWorkersAsync(ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(workers, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true }));
@@ -49,7 +50,7 @@ public static class FarmCommands
             }
 
             AnsiConsole.Write(table);
-            Console.WriteLine($"{workers.Count} worker(s) in {((SqlJobQueue)farm.Queue).Describe}");
+            Console.WriteLine($"{workers.Count} worker(s) in {farm.Get<FarmDatabase>().Describe}");
             return 0;
         });
         return cmd;

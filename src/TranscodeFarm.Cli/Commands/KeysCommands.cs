@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using TranscodeFarm.Core.Drm;
-using TranscodeFarm.Queue;
+using TranscodeFarm.Keys;
 
 namespace TranscodeFarm.Cli.Commands;
 

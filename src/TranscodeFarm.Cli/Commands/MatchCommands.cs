@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Media;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.Cli.Commands;
 

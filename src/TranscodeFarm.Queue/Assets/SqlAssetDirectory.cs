@@ -1,17 +1,22 @@
 using System.Data.Common;
 using System.Globalization;
 using TranscodeFarm.Core.Assets;
+using TranscodeFarm.Database;
 
 namespace TranscodeFarm.Queue.Assets;
 
 /// <summary>
 /// The asset directory in the queue's own database (SQLite embedded, PostgreSQL in a farm). Each change is one
-/// transaction that takes the next change_seq (the largest one + 1) while holding the dialect's asset change lock until
+/// transaction that takes the next change_seq (the largest one + 1) while holding the asset change lock until
 /// commit, so seqs grow in commit order and a reader of <see cref="ChangesSinceAsync"/> never skips one. Rows are
 /// never deleted (deleting is a state), so the largest seq never goes back and no seq is handed out twice.
 /// </summary>
+/// <remarks>It takes the job queue, not only the database: the lease fence reads the job row on the queue's clock.</remarks>
 public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IAssetDirectory
 {
+    /// <summary>Held from an asset change until its commit, so change_seq grows in commit order.</summary>
+    private const long AssetChangeLock = 0x7466617373657473; // "tfassets"
+
     private const string Columns = "asset_id, state, generation, change_seq, changed_at, require_token, reason";
     private const string NextSeq = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM assets)";
 
@@ -35,10 +40,10 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
     private async Task<bool> HoldsLeaseAsync(DbConnection db, DbTransaction tx, LeaseFence fence, CancellationToken cancellationToken)
     {
         var now = await queue.NowAsync(db, tx, cancellationToken);
-        await using var cmd = SqlJobQueue.Command(db, tx, $"""
+        await using var cmd = FarmDatabase.Command(db, tx, $"""
             SELECT id FROM jobs
             WHERE id = @job AND lease_owner = @worker AND generation = @generation AND state = 'running' AND lease_expires_at > @now
-            {queue.RowLockClause}
+            {queue.Database.RowLock}
             """, ("@job", fence.JobId), ("@worker", fence.WorkerId), ("@generation", fence.Generation), ("@now", now));
         return await cmd.ExecuteScalarAsync(cancellationToken) is not null;
     }
@@ -92,17 +97,17 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
         Func<DbConnection, DbTransaction, Task<bool>>? guard, params (string, object?)[] ps)
     {
         Validate(assetId);
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await queue.Database.OpenAsync(cancellationToken);
         // SQLite: BEGIN IMMEDIATE, which holds the write lock from the start (the MAX read included).
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        await queue.LockAssetChangesAsync(db, tx, cancellationToken);
+        await queue.Database.LockUntilCommitAsync(db, tx, AssetChangeLock, cancellationToken);
         if (guard is not null && !await guard(db, tx))
         {
             return null;
         }
 
         AssetRecord? changed;
-        await using (var cmd = SqlJobQueue.Command(db, tx, sql, [("@id", assetId), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), .. ps]))
+        await using (var cmd = FarmDatabase.Command(db, tx, sql, [("@id", assetId), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()), .. ps]))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken))
         {
             changed = await r.ReadAsync(cancellationToken) ? ReadRow(r) : null;
@@ -110,7 +115,7 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
 
         if (changed is not null)
         {
-            await queue.AssetChangedAsync(db, tx, assetId, cancellationToken);
+            await queue.Database.NotifyAsync(db, tx, PostgresAssetNotifications.Channel, assetId, cancellationToken);
         }
 
         await tx.CommitAsync(cancellationToken);
@@ -119,8 +124,8 @@ public sealed class SqlAssetDirectory(SqlJobQueue queue, TimeProvider time) : IA
 
     private async Task<IReadOnlyList<AssetRecord>> ReadAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] ps)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
-        await using var cmd = SqlJobQueue.Command(db, null, sql, ps);
+        await using var db = await queue.Database.OpenAsync(cancellationToken);
+        await using var cmd = FarmDatabase.Command(db, null, sql, ps);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         var rows = new List<AssetRecord>();
         while (await r.ReadAsync(cancellationToken))

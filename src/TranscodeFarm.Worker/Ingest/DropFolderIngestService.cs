@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Queue;
-using TranscodeFarm.Worker.Jobs;
 
 namespace TranscodeFarm.Worker.Ingest;
 
@@ -16,15 +15,12 @@ namespace TranscodeFarm.Worker.Ingest;
 /// </summary>
 public sealed partial class DropFolderIngestService(
     DropFolderLayout layout,
-    SourceImporter importer,
+    IngestSubmitter submitter,
     SourceDisposition disposition,
-    SubmittedSources submitted,
     IJobQueue queue,
     ProfileCatalog profiles,
-    JobSignal signal,
     IOptions<FarmOptions> farmOptions,
     IOptions<IngestOptions> ingestOptions,
-    IOptions<WorkerOptions> workerOptions,
     TimeProvider time,
     ILogger<DropFolderIngestService> logger) : BackgroundService
 {
@@ -163,41 +159,16 @@ public sealed partial class DropFolderIngestService(
 
         var options = new SourceOptions(profile, sidecar?.Priority ?? 0, sidecar?.Title, Drm: sidecar?.Drm, RequireToken: sidecar?.RequireToken ?? false);
         var hash = await SourceImporter.HashAsync(handle, cancellationToken);
-        var result = await importer.SubmitAsync(owned, originalName, JobOrigin.DropFolder, options, workerOptions.Value.MaxAttempts, hash, cancellationToken);
+        var result = await submitter.SubmitAsync(new ClaimedSource(owned, originalName, hash, JobOrigin.DropFolder, options), cancellationToken);
+        // The job the file now belongs to (its own, or the failed one it retries); a duplicate's folder is gone next.
         await File.WriteAllTextAsync(Path.Combine(folder, DropFolderLayout.JobIdFile), result.Job.Id, cancellationToken);
-        if (result.Created || result.Job.SourcePath == owned)
+        if (result.Outcome == IngestOutcome.Duplicate)
         {
-            // (Not created but pointing at this very file: a crash came between the submit and the job.id file.)
-            WorkerMetrics.IngestedFiles.WithLabels("submitted").Inc();
-            LogSubmitted(logger, originalName, result.Job.Id, profile);
-            signal.Notify();
-            return;
+            var destination = DropFolderLayout.UniquePath(layout.Done, originalName);
+            File.Move(owned, destination);
+            SourceDisposition.KeepSidecar(folder, destination);
+            Directory.Delete(folder, recursive: true);
         }
-
-        await HandleDuplicateAsync(result.Job, folder, owned, originalName, cancellationToken);
-    }
-
-    /// <summary>The same content with the same profile was submitted before.</summary>
-    private async Task HandleDuplicateAsync(JobRecord existing, string folder, string owned, string originalName, CancellationToken cancellationToken)
-    {
-        if (existing.State is JobState.Failed or JobState.Dead or JobState.Cancelled)
-        {
-            // Dropping a file again after a failure means "try again".
-            await queue.UpdateSourceAsync(existing.Id, owned, JobOrigin.DropFolder, cancellationToken);
-            await queue.RetryAsync(existing.Id, cancellationToken);
-            await submitted.ForgetAsync(existing.SourcePath, existing.Id, cancellationToken); // a submitted source it no longer needs
-            WorkerMetrics.IngestedFiles.WithLabels("retried").Inc();
-            LogRetried(logger, originalName, existing.Id);
-            signal.Notify();
-            return;
-        }
-
-        var destination = DropFolderLayout.UniquePath(layout.Done, originalName);
-        File.Move(owned, destination);
-        SourceDisposition.KeepSidecar(folder, destination);
-        Directory.Delete(folder, recursive: true);
-        WorkerMetrics.IngestedFiles.WithLabels("duplicate").Inc();
-        LogDuplicate(logger, originalName, existing.Id, existing.State.ToWire());
     }
 
     private async Task RejectAsync(string path, string originalName, string? folder, string reason, CancellationToken cancellationToken)
@@ -269,15 +240,6 @@ public sealed partial class DropFolderIngestService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took {File} ({Bytes} bytes) from the drop folder")]
     private static partial void LogTaken(ILogger logger, string file, long bytes);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Submitted {File} as job {JobId} with profile {Profile}")]
-    private static partial void LogSubmitted(ILogger logger, string file, string jobId, string profile);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File} was dropped again after job {JobId} failed: retrying it")]
-    private static partial void LogRetried(ILogger logger, string file, string jobId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File} is a duplicate of job {JobId} ({State}): moved to done/ without a new job")]
-    private static partial void LogDuplicate(ILogger logger, string file, string jobId, string state);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {File}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string file, string reason);

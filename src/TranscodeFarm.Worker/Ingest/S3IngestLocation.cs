@@ -127,18 +127,7 @@ public sealed class S3IngestLocation(IObjectStore store, string bucket, string p
     public static S3IngestLocation Create(string url, StoreOptions options, Action<int, Exception>? onRetry = null)
     {
         var (bucket, prefix) = S3StoreOptions.ParseUrl(url);
-        var s3 = new S3ObjectStore(new S3StoreOptions
-        {
-            Bucket = bucket,
-            ServiceUrl = options.ServiceUrl,
-            Region = options.Region,
-            ForcePathStyle = options.ForcePathStyle,
-            AccessKey = options.AccessKey,
-            SecretKey = options.SecretKey,
-            MultipartThresholdBytes = options.MultipartThresholdBytes,
-            MultipartCopyThresholdBytes = options.MultipartCopyThresholdBytes,
-            AnyKeys = true,
-        });
+        var s3 = new S3ObjectStore(options.ForBucket(bucket));
         return new S3IngestLocation(new ResilientObjectStore(s3, options.MaxRetries, options.RetryBaseDelay, options.RetryMaxDelay, onRetry), bucket, prefix);
     }
 }

@@ -4,8 +4,8 @@ using TranscodeFarm.Queue;
 namespace TranscodeFarm.Worker.Jobs;
 
 /// <summary>Wakes idle job slots on the queue's notifications (PostgreSQL LISTEN/NOTIFY) instead of busy polling.</summary>
-public sealed class QueueListenerService(IJobQueue queue, JobSignal signal) : BackgroundService
+public sealed class QueueListenerService(IJobNotifications notifications, JobSignal signal) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        queue is IJobNotifications notifications ? notifications.ListenAsync(signal.Notify, stoppingToken) : Task.CompletedTask;
+        notifications.ListenAsync(signal.Notify, stoppingToken);
 }

@@ -13,7 +13,7 @@ namespace TranscodeFarm.Worker.Jobs;
 /// table, keeps its heartbeat fresh, and removes it on a clean stop.
 /// </summary>
 public sealed partial class WorkerRegistrationService(
-    IJobQueue queue,
+    IWorkerRegistry registry,
     WorkerIdentity identity,
     CapabilityProbe probe,
     S3Ingest s3Ingest,
@@ -31,11 +31,6 @@ public sealed partial class WorkerRegistrationService(
         capabilities = [.. capabilities.Where(c => c != JobCapabilities.IngestS3), .. s3Ingest.CanFetch ? [JobCapabilities.IngestS3] : Array.Empty<string>()];
         identity.SetCapabilities(capabilities);
         LogCapabilities(logger, identity.Id, string.Join(", ", capabilities));
-        if (queue is not IWorkerRegistry registry)
-        {
-            return;
-        }
-
         var info = new WorkerInfo(identity.Id, Environment.MachineName, capabilities, options.Value.Slots, WorkerIdentity.Version, time.GetUtcNow(), time.GetUtcNow());
         await registry.RegisterWorkerAsync(info, stoppingToken);
         WorkerMetrics.WorkersAlive.Set(1);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using TranscodeFarm.Database;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.Worker.Maintenance;

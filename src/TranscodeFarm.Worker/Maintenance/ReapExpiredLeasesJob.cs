@@ -8,15 +8,10 @@ namespace TranscodeFarm.Worker.Maintenance;
 /// Puts jobs of dead workers back in the queue as soon as their lease expires, so they show as queued (not
 /// "running" forever) and idle workers are notified. Claims also take expired jobs; this makes it visible.
 /// </summary>
-public sealed partial class ReapExpiredLeasesJob(IJobQueue queue, ILogger<ReapExpiredLeasesJob> logger) : IJob
+public sealed partial class ReapExpiredLeasesJob(IQueueMaintenance maintenance, ILogger<ReapExpiredLeasesJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (queue is not IQueueMaintenance maintenance)
-        {
-            return;
-        }
-
         var reaped = await maintenance.ReapExpiredLeasesAsync(cancellationToken);
         if (reaped > 0)
         {

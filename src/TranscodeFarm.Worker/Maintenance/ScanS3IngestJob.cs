@@ -2,10 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using TranscodeFarm.Core.Jobs;
-using TranscodeFarm.Queue;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
-using TranscodeFarm.Worker.Jobs;
 
 namespace TranscodeFarm.Worker.Maintenance;
 
@@ -16,15 +14,11 @@ namespace TranscodeFarm.Worker.Maintenance;
 /// </summary>
 public sealed partial class ScanS3IngestJob(
     S3Ingest ingest,
-    IJobQueue queue,
-    ProfileCatalog profiles,
-    JobSignal signal,
+    IngestSubmitter submitter,
     IOptions<FarmOptions> farm,
     IOptions<IngestOptions> ingestOptions,
-    IOptions<WorkerOptions> worker,
     TimeProvider time,
-    ILogger<ScanS3IngestJob> logger,
-    SubmittedSources? submitted = null) : IJob
+    ILogger<ScanS3IngestJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -58,42 +52,13 @@ public sealed partial class ScanS3IngestJob(
             return;
         }
 
-        var profile = farm.Value.DefaultProfile;
-        var result = await queue.SubmitAsync(new JobRequest
-        {
-            SourcePath = source,
-            SourceName = name,
-            // The bytes' SHA-256, as the drop folder submits: an ETag is no content hash for multipart or SSE-KMS uploads.
-            ContentHash = await location.HashAsync(source, cancellationToken),
-            Profile = profile,
-            Origin = JobOrigin.S3Prefix,
-            MaxAttempts = worker.Value.MaxAttempts,
-            RequiredCapability = profiles.RequiredCapability(profile),
-        }, cancellationToken);
-        if (result.Created)
-        {
-            WorkerMetrics.IngestedFiles.WithLabels("submitted").Inc();
-            LogSubmitted(logger, location.Describe + name, result.Job.Id);
-            signal.Notify();
-        }
-        else if (result.Job.SourcePath == source)
-        {
-            // Another scanner claimed the same object at the same moment: its job is this one.
-        }
-        else if (result.Job.State is JobState.Failed or JobState.Dead or JobState.Cancelled)
-        {
-            await queue.UpdateSourceAsync(result.Job.Id, source, JobOrigin.S3Prefix, cancellationToken);
-            await queue.RetryAsync(result.Job.Id, cancellationToken);
-            if (submitted is not null)
-            {
-                await submitted.ForgetAsync(result.Job.SourcePath, result.Job.Id, cancellationToken); // a submitted source it no longer needs
-            }
-            signal.Notify();
-        }
-        else
+        // The bytes' SHA-256, as the drop folder submits: an ETag is no content hash for multipart or SSE-KMS uploads.
+        var hash = await location.HashAsync(source, cancellationToken);
+        var result = await submitter.SubmitAsync(
+            new ClaimedSource(source, name, hash, JobOrigin.S3Prefix, new SourceOptions(farm.Value.DefaultProfile)), cancellationToken);
+        if (result.Outcome == IngestOutcome.Duplicate)
         {
             await location.MoveToDoneAsync(source, name, cancellationToken);
-            WorkerMetrics.IngestedFiles.WithLabels("duplicate").Inc();
         }
 
         await location.ReleaseOriginalAsync(o, CancellationToken.None); // the job (or its duplicate's) holds the copy now
@@ -112,9 +77,6 @@ public sealed partial class ScanS3IngestJob(
             LogRejectFailed(logger, location.Describe + name, ex); // the store is down: the object stays for the next scan
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Submitted {Object} as job {JobId}")]
-    private static partial void LogSubmitted(ILogger logger, string @object, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ingest {Object}: moving it to failed/")]
     private static partial void LogObjectFailed(ILogger logger, string @object, Exception exception);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Jobs;
-using TranscodeFarm.Queue;
+using TranscodeFarm.Keys;
 
 namespace TranscodeFarm.Worker.Pipeline;
 

@@ -6,7 +6,7 @@ using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Core.Packaging;
 using TranscodeFarm.Core.Quality;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.Worker.Pipeline;
 

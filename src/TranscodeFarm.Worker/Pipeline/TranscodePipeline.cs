@@ -13,7 +13,7 @@ using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Core.Quality;
 using TranscodeFarm.Media;
 using TranscodeFarm.Queue;
-using TranscodeFarm.Queue.Fingerprints;
+using TranscodeFarm.Catalog;
 using TranscodeFarm.Storage;
 using TranscodeFarm.Worker.Ingest;
 

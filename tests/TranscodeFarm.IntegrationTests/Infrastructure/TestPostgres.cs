@@ -1,4 +1,5 @@
 using Npgsql;
+using TranscodeFarm.Database;
 using TranscodeFarm.Queue;
 
 namespace TranscodeFarm.IntegrationTests.Infrastructure;
@@ -48,10 +49,10 @@ public sealed class PostgresJobQueueTests : JobQueueContractTests
     {
         var url = await TestPostgres.CreateDatabaseAsync();
         var queue = new PostgresJobQueue(NpgsqlDataSource.Create(QueueLocation.ToConnectionString(url)), QueueClock.From(Time), Options);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => queue.EnsureSchemaAsync(migrate: false, default));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queue.Database.EnsureSchemaAsync(migrate: false, default));
         Assert.Equal((0, PostgresSchema.LatestVersion), await queue.MigrateAsync(default));
         Assert.Equal((PostgresSchema.LatestVersion, PostgresSchema.LatestVersion), await queue.MigrateAsync(default));
-        await queue.EnsureSchemaAsync(migrate: false, default);
+        await queue.Database.EnsureSchemaAsync(migrate: false, default);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using TranscodeFarm.Core.Fingerprints;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
 /// <summary>What `transcodefarm match` prints with --json and what the edge's match endpoint returns.</summary>
 public sealed record MatchReport(MatchQuery Query, IReadOnlyList<CatalogMatch> Matches, int IndexEntries);

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace TranscodeFarm.Queue;
+namespace TranscodeFarm.Database;
 
 /// <summary>
 /// Parses `Queue:Url`: empty or "sqlite" for the embedded database in the data directory, or a PostgreSQL

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace TranscodeFarm.Queue;
+namespace TranscodeFarm.Database;
 
 /// <summary>LISTEN on one channel, on a connection of its own, until cancelled; reconnects after errors.</summary>
 internal static class PostgresListener

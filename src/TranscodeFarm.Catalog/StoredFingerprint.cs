@@ -1,6 +1,6 @@
 using TranscodeFarm.Core.Fingerprints;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
 /// <summary>
 /// A fingerprint row: a published asset (collection <see cref="FingerprintCollections.Assets"/>, entry = asset id) or a

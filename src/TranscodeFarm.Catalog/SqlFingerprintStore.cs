@@ -1,12 +1,13 @@
 using System.Data.Common;
 using System.Globalization;
 using TranscodeFarm.Core.Fingerprints;
+using TranscodeFarm.Database;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
-/// <summary>Fingerprints in the queue's own database (SQLite embedded, PostgreSQL in a farm): video in the compact
+/// <summary>Fingerprints in the farm database (SQLite embedded, PostgreSQL in a farm): video in the compact
 /// binary form of <see cref="VideoFingerprintBinary"/>, audio as Chromaprint's raw words.</summary>
-public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : IFingerprintStore
+public sealed class SqlFingerprintStore(FarmDatabase database, TimeProvider time) : IFingerprintStore
 {
     private const string Columns = "seq, collection, entry_id, name, duration_seconds, video, audio";
 
@@ -17,7 +18,7 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
             throw new ArgumentException($"'{collection}' is not a valid collection name (lower-case letters, digits, '-', '_')", nameof(collection));
         }
 
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         // Delete + insert rather than update: the new row gets a new seq, which is how other hosts see the change.
         await ExecAsync(db, tx, "DELETE FROM fingerprints WHERE collection = @c AND entry_id = @id", cancellationToken, ("@c", collection), ("@id", entryId));
@@ -32,21 +33,21 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
 
     public async Task<bool> RemoveAsync(string collection, string entryId, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         return await ExecAsync(db, null, "DELETE FROM fingerprints WHERE collection = @c AND entry_id = @id", cancellationToken, ("@c", collection), ("@id", entryId)) > 0;
     }
 
     public async Task<IReadOnlyList<StoredFingerprint>> ReadSinceAsync(long afterSeq, int limit, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         return await ReadAsync(db, $"SELECT {Columns} FROM fingerprints WHERE seq > @after ORDER BY seq LIMIT @limit", cancellationToken,
             ("@after", afterSeq), ("@limit", limit));
     }
 
     public async Task<IReadOnlySet<string>> KeysAsync(CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
-        await using var cmd = SqlJobQueue.Command(db, null, "SELECT collection, entry_id FROM fingerprints");
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var cmd = FarmDatabase.Command(db, null, "SELECT collection, entry_id FROM fingerprints");
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         while (await r.ReadAsync(cancellationToken))
@@ -59,8 +60,8 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
 
     public async Task<(long Count, long MaxSeq)> VersionAsync(CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
-        await using var cmd = SqlJobQueue.Command(db, null, "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM fingerprints");
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var cmd = FarmDatabase.Command(db, null, "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM fingerprints");
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         await r.ReadAsync(cancellationToken);
         return (Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture));
@@ -68,7 +69,7 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
 
     public async Task<StoredFingerprint?> GetAsync(string collection, string entryId, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         var rows = await ReadAsync(db, $"SELECT {Columns} FROM fingerprints WHERE collection = @c AND entry_id = @id", cancellationToken,
             ("@c", collection), ("@id", entryId));
         return rows.Count == 0 ? null : rows[0];
@@ -76,9 +77,9 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
 
     public async Task<IReadOnlyList<FingerprintEntry>> ListAsync(string? collection, int limit, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         var filter = collection is null ? "" : "WHERE collection = @c";
-        await using var cmd = SqlJobQueue.Command(db, null,
+        await using var cmd = FarmDatabase.Command(db, null,
             $"SELECT {Columns}, created_at FROM fingerprints {filter} ORDER BY collection, seq DESC LIMIT @limit", ("@c", collection), ("@limit", limit));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         var entries = new List<FingerprintEntry>();
@@ -94,7 +95,7 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
 
     private static async Task<List<StoredFingerprint>> ReadAsync(DbConnection db, string sql, CancellationToken cancellationToken, params (string, object?)[] ps)
     {
-        await using var cmd = SqlJobQueue.Command(db, null, sql, ps);
+        await using var cmd = FarmDatabase.Command(db, null, sql, ps);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
         var rows = new List<StoredFingerprint>();
         while (await r.ReadAsync(cancellationToken))
@@ -129,7 +130,7 @@ public sealed class SqlFingerprintStore(SqlJobQueue queue, TimeProvider time) : 
 
     private static async Task<int> ExecAsync(DbConnection db, DbTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object?)[] ps)
     {
-        await using var cmd = SqlJobQueue.Command(db, tx, sql, ps);
+        await using var cmd = FarmDatabase.Command(db, tx, sql, ps);
         return await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 }

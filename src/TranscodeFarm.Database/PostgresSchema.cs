@@ -1,10 +1,16 @@
-using Microsoft.Data.Sqlite;
+using Npgsql;
 
-namespace TranscodeFarm.Queue;
+namespace TranscodeFarm.Database;
 
-/// <summary>Versioned schema migrations for the embedded queue. Append new steps; never edit a shipped one.</summary>
-internal static class SqliteSchema
+/// <summary>
+/// Versioned migrations of the farm database: one list for every table (jobs, workers, assets, content keys,
+/// fingerprints), because it is one database. Append new steps; never edit a shipped one. Migrators on several
+/// hosts serialize on an advisory lock, so starting many workers at once is safe.
+/// </summary>
+public static class PostgresSchema
 {
+    private const long MigrationLock = 0x7472616e73636f64; // "transcod"
+
     private static readonly string[] Migrations =
     [
         """
@@ -20,37 +26,35 @@ internal static class SqliteSchema
             state TEXT NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             max_attempts INTEGER NOT NULL,
-            created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL,
-            not_before INTEGER NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            not_before BIGINT NOT NULL,
             lease_owner TEXT,
-            lease_expires_at INTEGER,
+            lease_expires_at BIGINT,
             cancel_requested INTEGER NOT NULL DEFAULT 0,
             error TEXT,
             progress TEXT,
-            outputs TEXT
+            outputs TEXT,
+            required_capability TEXT
         );
         CREATE INDEX jobs_claim ON jobs (state, priority DESC, not_before, created_at);
         CREATE TABLE job_events (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             job_id TEXT NOT NULL,
-            at INTEGER NOT NULL,
+            at BIGINT NOT NULL,
             state TEXT NOT NULL,
             worker_id TEXT,
             message TEXT
         );
         CREATE INDEX job_events_job ON job_events (job_id, seq);
-        """,
-        """
-        ALTER TABLE jobs ADD COLUMN required_capability TEXT;
         CREATE TABLE workers (
             id TEXT PRIMARY KEY,
             host TEXT NOT NULL,
             capabilities TEXT NOT NULL,
             slots INTEGER NOT NULL,
             version TEXT NOT NULL,
-            started_at INTEGER NOT NULL,
-            heartbeat_at INTEGER NOT NULL
+            started_at BIGINT NOT NULL,
+            heartbeat_at BIGINT NOT NULL
         );
         """,
         """
@@ -59,7 +63,7 @@ internal static class SqliteSchema
             kid TEXT PRIMARY KEY,
             key_set TEXT NOT NULL,
             track TEXT NOT NULL,
-            sealed_key BLOB NOT NULL,
+            sealed_key BYTEA NOT NULL,
             created_at BIGINT NOT NULL
         );
         CREATE UNIQUE INDEX content_keys_set_track ON content_keys (key_set, track);
@@ -67,7 +71,7 @@ internal static class SqliteSchema
             key_set TEXT NOT NULL,
             kid TEXT NOT NULL,
             system_id TEXT NOT NULL,
-            pssh BLOB NOT NULL,
+            pssh BYTEA NOT NULL,
             PRIMARY KEY (key_set, kid, system_id)
         );
         CREATE TABLE asset_keys (
@@ -79,13 +83,13 @@ internal static class SqliteSchema
         """,
         """
         CREATE TABLE fingerprints (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             collection TEXT NOT NULL,
             entry_id TEXT NOT NULL,
             name TEXT NOT NULL,
-            duration_seconds REAL NOT NULL,
-            video BLOB,
-            audio BLOB,
+            duration_seconds DOUBLE PRECISION NOT NULL,
+            video BYTEA,
+            audio BYTEA,
             created_at BIGINT NOT NULL
         );
         CREATE UNIQUE INDEX fingerprints_entry ON fingerprints (collection, entry_id);
@@ -141,8 +145,9 @@ internal static class SqliteSchema
     /// <summary>
     /// Part of the assets migration: every asset published before the table existed (a succeeded job whose outputs name
     /// itself, not an alias of another asset) becomes a published row of generation = attempts, with change_seq numbered
-    /// after any rows present in the order the jobs finished. Idempotent; outputs is camelCase web JSON written by the
-    /// queue, and a row that is not valid JSON is skipped rather than failing the migration.
+    /// after any rows present in the order the jobs finished. Idempotent. It numbers without the asset change lock: inside
+    /// the migration the table is new and invisible to every other writer. outputs is camelCase web JSON that only the
+    /// queue's serializer writes.
     /// </summary>
     internal const string AssetsBackfill = """
         INSERT INTO assets (asset_id, state, generation, change_seq, changed_at, require_token, reason)
@@ -151,38 +156,47 @@ internal static class SqliteSchema
                updated_at, 0, NULL
         FROM jobs
         WHERE state = 'succeeded'
-          AND CASE WHEN json_valid(outputs)
-                   THEN json_extract(outputs, '$.assetId') = id AND json_extract(outputs, '$.aliasOf') IS NULL
-                   ELSE 0 END
+          AND outputs::jsonb ->> 'assetId' = id AND outputs::jsonb ->> 'aliasOf' IS NULL
           AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.asset_id = jobs.id)
         ON CONFLICT (asset_id) DO NOTHING;
         """;
 
     public static int LatestVersion => Migrations.Length;
 
-    public static void Migrate(SqliteConnection db)
+    /// <summary>Applies missing migrations; returns (from, to) versions.</summary>
+    public static async Task<(int From, int To)> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        Exec(db, "PRAGMA journal_mode = WAL;");
-        Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-        using var tx = db.BeginTransaction();
-        using var get = db.CreateCommand();
-        get.Transaction = tx;
-        get.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-        var current = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        await Exec(db, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken);
+        await Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken);
+        var current = await CurrentAsync(db, cancellationToken);
         for (var v = current; v < Migrations.Length; v++)
         {
-            Exec(db, Migrations[v], tx);
-            Exec(db, $"INSERT INTO schema_version (version) VALUES ({v + 1})", tx);
+            await Exec(db, Migrations[v], cancellationToken);
+            await Exec(db, $"INSERT INTO schema_version (version) VALUES ({v + 1})", cancellationToken);
         }
 
-        tx.Commit();
+        await tx.CommitAsync(cancellationToken);
+        return (current, Migrations.Length);
     }
 
-    private static void Exec(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    public static async Task<int> VersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        using var cmd = db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('schema_version') IS NOT NULL", db);
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken))! ? await CurrentAsync(db, cancellationToken) : 0;
+    }
+
+    private static async Task<int> CurrentAsync(NpgsqlConnection db, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", db);
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task Exec(NpgsqlConnection db, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, db);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 }

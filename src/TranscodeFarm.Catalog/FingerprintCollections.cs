@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
 /// <summary>Names of fingerprint collections. "assets" holds every asset the farm published; the rest are reference sets.</summary>
 public static partial class FingerprintCollections

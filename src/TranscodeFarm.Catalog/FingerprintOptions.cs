@@ -1,6 +1,6 @@
 using TranscodeFarm.Core.Fingerprints;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
 /// <summary>Matching and ingest policy on fingerprints (decision 012). Same on every host of a farm.</summary>
 public sealed class FingerprintOptions

@@ -1,6 +1,6 @@
 using TranscodeFarm.Core.Drm;
 
-namespace TranscodeFarm.Queue;
+namespace TranscodeFarm.Keys;
 
 /// <summary>Keys of one key set (an asset's own, or imported from CPIX), with the PSSH boxes CPIX supplied.</summary>
 public sealed record KeySet(string Id, IReadOnlyList<ContentKey> Keys, IReadOnlyList<CpixDrmSystem> Systems)

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using TranscodeFarm.Core.Drm;
 
-namespace TranscodeFarm.Queue;
+namespace TranscodeFarm.Keys;
 
 public sealed class DrmOptions
 {

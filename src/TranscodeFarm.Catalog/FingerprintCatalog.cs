@@ -1,6 +1,6 @@
 using TranscodeFarm.Core.Fingerprints;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
 /// <summary>
 /// The farm's fingerprint index in memory: built from the database at start, then caught up before every query (one

@@ -1,6 +1,6 @@
 using TranscodeFarm.Core.Fingerprints;
 
-namespace TranscodeFarm.Queue.Fingerprints;
+namespace TranscodeFarm.Catalog;
 
 /// <summary>Fingerprints kept in the job database, so every host of a farm can build the same index.</summary>
 public interface IFingerprintStore

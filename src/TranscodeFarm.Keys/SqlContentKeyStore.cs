@@ -2,15 +2,16 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Database;
 
-namespace TranscodeFarm.Queue;
+namespace TranscodeFarm.Keys;
 
-/// <summary>The key store on the queue's own database (SQLite embedded, PostgreSQL in a farm).</summary>
-public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, TimeProvider time) : IContentKeyStore
+/// <summary>The key store in the farm database (SQLite embedded, PostgreSQL in a farm).</summary>
+public sealed class SqlContentKeyStore(FarmDatabase database, DrmSecrets secrets, TimeProvider time) : IContentKeyStore
 {
     public async Task SaveKeySetAsync(KeySet keySet, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         foreach (var key in keySet.Keys)
         {
@@ -46,7 +47,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
             throw new ArgumentException("only an imported key set has a policy, and it is set to a policy, not to 'unset'", nameof(keySetId));
         }
 
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         await using (var exists = Command(db, tx, "SELECT COUNT(*) FROM content_keys WHERE key_set = @set", ("@set", keySetId)))
         {
@@ -63,7 +64,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
 
     public async Task<IReadOnlyList<ImportedKeySet>> ListImportedAsync(CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var cmd = Command(db, null, $"""
             SELECT k.key_set, COUNT(*), MIN(k.created_at), {PolicyColumns}
             FROM content_keys k LEFT JOIN key_set_policies p ON p.key_set = k.key_set
@@ -84,7 +85,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
 
     public async Task<KeySet?> LoadKeySetAsync(string keySetId, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         var keys = await ReadKeysAsync(db, "SELECT kid, key_set, track, sealed_key FROM content_keys WHERE key_set = @set ORDER BY created_at, kid",
             cancellationToken, ("@set", keySetId));
         if (keys.Count == 0)
@@ -107,7 +108,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
 
     public async Task LinkAssetAsync(string assetId, IReadOnlyList<Guid> keyIds, bool clearDelivery, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         foreach (var kid in keyIds)
         {
@@ -127,7 +128,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
             return (await DeliverAsync(assetId, keyIds, cancellationToken)).Keys;
         }
 
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         var keys = await ReadKeysAsync(db, """
             SELECT k.kid, k.key_set, k.track, k.sealed_key FROM content_keys k JOIN asset_keys a ON a.kid = k.kid
             WHERE a.asset_id = @asset ORDER BY k.kid
@@ -144,7 +145,7 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
     /// </summary>
     private async Task<KeyDelivery> DeliverAsync(string assetId, IReadOnlyCollection<Guid>? keyIds, CancellationToken cancellationToken)
     {
-        await using var db = await queue.OpenConnectionAsync(cancellationToken);
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var cmd = Command(db, null, $"""
             SELECT k.kid, k.key_set, k.track, k.sealed_key, a.clear_delivery, {PolicyColumns}
             FROM content_keys k JOIN asset_keys a ON a.kid = k.kid LEFT JOIN key_set_policies p ON p.key_set = k.key_set
@@ -256,5 +257,5 @@ public sealed class SqlContentKeyStore(SqlJobQueue queue, DrmSecrets secrets, Ti
     }
 
     private static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] ps) =>
-        SqlJobQueue.Command(db, tx, sql, ps);
+        FarmDatabase.Command(db, tx, sql, ps);
 }
