@@ -84,6 +84,9 @@ public static class EdgeMetrics
     public static readonly Gauge CacheObjects = Metrics.CreateGauge(
         "transcodefarm_edge_cache_objects", "Objects held in the edge cache.");
 
+    public static readonly Gauge PoolBytes = Metrics.CreateGauge(
+        "transcodefarm_edge_pool_bytes", "Bytes of free body chunks the edge keeps for its next fetches (bounded by Edge:CacheBytes + Edge:MaxInFlightBytes).");
+
     private static long _servedFromCache;
     private static long _served;
     private static long _bytesFromCache;
