@@ -13,10 +13,12 @@ public sealed class EdgeMemoryTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_hundred_concurrent_cold_10_MiB_misses_keep_memory_within_the_budgets()
     {
-        // Beyond the two budgets: Kestrel and socket buffers of 300 connections, and buffers of evicted objects (large-object
-        // heap, freed only by a full collection, which lags on two busy cores). Without the budgets this test would reach
-        // gigabytes (300 × 10 MiB); a budget not kept shows up far above this bound.
-        const long cacheBytes = 64L << 20, inFlightBytes = 64L << 20, statedBound = 320L << 20;
+        // Beyond the two budgets: Kestrel and socket buffers of 300 connections, bodies still being sent after their fill
+        // ended, and the runtime's small garbage. Bodies are pooled 64 KiB chunks reused as soon as they are released, so
+        // the growth no longer depends on when a full collection runs: 153–183 MiB in all, also pinned to one core on a
+        // loaded machine (one large-object array per body grew 216–621 MiB). Without the budgets this test would reach
+        // gigabytes (300 × 10 MiB); a budget not kept, or bodies that are not reused, show up above this bound.
+        const long cacheBytes = 64L << 20, inFlightBytes = 64L << 20, statedBound = 128L << 20;
         var (origin, edge) = await EdgeCdnTests.StartAsync(new()
         {
             ["Edge:CacheBytes"] = cacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),

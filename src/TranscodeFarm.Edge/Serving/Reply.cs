@@ -54,7 +54,9 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
                 return;
             }
 
-            await part.Body.CopyToAsync(Response.Body, context.RequestAborted);
+            // A chunk-sized copy buffer: the default (81,920 bytes, pooled as 128 KiB) is a large-object-heap array whenever
+            // the shared pool has none left, which is what many concurrent pass-through misses make.
+            await part.Body.CopyToAsync(Response.Body, ChunkPool.DefaultChunkSize, context.RequestAborted);
         });
     }
 
