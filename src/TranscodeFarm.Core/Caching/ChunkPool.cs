@@ -14,6 +14,7 @@ public sealed class ChunkPool
     private readonly byte[][] _free;
     private readonly Lock _gate = new();
     private int _freeCount;
+    private long _rented;
 
     public ChunkPool(int chunkSize, int maxFreeChunks)
     {
@@ -32,6 +33,10 @@ public sealed class ChunkPool
 
     public long FreeBytes => (long)FreeChunks * ChunkSize;
 
+    /// <summary>Chunks rented and not yet returned: the bodies alive now. Once nothing is in flight or being sent, what is
+    /// left is the cache's; more would be a body someone forgot to release.</summary>
+    public long RentedChunks => Interlocked.Read(ref _rented);
+
     /// <summary>The number of chunks that hold <paramref name="bytes"/> (a partial last one counted), for sizing a pool.</summary>
     public static int ChunksFor(long bytes, int chunkSize) =>
         (int)Math.Min(int.MaxValue, (Math.Max(0, bytes) + chunkSize - 1) / chunkSize);
@@ -39,6 +44,7 @@ public sealed class ChunkPool
     /// <summary>A chunk of <see cref="ChunkSize"/> bytes, reused if one is free; its content is whatever was there.</summary>
     public byte[] Rent()
     {
+        Interlocked.Increment(ref _rented);
         lock (_gate)
         {
             if (_freeCount > 0)
@@ -60,6 +66,8 @@ public sealed class ChunkPool
         {
             throw new ArgumentException($"a chunk of this pool has {ChunkSize} bytes, not {chunk.Length}", nameof(chunk));
         }
+
+        Interlocked.Decrement(ref _rented);
 
         lock (_gate)
         {

@@ -41,6 +41,12 @@ public sealed partial class EdgeCache
         // Free chunks beyond what the two budgets can ever fill again would only be memory the edge keeps for nothing.
         _pool = new ChunkPool(ChunkPool.DefaultChunkSize,
             ChunkPool.ChunksFor(_options.CacheBytes + _options.MaxInFlightBytes, ChunkPool.DefaultChunkSize));
+        // Read at scrape time: bodies are released by requests long after the cache last changed. One cache per process.
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            EdgeMetrics.PoolBytes.Set(_pool.FreeBytes);
+            EdgeMetrics.BodyBytes.Set(_pool.RentedChunks * _pool.ChunkSize);
+        });
         Freshness = new Freshness(_options.ManifestTtl, _options.StaleWhileRevalidate, _options.StaleIfError);
     }
 
@@ -49,9 +55,6 @@ public sealed partial class EdgeCache
     public IEdgeOrigin Origin => _origin;
 
     public long InFlightBytes => Interlocked.Read(ref _inFlightBytes);
-
-    /// <summary>Bytes of free chunks kept for the next fills.</summary>
-    public long PoolBytes => _pool.FreeBytes;
 
     /// <summary>
     /// The cached object with a reference to its body taken for the caller, who must <c>Data.Release()</c> it once;
@@ -164,14 +167,11 @@ public sealed partial class EdgeCache
                 return;
             }
 
-            try
-            {
-                await ReadBodyAsync(fill, response.Body!, info, kind);
-            }
-            finally
-            {
-                Interlocked.Add(ref _inFlightBytes, -info.Length);
-            }
+            // The budget is held as long as the fill holds its body: until the last request streaming from it is done, not
+            // only until the fetch ends, or slow readers would keep bodies alive that no budget counts.
+            var length = info.Length;
+            fill.BeginBody(new PooledBody(_pool, length), info, () => Interlocked.Add(ref _inFlightBytes, -length));
+            await ReadBodyAsync(fill, response.Body!, info, kind);
 
             // A parent edge that answered from an older state of the asset than ours knows: serve, do not keep.
             var behind = response.AssetChangeSeq > 0 && response.AssetChangeSeq < assetChangeSeq;
@@ -198,14 +198,12 @@ public sealed partial class EdgeCache
             // Forgotten before the fetch leaves: once the last join is gone, no lookup can find this fill and join it.
             _fills.TryRemove(new KeyValuePair<string, ObjectFill>(fill.Key, fill));
             fill.Leave();
-            EdgeMetrics.PoolBytes.Set(_pool.FreeBytes);
         }
     }
 
     private async Task ReadBodyAsync(ObjectFill fill, Stream body, Storage.ObjectInfo info, ObjectKind kind)
     {
         var length = info.Length;
-        fill.BeginBody(new PooledBody(_pool, length), info);
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         var total = 0L;
         try
@@ -251,7 +249,6 @@ public sealed partial class EdgeCache
         EdgeMetrics.CacheBytes.Set(_entries.SizeBytes);
         EdgeMetrics.CacheObjects.Set(_entries.Count);
         EdgeMetrics.Evictions.IncTo(_entries.Evictions);
-        EdgeMetrics.PoolBytes.Set(_pool.FreeBytes);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Origin fetch of {Key} failed ({Error}): {Reason}")]

@@ -32,6 +32,7 @@ public sealed class ObjectFill(string key)
     private readonly TaskCompletionSource<FillHead> _head = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _more = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PooledBody? _body;
+    private Action? _bodyReleased;
     private int _joins = 1; // the fetch's own
     private long _written;
     private volatile bool _completed;
@@ -87,18 +88,23 @@ public sealed class ObjectFill(string key)
             throw new InvalidOperationException($"the fetch of {Key} was left more often than joined");
         }
 
-        if (left == 0)
+        if (left == 0 && _body is { } body)
         {
-            _body?.Release();
+            body.Release();
+            _bodyReleased?.Invoke();
         }
     }
 
     internal void Answer(FillHead head) => _head.TrySetResult(head);
 
-    /// <summary>Hands the fill a fresh body (one reference, now the fill's) and tells the waiters to stream it.</summary>
-    internal void BeginBody(PooledBody body, ObjectInfo info)
+    /// <summary>
+    /// Hands the fill a fresh body (one reference, now the fill's) and tells the waiters to stream it;
+    /// <paramref name="released"/> runs once the fill has let go of it (the in-flight budget).
+    /// </summary>
+    internal void BeginBody(PooledBody body, ObjectInfo info, Action released)
     {
         _body = body;
+        _bodyReleased = released;
         _head.TrySetResult(new FillHead(FillOutcome.Streaming, info));
     }
 

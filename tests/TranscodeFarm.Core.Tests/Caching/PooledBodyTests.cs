@@ -48,6 +48,21 @@ public class PooledBodyTests
 
         Assert.Equal(3, pool.FreeChunks);
         Assert.Equal(3, pool.MaxFreeChunks);
+        Assert.Equal(0, pool.RentedChunks); // the three dropped to the collector are no longer counted as alive
+    }
+
+    [Fact]
+    public void Rented_chunks_count_the_bodies_alive()
+    {
+        var pool = new ChunkPool(Chunk, 8);
+        var a = new PooledBody(pool, 3 * Chunk);
+        var b = new PooledBody(pool, Chunk + 1); // one pooled chunk, the tail is its own
+        Assert.Equal(4, pool.RentedChunks);
+
+        a.Release();
+        Assert.Equal(1, pool.RentedChunks);
+        b.Release();
+        Assert.Equal(0, pool.RentedChunks);
     }
 
     [Fact]
