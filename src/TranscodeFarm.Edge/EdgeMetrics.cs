@@ -84,6 +84,12 @@ public static class EdgeMetrics
     public static readonly Gauge CacheObjects = Metrics.CreateGauge(
         "transcodefarm_edge_cache_objects", "Objects held in the edge cache.");
 
+    public static readonly Gauge PoolBytes = Metrics.CreateGauge(
+        "transcodefarm_edge_pool_bytes", "Bytes of free body chunks the edge keeps for its next fetches (bounded by Edge:CacheBytes + Edge:MaxInFlightBytes).");
+
+    public static readonly Gauge BodyBytes = Metrics.CreateGauge(
+        "transcodefarm_edge_body_bytes", "Bytes of pooled chunks holding object bodies: cached, being fetched, or still being sent after eviction.");
+
     private static long _servedFromCache;
     private static long _served;
     private static long _bytesFromCache;

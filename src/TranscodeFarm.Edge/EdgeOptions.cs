@@ -19,8 +19,8 @@ public sealed class EdgeOptions
     /// <summary>Larger objects are streamed from the origin instead of cached.</summary>
     public long MaxCachedObjectBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Bodies being fetched from the origin that may be buffered at once (shared by all their waiters); past it a
-    /// miss streams straight through, unbuffered and uncached.</summary>
+    /// <summary>Bodies being fetched from the origin that may be buffered at once (shared by all their waiters, and counted
+    /// until the last of them is done); past it a miss streams straight through, unbuffered and uncached.</summary>
     public long MaxInFlightBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Empty: the farm's object store (Store:*). Or an HTTP base URL: a parent edge's <c>http://parent:8080/vod/</c> (a

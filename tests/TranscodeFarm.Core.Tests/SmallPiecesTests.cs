@@ -74,6 +74,47 @@ public class ByteBudgetLruCacheTests
         Assert.Equal(7, cache.SizeBytes);
         Assert.Equal(1, cache.Count);
     }
+
+    [Fact]
+    public void Every_entry_that_leaves_is_handed_to_the_removal_callback_once()
+    {
+        var removed = new List<string>();
+        var cache = new ByteBudgetLruCache<string>(100, (key, value) => removed.Add($"{key}={value}"));
+        cache.Set("a", "A1", 40);
+        cache.Set("a", "A2", 40);                 // replaced
+        cache.Set("b", "B", 40);
+        cache.Set("c", "C", 40);                  // evicts a (least recently used)
+        Assert.False(cache.Set("huge", "H", 101)); // refused: never held, so never handed back
+        cache.Remove("b");
+        cache.Remove("b");                        // already gone: nothing
+        cache.Set("p/1", "P1", 10);
+        cache.Set("p/2", "P2", 10);
+        Assert.Equal(2, cache.RemoveWhere(k => k.StartsWith("p/", StringComparison.Ordinal)));
+
+        Assert.Equal(["a=A1", "a=A2", "b=B", "p/1=P1", "p/2=P2"], removed.Order());
+        Assert.Equal(["c"], new[] { "a", "b", "c", "p/1", "p/2" }.Where(k => cache.TryGet(k, out _)));
+    }
+
+    [Fact]
+    public void The_removal_callback_runs_outside_the_lock()
+    {
+        ByteBudgetLruCache<int>? cache = null;
+        var countsSeen = new List<int>();
+        var otherThreadGotIn = false;
+        cache = new ByteBudgetLruCache<int>(10, (_, _) =>
+        {
+            countsSeen.Add(cache!.Count);
+            // Another thread can use the cache from the callback: it would deadlock if the callback held the lock.
+            var other = new Thread(() => cache.TryGet("k2", out _));
+            other.Start();
+            otherThreadGotIn = other.Join(TimeSpan.FromSeconds(5));
+        });
+        cache.Set("k1", 1, 6);
+        cache.Set("k2", 2, 6);
+
+        Assert.True(otherThreadGotIn);
+        Assert.Equal([1], countsSeen);
+    }
 }
 
 public class RetryPolicyTests

@@ -2,18 +2,22 @@ namespace TranscodeFarm.Core.Caching;
 
 /// <summary>
 /// A least-recently-used cache bounded by the total size of its values, not their count: an edge caches
-/// segments of very different sizes. Thread-safe with one lock; operations are O(1).
+/// segments of very different sizes. Thread-safe with one lock; operations are O(1). An entry that leaves (evicted,
+/// replaced, removed, purged) is handed to the removal callback, called outside the lock so that it may take other locks
+/// or release what the value holds.
 /// </summary>
 public sealed class ByteBudgetLruCache<TValue>
 {
     private readonly Dictionary<string, LinkedListNode<Entry>> _map = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _order = new();
     private readonly Lock _gate = new();
+    private readonly Action<string, TValue>? _removed;
 
-    public ByteBudgetLruCache(long budgetBytes)
+    public ByteBudgetLruCache(long budgetBytes, Action<string, TValue>? removed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(budgetBytes);
         BudgetBytes = budgetBytes;
+        _removed = removed;
     }
 
     public long BudgetBytes { get; }
@@ -50,7 +54,10 @@ public sealed class ByteBudgetLruCache<TValue>
         return false;
     }
 
-    /// <summary>Adds or replaces; evicts least-recently-used entries to stay within budget. Too-large values are refused.</summary>
+    /// <summary>
+    /// Adds or replaces; evicts least-recently-used entries to stay within budget. Too-large values are refused (false):
+    /// the cache never held them, so the removal callback is not called for them.
+    /// </summary>
     public bool Set(string key, TValue value, long size)
     {
         if (size > BudgetBytes)
@@ -58,12 +65,14 @@ public sealed class ByteBudgetLruCache<TValue>
             return false;
         }
 
+        List<Entry>? gone = null;
         lock (_gate)
         {
             if (_map.Remove(key, out var old))
             {
                 _order.Remove(old);
                 SizeBytes -= old.Value.Size;
+                (gone ??= []).Add(old.Value);
             }
 
             while (SizeBytes + size > BudgetBytes && _order.Last is { } last)
@@ -72,16 +81,20 @@ public sealed class ByteBudgetLruCache<TValue>
                 _map.Remove(last.Value.Key);
                 SizeBytes -= last.Value.Size;
                 Evictions++;
+                (gone ??= []).Add(last.Value);
             }
 
             _map[key] = _order.AddFirst(new Entry(key, value, size));
             SizeBytes += size;
-            return true;
         }
+
+        Removed(gone);
+        return true;
     }
 
     public bool Remove(string key)
     {
+        Entry entry;
         lock (_gate)
         {
             if (!_map.Remove(key, out var node))
@@ -91,25 +104,43 @@ public sealed class ByteBudgetLruCache<TValue>
 
             _order.Remove(node);
             SizeBytes -= node.Value.Size;
-            return true;
+            entry = node.Value;
         }
+
+        _removed?.Invoke(entry.Key, entry.Value);
+        return true;
     }
 
     /// <summary>Removes every entry whose key matches (a purge by prefix); O(n), purges are rare.</summary>
     public int RemoveWhere(Func<string, bool> match)
     {
+        var gone = new List<Entry>();
         lock (_gate)
         {
-            var doomed = _map.Keys.Where(match).ToList();
-            foreach (var key in doomed)
+            foreach (var key in _map.Keys.Where(match).ToList())
             {
                 var node = _map[key];
                 _map.Remove(key);
                 _order.Remove(node);
                 SizeBytes -= node.Value.Size;
+                gone.Add(node.Value);
             }
+        }
 
-            return doomed.Count;
+        Removed(gone);
+        return gone.Count;
+    }
+
+    private void Removed(List<Entry>? gone)
+    {
+        if (_removed is null || gone is null)
+        {
+            return;
+        }
+
+        foreach (var entry in gone)
+        {
+            _removed(entry.Key, entry.Value);
         }
     }
 

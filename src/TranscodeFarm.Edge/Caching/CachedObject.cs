@@ -1,14 +1,19 @@
 using System.Globalization;
+using TranscodeFarm.Core.Caching;
 using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Edge.Caching;
 
-/// <summary>A whole object in the edge's memory, with its response headers formatted once.</summary>
-public sealed class CachedObject(byte[] data, ObjectInfo info, bool mutable, long storedAt)
+/// <summary>
+/// A whole object in the edge's memory, with its response headers formatted once. The cache holds one reference to
+/// <see cref="Data"/> (released when the entry leaves the LRU); a request that serves it holds its own, from
+/// <see cref="EdgeCache.Peek"/> until it has written the body.
+/// </summary>
+public sealed class CachedObject(PooledBody data, ObjectInfo info, bool mutable, long storedAt)
 {
     private long _storedAt = storedAt;
 
-    public byte[] Data { get; } = data;
+    public PooledBody Data { get; } = data;
     public ObjectInfo Info { get; } = info;
 
     /// <summary>Manifests change (re-publish); segments never do: only mutable objects expire.</summary>

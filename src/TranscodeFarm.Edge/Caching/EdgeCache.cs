@@ -13,11 +13,14 @@ namespace TranscodeFarm.Edge.Caching;
 /// The edge's memory cache: whole objects in an LRU bounded by Edge:CacheBytes, and the fetches in flight, one per
 /// object however many requests wait on it. In-flight bodies are bounded too (Edge:MaxInFlightBytes): past it a miss
 /// streams straight through without buffering, so memory stays within the two budgets.
+/// Bodies live in pooled chunks with reference counts (<see cref="PooledBody"/>): an evicted or purged body goes back to
+/// the pool when its last reader is done and serves the next fill at once, instead of piling up as large-object garbage
+/// that only a full collection would free.
 /// </summary>
 public sealed partial class EdgeCache
 {
-    private const int ReadChunk = 64 * 1024;
     private readonly ByteBudgetLruCache<CachedObject> _entries;
+    private readonly ChunkPool _pool;
     private readonly ConcurrentDictionary<string, ObjectFill> _fills = new(StringComparer.Ordinal);
     private readonly EdgeOptions _options;
     private readonly IEdgeOrigin _origin;
@@ -33,7 +36,17 @@ public sealed partial class EdgeCache
         _time = time;
         _logger = logger;
         _stopping = lifetime.ApplicationStopping;
-        _entries = new ByteBudgetLruCache<CachedObject>(_options.CacheBytes);
+        // The LRU's reference to a body goes when its entry does (evicted, replaced, removed, purged).
+        _entries = new ByteBudgetLruCache<CachedObject>(_options.CacheBytes, static (_, entry) => entry.Data.Release());
+        // Free chunks beyond what the two budgets can ever fill again would only be memory the edge keeps for nothing.
+        _pool = new ChunkPool(ChunkPool.DefaultChunkSize,
+            ChunkPool.ChunksFor(_options.CacheBytes + _options.MaxInFlightBytes, ChunkPool.DefaultChunkSize));
+        // Read at scrape time: bodies are released by requests long after the cache last changed. One cache per process.
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            EdgeMetrics.PoolBytes.Set(_pool.FreeBytes);
+            EdgeMetrics.BodyBytes.Set(_pool.RentedChunks * _pool.ChunkSize);
+        });
         Freshness = new Freshness(_options.ManifestTtl, _options.StaleWhileRevalidate, _options.StaleIfError);
     }
 
@@ -43,13 +56,17 @@ public sealed partial class EdgeCache
 
     public long InFlightBytes => Interlocked.Read(ref _inFlightBytes);
 
-    public CachedObject? Peek(string key) => _entries.TryGet(key, out var entry) ? entry : null;
+    /// <summary>
+    /// The cached object with a reference to its body taken for the caller, who must <c>Data.Release()</c> it once;
+    /// null on a miss, or when the entry was evicted and its body released between lookup and retain.
+    /// </summary>
+    public CachedObject? Peek(string key) => _entries.TryGet(key, out var entry) && entry.Data.TryRetain() ? entry : null;
 
     public TimeSpan Age(CachedObject entry) => _time.GetElapsedTime(entry.StoredAt);
 
     /// <summary>
     /// Joins the fetch in flight for <paramref name="key"/>, or starts one (conditional on <paramref name="stale"/>'s ETag).
-    /// Started is true for the request that started it.
+    /// Started is true for the request that started it. The caller holds a join and must <see cref="ObjectFill.Leave"/> once.
     /// </summary>
     public (ObjectFill Fill, bool Started) Fetch(string key, CachedObject? stale, long assetChangeSeq)
     {
@@ -57,16 +74,40 @@ public sealed partial class EdgeCache
         {
             if (_fills.TryGetValue(key, out var running))
             {
-                EdgeMetrics.CoalescedWaiters.Inc();
-                return (running, false);
+                if (running.TryJoin())
+                {
+                    EdgeMetrics.CoalescedWaiters.Inc();
+                    return (running, false);
+                }
+
+                continue; // everyone left it: it is being forgotten; look again
             }
 
             var fill = new ObjectFill(key);
+            fill.TryJoin(); // the caller's, taken before anyone else can see the fill
             if (_fills.TryAdd(key, fill))
             {
                 _ = RunAsync(fill, stale, assetChangeSeq);
                 return (fill, true);
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts a background refresh of <paramref name="key"/> (conditional on <paramref name="stale"/>'s ETag) unless a fetch
+    /// is already in flight; the caller does not wait for it and holds nothing.
+    /// </summary>
+    public void Refresh(string key, CachedObject stale, long assetChangeSeq)
+    {
+        if (_fills.ContainsKey(key))
+        {
+            return;
+        }
+
+        var fill = new ObjectFill(key);
+        if (_fills.TryAdd(key, fill))
+        {
+            _ = RunAsync(fill, stale, assetChangeSeq);
         }
     }
 
@@ -126,20 +167,22 @@ public sealed partial class EdgeCache
                 return;
             }
 
-            try
-            {
-                await ReadBodyAsync(fill, response.Body!, info, kind);
-            }
-            finally
-            {
-                Interlocked.Add(ref _inFlightBytes, -info.Length);
-            }
+            // The budget is held as long as the fill holds its body: until the last request streaming from it is done, not
+            // only until the fetch ends, or slow readers would keep bodies alive that no budget counts.
+            var length = info.Length;
+            fill.BeginBody(new PooledBody(_pool, length), info, () => Interlocked.Add(ref _inFlightBytes, -length));
+            await ReadBodyAsync(fill, response.Body!, info, kind);
 
             // A parent edge that answered from an older state of the asset than ours knows: serve, do not keep.
             var behind = response.AssetChangeSeq > 0 && response.AssetChangeSeq < assetChangeSeq;
-            if (fill.Completed && !fill.Discarded && !behind)
+            if (fill.Completed && !fill.Discarded && !behind && fill.Body.TryRetain())
             {
-                _entries.Set(fill.Key, new CachedObject(fill.Buffer, info, ObjectKeys.IsMutable(fill.Key), _time.GetTimestamp()), info.Length);
+                // The cache's own reference: the fill's goes when its last reader leaves, the cache's when the entry does.
+                if (!_entries.Set(fill.Key, new CachedObject(fill.Body, info, ObjectKeys.IsMutable(fill.Key), _time.GetTimestamp()), info.Length))
+                {
+                    fill.Body.Release();
+                }
+
                 UpdateGauges();
             }
         }
@@ -152,23 +195,24 @@ public sealed partial class EdgeCache
         }
         finally
         {
+            // Forgotten before the fetch leaves: once the last join is gone, no lookup can find this fill and join it.
             _fills.TryRemove(new KeyValuePair<string, ObjectFill>(fill.Key, fill));
+            fill.Leave();
         }
     }
 
     private async Task ReadBodyAsync(ObjectFill fill, Stream body, Storage.ObjectInfo info, ObjectKind kind)
     {
-        var length = checked((int)info.Length);
-        fill.BeginBody(GC.AllocateUninitializedArray<byte>(length), info);
+        var length = info.Length;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        var total = 0;
+        var total = 0L;
         try
         {
             while (total < length)
             {
                 // The origin timeout also bounds each read: an origin that stalls mid-body fails the fetch.
                 stall.CancelAfter(_options.OriginTimeout);
-                var read = await body.ReadAsync(fill.Buffer.AsMemory(total, Math.Min(ReadChunk, length - total)), stall.Token);
+                var read = await body.ReadAsync(fill.Body.WritableAt(total), stall.Token); // up to the end of one chunk
                 if (read == 0)
                 {
                     break;

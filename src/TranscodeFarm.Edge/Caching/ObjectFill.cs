@@ -1,3 +1,4 @@
+using TranscodeFarm.Core.Caching;
 using TranscodeFarm.Edge.Origins;
 using TranscodeFarm.Storage;
 
@@ -5,7 +6,7 @@ namespace TranscodeFarm.Edge.Caching;
 
 public enum FillOutcome
 {
-    /// <summary>The body is arriving into <see cref="ObjectFill.Buffer"/>: stream it as it grows.</summary>
+    /// <summary>The body is arriving into <see cref="ObjectFill.Body"/>: stream it as it grows.</summary>
     Streaming,
     /// <summary>The cached copy was confirmed; serve it.</summary>
     NotModified,
@@ -23,13 +24,17 @@ public sealed record FillHead(FillOutcome Outcome, ObjectInfo? Info = null, Orig
 /// One origin fetch that any number of requests share (miss coalescing with read-while-write): the fetch writes the body
 /// into one buffer and every waiter streams from it as it grows, so the first bytes reach all players while the rest
 /// is still arriving, and N waiters cost one buffer, not N.
+/// The fill owns one reference to its body. Its fetch and every request that joined it hold a join; the last to
+/// <see cref="Leave"/> releases the fill's reference, so no reader ever sees the body's chunks go back to the pool under it.
 /// </summary>
 public sealed class ObjectFill(string key)
 {
     private readonly TaskCompletionSource<FillHead> _head = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _more = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private byte[] _buffer = [];
-    private int _written;
+    private PooledBody? _body;
+    private Action? _bodyReleased;
+    private int _joins = 1; // the fetch's own
+    private long _written;
     private volatile bool _completed;
     private volatile string? _error;
     private volatile bool _discarded;
@@ -38,9 +43,10 @@ public sealed class ObjectFill(string key)
 
     public Task<FillHead> Head => _head.Task;
 
-    public byte[] Buffer => _buffer;
+    /// <summary>The body being written; there once <see cref="Head"/> said <see cref="FillOutcome.Streaming"/>.</summary>
+    public PooledBody Body => _body ?? throw new InvalidOperationException($"the fetch of {Key} has no body");
 
-    public int Written => Volatile.Read(ref _written);
+    public long Written => Volatile.Read(ref _written);
 
     public bool Completed => _completed;
 
@@ -52,11 +58,53 @@ public sealed class ObjectFill(string key)
 
     public void Discard() => _discarded = true;
 
+    /// <summary>
+    /// Joins while the fill still has someone in it (false once the last one left: its body may be gone, start another).
+    /// Every successful join is matched by one <see cref="Leave"/>.
+    /// </summary>
+    public bool TryJoin()
+    {
+        var seen = Volatile.Read(ref _joins);
+        while (seen > 0)
+        {
+            var before = Interlocked.CompareExchange(ref _joins, seen + 1, seen);
+            if (before == seen)
+            {
+                return true;
+            }
+
+            seen = before;
+        }
+
+        return false;
+    }
+
+    /// <summary>The fetch or a request is done with this fill; the last one releases the body.</summary>
+    public void Leave()
+    {
+        var left = Interlocked.Decrement(ref _joins);
+        if (left < 0)
+        {
+            throw new InvalidOperationException($"the fetch of {Key} was left more often than joined");
+        }
+
+        if (left == 0 && _body is { } body)
+        {
+            body.Release();
+            _bodyReleased?.Invoke();
+        }
+    }
+
     internal void Answer(FillHead head) => _head.TrySetResult(head);
 
-    internal void BeginBody(byte[] buffer, ObjectInfo info)
+    /// <summary>
+    /// Hands the fill a fresh body (one reference, now the fill's) and tells the waiters to stream it;
+    /// <paramref name="released"/> runs once the fill has let go of it (the in-flight budget).
+    /// </summary>
+    internal void BeginBody(PooledBody body, ObjectInfo info, Action released)
     {
-        _buffer = buffer;
+        _body = body;
+        _bodyReleased = released;
         _head.TrySetResult(new FillHead(FillOutcome.Streaming, info));
     }
 
@@ -79,7 +127,7 @@ public sealed class ObjectFill(string key)
     }
 
     /// <summary>Waits until more than <paramref name="have"/> bytes are written, or the body ended or failed.</summary>
-    public async ValueTask WaitBeyondAsync(int have, CancellationToken cancellationToken)
+    public async ValueTask WaitBeyondAsync(long have, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -101,6 +101,20 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
 
         var reply = new Reply(context, key, assetId, kind, rendition, token, labels, rootFolder);
         var entry = cache.Peek(key);
+        try
+        {
+            await ServeCachedOrFetchAsync(context, reply, key, kind, entry, changeSeq);
+        }
+        finally
+        {
+            entry?.Data.Release(); // Peek's reference, whichever way the request ended (served, failed, aborted)
+        }
+    }
+
+    /// <summary>From <paramref name="entry"/> (retained by the caller) while it is fresh or may be served stale, else
+    /// from the fetch in flight or a new one.</summary>
+    private async Task ServeCachedOrFetchAsync(HttpContext context, Reply reply, string key, ObjectKind kind, CachedObject? entry, long changeSeq)
+    {
         var age = entry is null ? TimeSpan.Zero : cache.Age(entry);
         if (entry is not null)
         {
@@ -110,7 +124,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
                     await reply.FromCacheAsync(entry, "HIT", age);
                     return;
                 case Core.Caching.FreshnessState.StaleRevalidate:
-                    cache.Fetch(key, entry, changeSeq); // one background refresh; this request does not wait for it
+                    cache.Refresh(key, entry, changeSeq); // one background refresh; this request does not wait for it
                     EdgeMetrics.StaleResponses.WithLabels("revalidating").Inc();
                     await reply.FromCacheAsync(entry, "STALE", age);
                     return;
@@ -118,32 +132,39 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
 
         var (fill, started) = cache.Fetch(key, entry, changeSeq);
-        var head = await fill.Head.WaitAsync(context.RequestAborted);
-        switch (head.Outcome)
+        try
         {
-            case FillOutcome.Streaming:
-                await reply.FromFillAsync(fill, head.Info!, started ? "MISS" : "COALESCED");
-                return;
-            case FillOutcome.NotModified when entry is not null:
-                await reply.FromCacheAsync(entry, "HIT", TimeSpan.Zero);
-                return;
-            case FillOutcome.NotFound:
-                await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such object");
-                return;
-            case FillOutcome.TooLarge or FillOutcome.NoBuffer:
-                await reply.FromOriginAsync(cache.Origin, head.Info!, head.Outcome == FillOutcome.TooLarge ? "BYPASS" : "MISS", changeSeq);
-                return;
-        }
+            var head = await fill.Head.WaitAsync(context.RequestAborted);
+            switch (head.Outcome)
+            {
+                case FillOutcome.Streaming:
+                    await reply.FromFillAsync(fill, head.Info!, started ? "MISS" : "COALESCED");
+                    return;
+                case FillOutcome.NotModified when entry is not null:
+                    await reply.FromCacheAsync(entry, "HIT", TimeSpan.Zero);
+                    return;
+                case FillOutcome.NotFound:
+                    await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such object");
+                    return;
+                case FillOutcome.TooLarge or FillOutcome.NoBuffer:
+                    await reply.FromOriginAsync(cache.Origin, head.Info!, head.Outcome == FillOutcome.TooLarge ? "BYPASS" : "MISS", changeSeq);
+                    return;
+            }
 
-        if (entry is not null && cache.Freshness.MayServeOnError(age, entry.Mutable))
+            if (entry is not null && cache.Freshness.MayServeOnError(age, entry.Mutable))
+            {
+                EdgeMetrics.StaleResponses.WithLabels("origin_error").Inc();
+                await reply.FromCacheAsync(entry, "STALE", age);
+                return;
+            }
+
+            LogUnavailable(logger, key, head.Error, head.Message ?? "");
+            await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, Unavailable(head.Error));
+        }
+        finally
         {
-            EdgeMetrics.StaleResponses.WithLabels("origin_error").Inc();
-            await reply.FromCacheAsync(entry, "STALE", age);
-            return;
+            fill.Leave(); // the fill's body goes back to the pool when its last reader is done
         }
-
-        LogUnavailable(logger, key, head.Error, head.Message ?? "");
-        await RefuseAsync(context, kind, "error", head.Error == OriginError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, Unavailable(head.Error));
     }
 
     private string? Refusal(HttpContext context, string assetId)

@@ -27,9 +27,10 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
 
     private bool Rewritten => Personal || rootFolder.Length > 0;
 
+    /// <summary>From a cached copy; the caller holds a reference to its body until this completes.</summary>
     public Task FromCacheAsync(CachedObject entry, string cacheResult, TimeSpan age) =>
-        SendAsync(entry.Info, entry.LastModified, cacheResult, age, () => Task.FromResult(entry.Data),
-            (from, count) => Response.Body.WriteAsync(entry.Data.AsMemory((int)from, (int)count), context.RequestAborted).AsTask());
+        SendAsync(entry.Info, entry.LastModified, cacheResult, age, () => Task.FromResult(entry.Data.ToArray()),
+            (from, count) => WritePiecesAsync(entry.Data, from, from + count));
 
     public Task FromFillAsync(ObjectFill fill, ObjectInfo info, string cacheResult) =>
         SendAsync(info, FormatDate(info), cacheResult, null, () => WholeAsync(fill), (from, count) => StreamFillAsync(fill, from, count));
@@ -53,7 +54,9 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
                 return;
             }
 
-            await part.Body.CopyToAsync(Response.Body, context.RequestAborted);
+            // A chunk-sized copy buffer: the default (81,920 bytes, pooled as 128 KiB) is a large-object-heap array whenever
+            // the shared pool has none left, which is what many concurrent pass-through misses make.
+            await part.Body.CopyToAsync(Response.Body, ChunkPool.DefaultChunkSize, context.RequestAborted);
         });
     }
 
@@ -229,17 +232,28 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
             && date.ToUnixTimeSeconds() == info.LastModified.ToUnixTimeSeconds() ? range : null;
     }
 
+    /// <summary>Sends bytes [<paramref name="from"/>, <paramref name="end"/>) of a body, one contiguous piece per chunk.</summary>
+    private async Task WritePiecesAsync(PooledBody body, long from, long end)
+    {
+        while (from < end)
+        {
+            var piece = body.Piece(from, end - from);
+            await Response.Body.WriteAsync(piece, context.RequestAborted);
+            from += piece.Length;
+        }
+    }
+
     private async Task StreamFillAsync(ObjectFill fill, long from, long count)
     {
-        var position = (int)from;
-        var end = (int)(from + count);
+        var position = from;
+        var end = from + count;
         while (position < end)
         {
             var written = fill.Written;
             if (written > position)
             {
                 var upTo = Math.Min(written, end);
-                await Response.Body.WriteAsync(fill.Buffer.AsMemory(position, upTo - position), context.RequestAborted);
+                await WritePiecesAsync(fill.Body, position, upTo);
                 position = upTo;
                 continue;
             }
@@ -266,7 +280,7 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
             await fill.WaitBeyondAsync(fill.Written, context.RequestAborted);
         }
 
-        return fill.Buffer;
+        return fill.Body.ToArray();
     }
 
     private void Count(string cacheResult, long bytes, bool fromCache)
