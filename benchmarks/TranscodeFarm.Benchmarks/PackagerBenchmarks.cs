@@ -335,7 +335,7 @@ public static class PackagerInput
 
         public ValueTask OnSamplesAsync(TrackInfo track, IReadOnlyList<Mp4Sample> samples, CancellationToken cancellationToken)
         {
-            Samples[track.TrackId].AddRange(samples.Select(s => s.Data));
+            Samples[track.TrackId].AddRange(samples.Select(s => s.Data.ToArray()));
             return ValueTask.CompletedTask;
         }
     }

@@ -63,11 +63,11 @@ internal static class PackagingFixture
             else if (box.Type == FourCc.Mdat && moof is not null)
             {
                 var payloadOffset = position - moofPosition + 8;
-                foreach (var (id, list) in FragmentReader.Read(moof, moofPosition, new ReadOnlySequence<byte>(box.Body), payloadOffset, tracks))
+                foreach (var (id, list) in FragmentReader.Read(moof, moofPosition, box.Body, payloadOffset, tracks))
                 {
                     if (id == trackId)
                     {
-                        samples.AddRange(list.Select(s => s.Data));
+                        samples.AddRange(list.Select(s => s.Data.ToArray()));
                     }
                 }
             }
