@@ -153,6 +153,7 @@ public class PackagerBenchmarks
         public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
         {
             Bytes += packaged.Bytes.Length;
+            PooledSegmentMemory.Release(packaged.Bytes); // done with it, as the worker's sink is once the file is written
             return ValueTask.CompletedTask;
         }
     }

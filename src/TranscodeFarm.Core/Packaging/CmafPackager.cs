@@ -4,7 +4,10 @@ using TranscodeFarm.Core.Packaging.Encryption;
 
 namespace TranscodeFarm.Core.Packaging;
 
-/// <summary>Where packaged objects go (the worker: a bounded channel to its publisher). Each object's bytes are the sink's.</summary>
+/// <summary>
+/// Where packaged objects go (the worker: a bounded channel to its publisher). Each object's bytes are the sink's; a
+/// media segment's are pooled, and a sink done with them may give them back with <see cref="PooledSegmentMemory.Release"/>.
+/// </summary>
 public interface ISegmentSink
 {
     ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken);
@@ -159,15 +162,17 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         var number = track.Segments.Count + 1;
         var start = pending.DecodeTime;
         var duration = pending.Duration;
-        var bytes = CmafSegmentWriter.Write(state.Builder, (uint)number, pending, state.Encryptor);
+        ReadOnlyMemory<byte> bytes = CmafSegmentWriter.Write(state.Builder, (uint)number, pending, state.Encryptor).Memory;
         pending.Reset();
         if (state.WholeSegmentKey is { } key)
         {
-            bytes = SegmentAes128.Encrypt(bytes, key, mediaSequence: number - 1);
+            var encrypted = SegmentAes128.Encrypt(bytes.Span, key, mediaSequence: number - 1);
+            PooledSegmentMemory.Release(bytes);
+            bytes = encrypted;
         }
 
         var name = $"seg-{track.Id}-{number:00000}.m4s";
-        // A fresh array per segment: the sink owns it, nothing here touches it again.
+        // The sink owns the bytes (a pooled buffer it may release, see PooledSegmentMemory): nothing here touches them again.
         await sink.WriteAsync(new PackagedObject(name, PackagedKind.Segment, bytes) { Track = track, SegmentNumber = number }, cancellationToken);
         track.Segments.Add(new PackagedSegment(number, name, start, duration, bytes.Length));
     }

@@ -15,16 +15,16 @@ public static class CmafSegmentWriter
     private const uint TrunFlags = 0x1 | 0x100 | 0x200 | 0x400 | 0x800;
 
     /// <summary>
-    /// Writes the segment into a fresh array of exactly its size, which the caller hands on (the sink owns it): the
-    /// boxes before the mdat go through <paramref name="b"/> (reset first, reused per track), then the mdat header and the
-    /// samples' bytes are copied in once. <paramref name="encryptor"/> is the track's, null for a clear track; a clear-lead
+    /// Writes the segment into a pooled buffer of exactly its size, which the caller hands on (the sink owns it, and may
+    /// release it): the boxes before the mdat go through <paramref name="b"/> (reset first, reused per track), then the
+    /// mdat header and the samples' bytes are copied in once. <paramref name="encryptor"/> is the track's, null for a clear track; a clear-lead
     /// segment is written clear either way.
     /// </summary>
-    internal static byte[] Write(BoxBuilder b, uint sequenceNumber, PendingSegment segment, SampleEncryptor? encryptor)
+    internal static PooledSegmentMemory Write(BoxBuilder b, uint sequenceNumber, PendingSegment segment, SampleEncryptor? encryptor)
     {
         b.Reset();
         var samples = segment.Samples;
-        var data = segment.Data;
+        var dataLength = segment.DataLength;
         b.Begin(FourCc.Styp).U32(FourCc.Of("msdh")).U32(0).U32(FourCc.Of("msdh")).U32(FourCc.Of("msix")).End();
 
         var moofStart = b.Length;
@@ -62,13 +62,13 @@ public static class CmafSegmentWriter
             b.PatchU32(a.SaioField, (uint)(a.SencEntries - moofStart)); // saio counts from the moof (default-base-is-moof)
         }
 
-        // Not zeroed: every byte is written just below.
-        var bytes = GC.AllocateUninitializedArray<byte>(b.Length + 8 + data.Length);
+        var output = new PooledSegmentMemory(b.Length + 8 + dataLength);
+        var bytes = output.GetSpan();
         b.Written.CopyTo(bytes);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(b.Length), (uint)(data.Length + 8));
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(b.Length + 4), FourCc.Mdat);
-        data.CopyTo(bytes.AsSpan(b.Length + 8));
-        return bytes;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes[b.Length..], (uint)(dataLength + 8));
+        BinaryPrimitives.WriteUInt32BigEndian(bytes[(b.Length + 4)..], FourCc.Mdat);
+        segment.CopyDataTo(bytes[(b.Length + 8)..]);
+        return output;
     }
 
     private static int AuxSize(in SegmentSample s, int ivSize, bool subsamples) => ivSize + (subsamples ? 2 + (6 * s.SubsampleCount) : 0);

@@ -14,9 +14,9 @@ internal static class PackagingFixture
 {
     public static byte[] Input => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "ladder-fragmented.mp4"));
 
-    public static async Task<MemorySink> PackageAsync(byte[] input, PackagerOptions options, int chunk = 997)
+    public static async Task<MemorySink> PackageAsync(byte[] input, PackagerOptions options, int chunk = 997, bool releasing = false)
     {
-        var sink = new MemorySink();
+        var sink = new MemorySink { Releasing = releasing };
         using var packager = new CmafPackager(options, sink);
         var reader = PipeReader.Create(Chunked(input, chunk));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -134,9 +134,19 @@ internal sealed class MemorySink : ISegmentSink
 
     public Core.Fingerprints.VideoFingerprint? Fingerprint { get; set; }
 
+    /// <summary>Gives each segment's pooled buffer back once copied, as a sink that is done with it may.</summary>
+    public bool Releasing { get; init; }
+
+    public int Released { get; private set; }
+
     public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
         Files.Add(packaged.Name, packaged.Bytes.ToArray());
+        if (Releasing && PooledSegmentMemory.Release(packaged.Bytes))
+        {
+            Released++;
+        }
+
         return ValueTask.CompletedTask;
     }
 
