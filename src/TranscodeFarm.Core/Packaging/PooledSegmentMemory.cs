@@ -6,8 +6,8 @@ namespace TranscodeFarm.Core.Packaging;
 /// <summary>
 /// A media segment's bytes in an array from <see cref="ArrayPool{T}.Shared"/>, handed on as
 /// <see cref="PackagedObject.Bytes"/> (this manager's <see cref="MemoryManager{T}.Memory"/>). Why: a fresh array per
-/// segment is megabytes on the large-object heap, and those arrays brought a gen-2 collection every two or three
-/// segments, measured as the largest single cost of the packaging path. The receiver owns the bytes as before; once
+/// segment is megabytes on the large-object heap, and each few of them bring a gen-2 collection (timed in one harness
+/// at more than the copies and the cipher together). The receiver owns the bytes as before; once
 /// nothing reads them any more (written, uploaded) it may give the array back with <see cref="Release"/> for a later
 /// segment to reuse. A receiver that never releases loses only the reuse: the GC collects the array as it would a
 /// fresh one. Never release bytes that someone else may still read (say, in a sink that forwards the object on).
