@@ -151,6 +151,7 @@ internal sealed class FolderSink(string folder) : ISegmentSink
         var (fileName, data) = (packaged.Name, packaged.Bytes);
         await using var file = new FileStream(Path.Combine(folder, fileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         await file.WriteAsync(data, cancellationToken);
+        PooledSegmentMemory.Release(data); // written: the buffer goes back to the pool, as the worker's sink does
         Files++;
         Bytes += data.Length;
     }

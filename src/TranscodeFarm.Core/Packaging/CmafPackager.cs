@@ -4,7 +4,10 @@ using TranscodeFarm.Core.Packaging.Encryption;
 
 namespace TranscodeFarm.Core.Packaging;
 
-/// <summary>Where packaged objects go (the worker: a bounded channel to its publisher). Each object's bytes are the sink's.</summary>
+/// <summary>
+/// Where packaged objects go (the worker: a bounded channel to its publisher). Each object's bytes are the sink's; a
+/// media segment's are pooled, and a sink done with them may give them back with <see cref="PooledSegmentMemory.Release"/>.
+/// </summary>
 public interface ISegmentSink
 {
     ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken);
@@ -94,11 +97,46 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         foreach (var sample in samples)
         {
             state.CountDuration(sample.Duration);
-            if (state.Segmenter.Add(sample) is { } segment)
+            if (state.Segmenter.StartsNewSegment(sample) && !state.Pending.IsEmpty)
             {
-                await WriteSegmentAsync(state, segment, cancellationToken);
+                await WriteSegmentAsync(state, cancellationToken);
+            }
+
+            Collect(state, sample);
+        }
+    }
+
+    /// <summary>
+    /// Copies the sample into its track's pending segment and encrypts it there: the demuxer's bytes are lent only for
+    /// this call and stay clear (a handler before the packager may have read them).
+    /// </summary>
+    private static void Collect(TrackState state, Mp4Sample sample)
+    {
+        var pending = state.Pending;
+        if (pending.IsEmpty)
+        {
+            var track = state.Track;
+            pending.ClearLead = track.Encryption is { } e
+                && (double)(sample.DecodeTime - state.FirstDecodeTime(sample.DecodeTime)) / track.Info.Timescale < e.ClearLeadSeconds;
+        }
+
+        var bytes = pending.Append(sample.Data.Span);
+        ulong iv = 0;
+        var firstSubsample = pending.Subsamples.Count;
+        if (state.Encryptor is { } encryptor)
+        {
+            if (pending.ClearLead)
+            {
+                encryptor.Observe(bytes);
+            }
+            else
+            {
+                iv = encryptor.Encrypt(bytes, pending.Subsamples);
             }
         }
+
+        pending.Add(new SegmentSample(sample.DecodeTime, sample.Duration, sample.CompositionOffset, sample.Flags, bytes.Length,
+            iv, firstSubsample, pending.Subsamples.Count - firstSubsample));
     }
 
     /// <summary>Writes every track's last segment. Call once the demuxer has finished.</summary>
@@ -106,9 +144,9 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
     {
         foreach (var state in _states.Values)
         {
-            if (state.Segmenter.Flush() is { } segment)
+            if (!state.Pending.IsEmpty)
             {
-                await WriteSegmentAsync(state, segment, cancellationToken);
+                await WriteSegmentAsync(state, cancellationToken);
             }
 
             state.Track.TypicalSampleDuration = state.TypicalDuration;
@@ -117,40 +155,25 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         _completedFingerprint = _fingerprint?.ToFingerprint();
     }
 
-    private async ValueTask WriteSegmentAsync(TrackState state, List<Mp4Sample> samples, CancellationToken cancellationToken)
+    private async ValueTask WriteSegmentAsync(TrackState state, CancellationToken cancellationToken)
     {
         var track = state.Track;
+        var pending = state.Pending;
         var number = track.Segments.Count + 1;
-        var start = samples[0].DecodeTime;
-        var duration = samples.Sum(s => (long)s.Duration);
-        var clearLead = track.Encryption is { } e && (double)(start - state.FirstDecodeTime(start)) / track.Info.Timescale < e.ClearLeadSeconds;
-        List<SampleAuxInfo>? aux = null;
-        if (state.Encryptor is { } observer && clearLead)
-        {
-            foreach (var s in samples)
-            {
-                observer.Observe(s.Data);
-            }
-        }
-
-        if (state.Encryptor is { } encryptor && !clearLead)
-        {
-            aux = new List<SampleAuxInfo>(samples.Count);
-            foreach (var s in samples)
-            {
-                aux.Add(encryptor.Encrypt(s.Data));
-            }
-        }
-
-        var bytes = CmafSegmentWriter.Write(state.Builder, (uint)number, samples, aux, clearLead);
+        var start = pending.DecodeTime;
+        var duration = pending.Duration;
+        ReadOnlyMemory<byte> bytes = CmafSegmentWriter.Write(state.Builder, (uint)number, pending, state.Encryptor).Memory;
+        pending.Reset();
         if (state.WholeSegmentKey is { } key)
         {
-            bytes = SegmentAes128.Encrypt(bytes.Span, key, mediaSequence: number - 1);
+            var encrypted = SegmentAes128.Encrypt(bytes.Span, key, mediaSequence: number - 1);
+            PooledSegmentMemory.Release(bytes);
+            bytes = encrypted;
         }
 
         var name = $"seg-{track.Id}-{number:00000}.m4s";
-        // The builder is reused for the next segment: the sink gets its own copy.
-        await sink.WriteAsync(new PackagedObject(name, PackagedKind.Segment, state.WholeSegmentKey is null ? bytes.ToArray() : bytes) { Track = track, SegmentNumber = number }, cancellationToken);
+        // The sink owns the bytes (a pooled buffer it may release, see PooledSegmentMemory): nothing here touches them again.
+        await sink.WriteAsync(new PackagedObject(name, PackagedKind.Segment, bytes) { Track = track, SegmentNumber = number }, cancellationToken);
         track.Segments.Add(new PackagedSegment(number, name, start, duration, bytes.Length));
     }
 
@@ -159,6 +182,7 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
         foreach (var s in _states.Values)
         {
             s.Encryptor?.Dispose();
+            s.Pending.Dispose();
         }
     }
 
@@ -175,8 +199,11 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
 
         public byte[]? WholeSegmentKey { get; init; }
 
-        /// <summary>Reused for every segment of the track: a segment is handed to the sink before the next is built.</summary>
-        public BoxBuilder Builder { get; } = new(1 << 20);
+        /// <summary>The boxes before a segment's mdat, reused for every segment of the track.</summary>
+        public BoxBuilder Builder { get; } = new(16 << 10);
+
+        /// <summary>The samples of the segment being collected, reused for every segment of the track.</summary>
+        public PendingSegment Pending { get; } = new();
 
         public long TypicalDuration => _durations.Count == 0 ? 0 : _durations.MaxBy(d => d.Value).Key;
 

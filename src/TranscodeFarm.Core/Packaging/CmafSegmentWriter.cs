@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using TranscodeFarm.Core.Packaging.Encryption;
 
 namespace TranscodeFarm.Core.Packaging;
@@ -12,14 +14,17 @@ public static class CmafSegmentWriter
 {
     private const uint TrunFlags = 0x1 | 0x100 | 0x200 | 0x400 | 0x800;
 
-    public static byte[] Write(uint sequenceNumber, IReadOnlyList<Mp4Sample> samples, IReadOnlyList<SampleAuxInfo>? encryption, bool clearLead) =>
-        Write(new BoxBuilder(), sequenceNumber, samples, encryption, clearLead).ToArray();
-
-    /// <summary>Writes into <paramref name="b"/> (reset first) and returns the written bytes, valid until its next use.</summary>
-    public static ReadOnlyMemory<byte> Write(BoxBuilder b, uint sequenceNumber, IReadOnlyList<Mp4Sample> samples, IReadOnlyList<SampleAuxInfo>? encryption, bool clearLead)
+    /// <summary>
+    /// Writes the segment into a pooled buffer of exactly its size, which the caller hands on (the sink owns it, and may
+    /// release it): the boxes before the mdat go through <paramref name="b"/> (reset first, reused per track), then the
+    /// mdat header and the samples' bytes are copied in once. <paramref name="encryptor"/> is the track's, null for a clear track; a clear-lead
+    /// segment is written clear either way.
+    /// </summary>
+    internal static PooledSegmentMemory Write(BoxBuilder b, uint sequenceNumber, PendingSegment segment, SampleEncryptor? encryptor)
     {
         b.Reset();
-        var dataSize = samples.Sum(s => (long)s.Data.Length);
+        var samples = segment.Samples;
+        var dataLength = segment.DataLength;
         b.Begin(FourCc.Styp).U32(FourCc.Of("msdh")).U32(0).U32(FourCc.Of("msdh")).U32(FourCc.Of("msix")).End();
 
         var moofStart = b.Length;
@@ -28,25 +33,25 @@ public static class CmafSegmentWriter
         b.Begin(FourCc.Traf);
         b.BeginFull(FourCc.Tfhd, 0, 0x020000).U32(1).End();
         b.BeginFull(FourCc.Tfdt, 1, 0).U64((ulong)samples[0].DecodeTime).End();
-        b.BeginFull(FourCc.Trun, 1, TrunFlags).U32((uint)samples.Count);
+        b.BeginFull(FourCc.Trun, 1, TrunFlags).U32((uint)samples.Length);
         var dataOffsetField = b.Length;
         b.U32(0);
         foreach (var s in samples)
         {
-            b.U32(s.Duration).U32((uint)s.Data.Length).U32(s.Flags).I32(s.CompositionOffset);
+            b.U32(s.Duration).U32((uint)s.Size).U32(s.Flags).I32(s.CompositionOffset);
         }
 
         b.End();
         (int SaioField, int SencEntries)? aux = null;
-        if (clearLead)
+        if (segment.ClearLead)
         {
-            WriteClearSampleGroup(b, samples.Count);
+            WriteClearSampleGroup(b, samples.Length);
         }
-        else if (encryption is not null && encryption.Any(i => i.Size > 0))
+        else if (encryptor is not null && (encryptor.PerSampleIvSize > 0 || encryptor.UsesSubsamples))
         {
             // With a constant IV and no subsamples (cbcs audio) there is nothing per sample to record: the
             // decryptor uses tenc's defaults, and an empty saiz would be misread as "sizes follow".
-            aux = WriteEncryptionInfo(b, encryption);
+            aux = WriteEncryptionInfo(b, segment, encryptor.PerSampleIvSize, encryptor.UsesSubsamples);
         }
 
         b.End().End(); // traf, moof
@@ -57,31 +62,40 @@ public static class CmafSegmentWriter
             b.PatchU32(a.SaioField, (uint)(a.SencEntries - moofStart)); // saio counts from the moof (default-base-is-moof)
         }
 
-        b.U32((uint)(dataSize + 8)).U32(FourCc.Mdat);
-        foreach (var s in samples)
-        {
-            b.Bytes(s.Data);
-        }
-
-        return b.WrittenMemory;
+        var output = new PooledSegmentMemory(b.Length + 8 + dataLength);
+        var bytes = output.GetSpan();
+        b.Written.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes[b.Length..], (uint)(dataLength + 8));
+        BinaryPrimitives.WriteUInt32BigEndian(bytes[(b.Length + 4)..], FourCc.Mdat);
+        segment.CopyDataTo(bytes[(b.Length + 8)..]);
+        return output;
     }
 
+    private static int AuxSize(in SegmentSample s, int ivSize, bool subsamples) => ivSize + (subsamples ? 2 + (6 * s.SubsampleCount) : 0);
+
     /// <summary>Writes saiz, saio and senc; returns saio's offset field and where senc's first entry starts.</summary>
-    private static (int SaioField, int SencEntries) WriteEncryptionInfo(BoxBuilder b, IReadOnlyList<SampleAuxInfo> info)
+    private static (int SaioField, int SencEntries) WriteEncryptionInfo(BoxBuilder b, PendingSegment segment, int ivSize, bool subsamples)
     {
-        if (info.FirstOrDefault(i => i.Size > byte.MaxValue) is { } big)
+        var samples = segment.Samples;
+        var first = AuxSize(samples[0], ivSize, subsamples);
+        var uniform = true;
+        foreach (var s in samples)
         {
-            throw new Mp4FormatException($"a sample has {big.Subsamples?.Length} subsamples: more than CENC's saiz can describe (at most 41)");
+            var size = AuxSize(s, ivSize, subsamples);
+            if (size > byte.MaxValue)
+            {
+                throw new Mp4FormatException($"a sample has {s.SubsampleCount} subsamples: more than CENC's saiz can describe (at most 41)");
+            }
+
+            uniform &= size == first;
         }
 
-        var first = info[0].Size;
-        var uniform = info.All(i => i.Size == first) && first <= byte.MaxValue;
-        b.BeginFull(FourCc.Saiz, 0, 0).U8(uniform ? (byte)first : (byte)0).U32((uint)info.Count);
+        b.BeginFull(FourCc.Saiz, 0, 0).U8(uniform ? (byte)first : (byte)0).U32((uint)samples.Length);
         if (!uniform)
         {
-            foreach (var i in info)
+            foreach (var s in samples)
             {
-                b.U8((byte)Math.Min(i.Size, byte.MaxValue));
+                b.U8((byte)AuxSize(s, ivSize, subsamples));
             }
         }
 
@@ -90,19 +104,22 @@ public static class CmafSegmentWriter
         var saioOffset = b.Length;
         b.U32(0).End();
 
-        var subsamples = info.Any(i => i.Subsamples is not null);
-        b.BeginFull(FourCc.Senc, 0, subsamples ? 0x2u : 0u).U32((uint)info.Count);
+        b.BeginFull(FourCc.Senc, 0, subsamples ? 0x2u : 0u).U32((uint)samples.Length);
         var entries = b.Length;
-        foreach (var i in info)
+        var map = CollectionsMarshal.AsSpan(segment.Subsamples);
+        foreach (var s in samples)
         {
-            b.Bytes(i.Iv);
+            if (ivSize == 8)
+            {
+                b.U64(s.Iv);
+            }
+
             if (subsamples)
             {
-                var list = i.Subsamples ?? [];
-                b.U16((ushort)list.Length);
-                foreach (var s in list)
+                b.U16((ushort)s.SubsampleCount);
+                foreach (var sub in map.Slice(s.FirstSubsample, s.SubsampleCount))
                 {
-                    b.U16(s.Clear).U32(s.Protected);
+                    b.U16(sub.Clear).U32(sub.Protected);
                 }
             }
         }

@@ -22,7 +22,7 @@ internal sealed class FingerprintTrackCollector(TrackInfo track, TimeProvider ti
         LumaFrame frame;
         try
         {
-            frame = GrayPngDecoder.Decode(sample.Data);
+            frame = GrayPngDecoder.Decode(sample.Data.Span);
         }
         catch (FormatException e)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace TranscodeFarm.Core.Packaging;
@@ -20,15 +19,15 @@ public static class FragmentReader
     /// <param name="moof">The parsed moof.</param>
     /// <param name="moofSize">Its size in bytes: sample offsets count from its first byte.</param>
     /// <param name="moofPosition">Its position in the stream, for tfhd base_data_offset.</param>
-    /// <param name="mdatPayload">The payload of the mdat that follows it.</param>
+    /// <param name="mdatPayload">The payload of the mdat that follows it, contiguous: samples are slices of it, not copies.</param>
     /// <param name="mdatPayloadOffset">Where that payload starts, counted from the moof's first byte.</param>
     public static List<(uint TrackId, List<Mp4Sample> Samples)> Read(
-        Mp4Box moof, long moofPosition, ReadOnlySequence<byte> mdatPayload, long mdatPayloadOffset, IReadOnlyDictionary<uint, TrackInfo> tracks)
+        Mp4Box moof, long moofPosition, ReadOnlyMemory<byte> mdatPayload, long mdatPayloadOffset, IReadOnlyDictionary<uint, TrackInfo> tracks)
     {
         var result = new List<(uint, List<Mp4Sample>)>();
         long nextDataOffset = 0; // legacy rule: a traf without base starts where the previous one's data ended
         var total = 0;
-        long copied = 0; // several truns may point at the same bytes: never copy out more than the mdat holds
+        long handed = 0; // several truns may point at the same bytes: never hand on more bytes than the mdat holds
         foreach (var traf in moof.ChildrenOf(FourCc.Traf))
         {
             var tfhd = traf.Child(FourCc.Tfhd)?.Body ?? throw new Mp4FormatException("a traf has no tfhd");
@@ -84,14 +83,13 @@ public static class FragmentReader
                         throw new Mp4FormatException($"track {trackId}: sample data at offset {dataOffset} ({size} bytes) lies outside the mdat");
                     }
 
-                    copied += size;
-                    if (copied > mdatPayload.Length)
+                    handed += size;
+                    if (handed > mdatPayload.Length)
                     {
                         throw new Mp4FormatException($"track {trackId}: the fragment's samples add up to more bytes than its mdat holds");
                     }
 
-                    var data = new byte[size];
-                    mdatPayload.Slice(start, size).CopyTo(data);
+                    var data = mdatPayload.Slice((int)start, (int)size);
                     samples.Add(new Mp4Sample { DecodeTime = decodeTime, Duration = duration, CompositionOffset = cto, Flags = sampleFlags, Data = data });
                     decodeTime += duration;
                     dataOffset += size;

@@ -8,12 +8,17 @@ public interface IDemuxHandler
 {
     ValueTask OnInitAsync(byte[] ftyp, Mp4Box moov, IReadOnlyList<TrackInfo> tracks, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One fragment's samples of one track. Their <see cref="Mp4Sample.Data"/> are clear bytes lent for this call only:
+    /// read (hash, copy) them before returning, never keep or change them.
+    /// </summary>
     ValueTask OnSamplesAsync(TrackInfo track, IReadOnlyList<Mp4Sample> samples, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// Reads a fragmented MP4 stream (ftyp, moov, then moof+mdat pairs) box by box as it arrives, without
-/// seeking and without holding more than one fragment in memory.
+/// seeking and without holding more than one fragment in memory. Each mdat is made contiguous at most once (a pooled
+/// copy when it spans pipe segments) and its samples are handed on as slices of it.
 /// </summary>
 public sealed class FragmentedMp4Demuxer(long maxFragmentBytes = 256L << 20)
 {
@@ -121,7 +126,8 @@ public sealed class FragmentedMp4Demuxer(long maxFragmentBytes = 256L << 20)
                 throw new Mp4FormatException($"a moof at byte {_position} comes before the moov");
             }
 
-            _pendingMoof = (Mp4BoxParser.ParseSingle(box.ToArray()), _position, box.Length);
+            using var bytes = PooledBytes.From(box);
+            _pendingMoof = (Mp4BoxParser.ParseSingle(bytes.Memory.Span), _position, box.Length);
         }
         else if (type == FourCc.Mdat)
         {
@@ -132,7 +138,9 @@ public sealed class FragmentedMp4Demuxer(long maxFragmentBytes = 256L << 20)
 
             _pendingMoof = null;
             var payloadOffset = _position - moof.Position + headerLength;
-            foreach (var (trackId, samples) in FragmentReader.Read(moof.Box, moof.Position, box.Slice(headerLength), payloadOffset, _tracks))
+            // Samples are slices of this one block; it goes back to the pool once every track's handler has returned.
+            using var payload = PooledBytes.From(box.Slice(headerLength));
+            foreach (var (trackId, samples) in FragmentReader.Read(moof.Box, moof.Position, payload.Memory, payloadOffset, _tracks))
             {
                 await handler.OnSamplesAsync(_tracks[trackId], samples, cancellationToken);
             }

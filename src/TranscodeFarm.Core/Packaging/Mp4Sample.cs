@@ -15,7 +15,12 @@ public sealed class Mp4Sample
 
     public required uint Flags { get; init; }
 
-    public required byte[] Data { get; init; }
+    /// <summary>
+    /// The sample's clear bytes: a slice of its fragment's mdat (pooled), valid only until the
+    /// <see cref="IDemuxHandler.OnSamplesAsync"/> call that handed the sample on returns. A handler that keeps bytes
+    /// copies them (the packager copies each sample into its pending segment); nobody writes into them.
+    /// </summary>
+    public required ReadOnlyMemory<byte> Data { get; init; }
 
     public bool IsSync => (Flags & NonSyncFlag) == 0;
 

@@ -26,7 +26,7 @@ public sealed class DigestingDemuxHandler(IDemuxHandler inner, SampleLedger ledg
         {
             foreach (var s in samples)
             {
-                ledger.Record(track.TrackId, track.Timescale, SampleDigest.Of(s.Data), s.IsSync, s.PresentationTime);
+                ledger.Record(track.TrackId, track.Timescale, SampleDigest.Of(s.Data.Span), s.IsSync, s.PresentationTime);
             }
         }
 

@@ -18,6 +18,9 @@ internal sealed class FolderSink(string folder) : ISegmentSink
             await file.WriteAsync(data, cancellationToken);
         }
 
+        // Written: a segment's pooled buffer goes back for the next segment (nothing else holds this object).
+        PooledSegmentMemory.Release(data);
+
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -14,9 +14,9 @@ internal static class PackagingFixture
 {
     public static byte[] Input => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "ladder-fragmented.mp4"));
 
-    public static async Task<MemorySink> PackageAsync(byte[] input, PackagerOptions options, int chunk = 997, Func<IDemuxHandler, IDemuxHandler>? wrap = null)
+    public static async Task<MemorySink> PackageAsync(byte[] input, PackagerOptions options, int chunk = 997, bool releasing = false, Func<IDemuxHandler, IDemuxHandler>? wrap = null)
     {
-        var sink = new MemorySink();
+        var sink = new MemorySink { Releasing = releasing };
         using var packager = new CmafPackager(options, sink);
         var reader = PipeReader.Create(Chunked(input, chunk));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -63,11 +63,11 @@ internal static class PackagingFixture
             else if (box.Type == FourCc.Mdat && moof is not null)
             {
                 var payloadOffset = position - moofPosition + 8;
-                foreach (var (id, list) in FragmentReader.Read(moof, moofPosition, new ReadOnlySequence<byte>(box.Body), payloadOffset, tracks))
+                foreach (var (id, list) in FragmentReader.Read(moof, moofPosition, box.Body, payloadOffset, tracks))
                 {
                     if (id == trackId)
                     {
-                        samples.AddRange(list.Select(s => s.Data));
+                        samples.AddRange(list.Select(s => s.Data.ToArray()));
                     }
                 }
             }
@@ -137,10 +137,21 @@ internal sealed class MemorySink : ISegmentSink
 
     public Core.Fingerprints.VideoFingerprint? Fingerprint { get; set; }
 
+    /// <summary>Gives each segment's pooled buffer back once copied, as a sink that is done with it may.</summary>
+    public bool Releasing { get; init; }
+
+    public int Released { get; private set; }
+
     public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
-        Files.Add(packaged.Name, packaged.Bytes.ToArray());
-        Objects.Add(packaged);
+        var bytes = packaged.Bytes.ToArray();
+        Files.Add(packaged.Name, bytes);
+        Objects.Add(packaged with { Bytes = bytes }); // a copy: the packager's buffer may go back to its pool below
+        if (Releasing && PooledSegmentMemory.Release(packaged.Bytes))
+        {
+            Released++;
+        }
+
         return ValueTask.CompletedTask;
     }
 

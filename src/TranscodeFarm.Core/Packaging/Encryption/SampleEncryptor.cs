@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -16,9 +15,11 @@ public sealed class SampleEncryptor : IDisposable
     private const int Block = 16;
 
     private readonly Aes _aes;
+    private readonly AesCtr? _ctr;
     private readonly EncryptionScheme _scheme;
     private readonly SubsampleMap? _subsamples;
     private readonly byte[] _constantIv;
+    private readonly List<Subsample> _scratch = [];
     private ulong _nextIv;
 
     public SampleEncryptor(TrackInfo track, TrackEncryption encryption)
@@ -37,6 +38,7 @@ public sealed class SampleEncryptor : IDisposable
             _constantIv = [];
             _nextIv = encryption.Iv.Length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(encryption.Iv)
                 : throw new ArgumentException("'cenc' needs an 8-byte initial IV", nameof(encryption));
+            _ctr = new AesCtr(encryption.Key);
         }
         else
         {
@@ -49,28 +51,44 @@ public sealed class SampleEncryptor : IDisposable
 
     public int PerSampleIvSize => _scheme == EncryptionScheme.Cenc ? 8 : 0;
 
-    /// <summary>A sample left clear (clear lead): its parameter sets still count for the slices after it.</summary>
-    public void Observe(ReadOnlySpan<byte> sample) => _subsamples?.Map(sample);
+    /// <summary>Video samples carry a subsample map in senc; audio samples are encrypted whole.</summary>
+    public bool UsesSubsamples => _subsamples is not null;
 
-    public SampleAuxInfo Encrypt(Span<byte> sample)
+    /// <summary>A sample left clear (clear lead): its parameter sets still count for the slices after it.</summary>
+    public void Observe(ReadOnlySpan<byte> sample)
     {
-        var subsamples = _subsamples?.Map(sample);
-        if (_scheme == EncryptionScheme.Cenc)
+        if (_subsamples is not null)
         {
-            var iv = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(iv, _nextIv++);
-            EncryptCtr(sample, subsamples, iv);
-            return new SampleAuxInfo(iv, subsamples);
+            _scratch.Clear();
+            _subsamples.Map(sample, _scratch);
+        }
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="sample"/> in place and appends its subsample map (video) to <paramref name="subsamples"/>;
+    /// returns the sample's IV ('cenc': the 8-byte per-sample IV as a number; 'cbcs': 0, the constant IV is in tenc).
+    /// Nothing is allocated per sample.
+    /// </summary>
+    public ulong Encrypt(Span<byte> sample, List<Subsample> subsamples)
+    {
+        var first = subsamples.Count;
+        var count = _subsamples?.Map(sample, subsamples) ?? 0;
+        var map = _subsamples is null ? default : CollectionsMarshal.AsSpan(subsamples).Slice(first, count);
+        if (_ctr is not null)
+        {
+            var iv = _nextIv++;
+            EncryptCtr(sample, map, iv);
+            return iv;
         }
 
-        if (subsamples is null)
+        if (_subsamples is null)
         {
             EncryptCbcsRange(sample, crypt: int.MaxValue, skip: 0);
         }
         else
         {
             var pos = 0;
-            foreach (var s in subsamples)
+            foreach (var s in map)
             {
                 pos += s.Clear;
                 EncryptCbcsRange(sample.Slice(pos, (int)s.Protected), crypt: 1, skip: 9);
@@ -78,51 +96,45 @@ public sealed class SampleEncryptor : IDisposable
             }
         }
 
-        return new SampleAuxInfo([], subsamples);
+        return 0;
     }
 
-    private void EncryptCtr(Span<byte> sample, Subsample[]? subsamples, byte[] iv)
+    /// <summary>The same, with the sample's aux info as its own objects (tests and micro-benchmarks; the packager uses the other).</summary>
+    public SampleAuxInfo Encrypt(Span<byte> sample)
     {
-        long total = subsamples?.Sum(s => (long)s.Protected) ?? sample.Length;
-        if (total == 0)
+        _scratch.Clear();
+        var iv = Encrypt(sample, _scratch);
+        var ivBytes = new byte[PerSampleIvSize];
+        if (ivBytes.Length == 8)
         {
+            BinaryPrimitives.WriteUInt64BigEndian(ivBytes, iv);
+        }
+
+        return new SampleAuxInfo(ivBytes, _subsamples is null ? null : [.. _scratch]);
+    }
+
+    private void EncryptCtr(Span<byte> sample, ReadOnlySpan<Subsample> subsamples, ulong iv)
+    {
+        if (_subsamples is null)
+        {
+            _ctr!.Start(iv, sample.Length);
+            _ctr.Apply(sample);
             return;
         }
 
-        var blocks = (int)((total + Block - 1) / Block);
-        var counters = ArrayPool<byte>.Shared.Rent(blocks * Block);
-        var keystream = ArrayPool<byte>.Shared.Rent(blocks * Block);
-        try
+        long total = 0;
+        foreach (var s in subsamples)
         {
-            var counterSpan = counters.AsSpan(0, blocks * Block);
-            var ivHigh = BinaryPrimitives.ReadUInt64BigEndian(iv);
-            for (var i = 0; i < blocks; i++)
-            {
-                BinaryPrimitives.WriteUInt64BigEndian(counterSpan[(i * Block)..], ivHigh);
-                BinaryPrimitives.WriteUInt64BigEndian(counterSpan[((i * Block) + 8)..], (ulong)i);
-            }
-
-            var ks = keystream.AsSpan(0, blocks * Block);
-            _aes.EncryptEcb(counterSpan, ks, PaddingMode.None);
-            if (subsamples is null)
-            {
-                Xor(sample, ks);
-                return;
-            }
-
-            int pos = 0, used = 0;
-            foreach (var s in subsamples)
-            {
-                pos += s.Clear;
-                Xor(sample.Slice(pos, (int)s.Protected), ks.Slice(used, (int)s.Protected));
-                pos += (int)s.Protected;
-                used += (int)s.Protected;
-            }
+            total += s.Protected;
         }
-        finally
+
+        _ctr!.Start(iv, total);
+        var pos = 0;
+        foreach (var s in subsamples)
         {
-            ArrayPool<byte>.Shared.Return(counters);
-            ArrayPool<byte>.Shared.Return(keystream);
+            pos += s.Clear;
+            _ctr.Apply(sample.Slice(pos, (int)s.Protected));
+            pos += (int)s.Protected;
         }
     }
 
@@ -177,26 +189,9 @@ public sealed class SampleEncryptor : IDisposable
         }
     }
 
-    internal static void Xor(Span<byte> data, ReadOnlySpan<byte> keystream)
+    public void Dispose()
     {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && data.Length >= Vector<byte>.Count)
-        {
-            var d = MemoryMarshal.Cast<byte, Vector<byte>>(data);
-            var k = MemoryMarshal.Cast<byte, Vector<byte>>(keystream[..data.Length]);
-            for (var v = 0; v < d.Length; v++)
-            {
-                d[v] ^= k[v];
-            }
-
-            i = d.Length * Vector<byte>.Count;
-        }
-
-        for (; i < data.Length; i++)
-        {
-            data[i] ^= keystream[i];
-        }
+        _ctr?.Dispose();
+        _aes.Dispose();
     }
-
-    public void Dispose() => _aes.Dispose();
 }

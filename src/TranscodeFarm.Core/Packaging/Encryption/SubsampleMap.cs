@@ -29,9 +29,10 @@ internal sealed class SubsampleMap
         _blockAligned = scheme == EncryptionScheme.Cenc;
     }
 
-    public Subsample[] Map(ReadOnlySpan<byte> sample)
+    /// <summary>Appends the sample's (clear, protected) pairs to <paramref name="result"/>; returns how many.</summary>
+    public int Map(ReadOnlySpan<byte> sample, List<Subsample> result)
     {
-        var result = new List<Subsample>();
+        var first = result.Count;
         var lengthSize = _track.NalLengthSize;
         long pendingClear = 0;
         var pos = 0;
@@ -84,7 +85,7 @@ internal sealed class SubsampleMap
             pendingClear -= clear;
         }
 
-        return [.. result];
+        return result.Count - first;
     }
 
     /// <summary>Bytes at the start of a NAL unit that must stay clear: all of it for non-VCL units.</summary>
