@@ -195,7 +195,7 @@ public abstract partial class SqlJobQueue(QueueClock clock, QueueOptions options
             WHERE id = @id AND lease_owner = @w AND state = 'running'
             """,
             ("@o", JsonSerializer.Serialize(outputs, Json)), ("@now", now), ("@id", jobId), ("@w", workerId),
-            ("@p", JsonSerializer.Serialize(new JobProgress("done", 1, null), Json)));
+            ("@p", JsonSerializer.Serialize(new JobProgress(PipelineStage.Done, 1, null), Json)));
         if (n > 0)
         {
             await AddEventAsync(db, tx, now, jobId, JobState.Succeeded, workerId, null, cancellationToken);

@@ -14,7 +14,7 @@ public sealed class RestartTests
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             var job = (await farm.Queue.ListAsync(null, 10, default)).FirstOrDefault(j => j.SourceName == name);
-            if (job is { State: JobState.Running, Progress: { Stage: "encode", Fraction: > 0.05 } })
+            if (job is { State: JobState.Running, Progress: { Stage: PipelineStage.Encode, Fraction: > 0.05 } })
             {
                 return job;
             }
