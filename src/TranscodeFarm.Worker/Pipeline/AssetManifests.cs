@@ -49,12 +49,12 @@ internal sealed class AssetManifests
 
     /// <summary>
     /// Checks the manifests against the HLS and DASH rules players depend on, and that every object they reference is one
-    /// the publisher really uploaded; null when the asset is whole.
+    /// the publisher really uploaded (or one of these manifests, which go up next); null when the asset is whole.
     /// </summary>
     public string? Check(Func<string, bool> uploaded)
     {
         var check = ManifestCheck.Check(_texts, _withDash);
-        var missing = check.ReferencedFiles.Where(f => !uploaded(f)).Order(StringComparer.Ordinal).ToList();
+        var missing = check.ReferencedFiles.Where(f => !_texts.ContainsKey(f) && !uploaded(f)).Order(StringComparer.Ordinal).ToList();
         return check.Ok && missing.Count == 0
             ? null
             : "packaging produced an incomplete asset: "
