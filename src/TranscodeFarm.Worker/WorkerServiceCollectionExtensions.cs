@@ -40,6 +40,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<MediaProber>();
+        services.AddSingleton<IMediaProber>(sp => sp.GetRequiredService<MediaProber>());
         services.AddSingleton<FingerprintExtractor>();
         services.AddSingleton<SourceImporter>();
         services.AddSingleton<SubmittedSources>();

@@ -11,7 +11,7 @@ namespace TranscodeFarm.Worker.Pipeline;
 /// Fetch, probe and plan: the job's source as a local file this attempt may hand to ffprobe and ffmpeg, what is in it,
 /// and the ladder the job's profile makes of it. Throws <see cref="StageFailure"/> when the job cannot go on.
 /// </summary>
-public sealed class SourceStage(MediaProber prober, IObjectStore store, S3Ingest s3Ingest, ProfileCatalog profiles, TimeProvider time)
+public sealed class SourceStage(IMediaProber prober, IObjectStore store, S3Ingest s3Ingest, ProfileCatalog profiles, TimeProvider time)
 {
     /// <summary>The job's profile, checked before anything is fetched.</summary>
     public LadderProfile ProfileOf(JobRecord job) =>
