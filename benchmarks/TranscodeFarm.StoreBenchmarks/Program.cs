@@ -1,7 +1,10 @@
-using TranscodeFarm.Core.Packaging;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using Amazon.S3.Model;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.Core.Packaging.Manifests;
 using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Core.Profiles;
 using TranscodeFarm.Media;
@@ -44,9 +47,11 @@ foreach (var file in Directory.EnumerateFiles(segments).Order(StringComparer.Ord
 }
 
 sequential.Stop();
-var publisher = new AssetPublisher(store, TimeProvider.System, "farm", generation: 1);
+var publisher = new AssetPublisher(store, "farm", generation: 1, concurrency: 4, PackagedObjectInspection.None);
+var inMemory = Directory.EnumerateFiles(segments).Order(StringComparer.Ordinal)
+    .Select(f => new PackagedObject(Path.GetFileName(f), PackagedKind.Segment, File.ReadAllBytes(f))).ToList();
 var farm = Stopwatch.StartNew();
-await publisher.PublishAsync(segments, new HashSet<string>(), concurrency: 4, default);
+await publisher.UploadAsync(inMemory, default);
 farm.Stop();
 double Mbps(Stopwatch w) => totalBytes / w.Elapsed.TotalSeconds / 1e6;
 Console.WriteLine($"| publishing {count} segments, {totalBytes / 1e6:0} MB | seconds | MB/s |");
@@ -68,42 +73,46 @@ await runner.RunAsync(new ProcessSpec("ffmpeg",
 var profile = ProfileParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", "h264-cmaf.json")), "h264-cmaf").Profile!;
 var source = (await new MediaProber(media).ProbeAsync(clip, default)).Source!;
 var plan = LadderPlanner.Plan(profile, source).Plan!;
-var audioIds = new HashSet<string> { plan.Video.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 var encoder = new FfmpegEncoder(runner, media);
 foreach (var pipelined in new[] { false, true })
 {
-    var output = Path.Combine(work, pipelined ? "pipelined" : "after");
-    var assetPublisher = new AssetPublisher(store, TimeProvider.System, pipelined ? "pipe" : "after", generation: 1);
-    Directory.CreateDirectory(output);
-    var encodeTask = encoder.EncodeAsync(plan, clip, async (stdout, ct) =>
+    // The farm's road: the packager pushes each object into the publisher's bounded channel, uploaded as it comes
+    // (pipelined), or every object is kept in memory and uploaded once the encode has ended.
+    var assetPublisher = new AssetPublisher(store, pipelined ? "pipe" : "after", generation: 1, concurrency: 4, PackagedObjectInspection.None);
+    var kept = new KeepingSink();
+    using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds), pipelined ? assetPublisher.Sink : kept);
+    var uploading = pipelined ? assetPublisher.UploadWhileEncodingAsync(default) : Task.CompletedTask;
+    await encoder.EncodeAsync(plan, clip, async (stdout, ct) =>
     {
-        // The farm's packaging: segments appear in the folder as ffmpeg produces them.
-        using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds), new FolderSink(output));
         await new FragmentedMp4Demuxer().RunAsync(System.IO.Pipelines.PipeReader.Create(stdout), packager, ct);
         await packager.CompleteAsync(ct);
     }, _ => ValueTask.CompletedTask, default);
-    var uploading = pipelined
-        ? assetPublisher.UploadWhileEncodingAsync(output, audioIds, 4, encodeTask, default)
-        : Task.CompletedTask;
-    var encoded = Stopwatch.StartNew();
-    await encodeTask;
-    encoded.Restart(); // publish latency counts from the moment ffmpeg exits
+    var encoded = Stopwatch.StartNew(); // publish latency counts from the moment ffmpeg exits
+    assetPublisher.EndOfMedia();
     await uploading;
-    var (objects, bytes) = await assetPublisher.PublishAsync(output, audioIds, 4, default);
-    Console.WriteLine($"{(pipelined ? "pipelined upload" : "upload after encode"),-20}: {objects} objects, {bytes / 1e6:0.0} MB, published {encoded.Elapsed.TotalSeconds:0.00} s after the encode ended");
+    await assetPublisher.UploadAsync(kept.Objects, default);
+    var playlists = packager.Tracks.Select(t => new PackagedObject(HlsWriter.PlaylistName(t), PackagedKind.MediaPlaylist, Encoding.UTF8.GetBytes(HlsWriter.Media(t)))).ToList();
+    await assetPublisher.UploadAsync(playlists, default);
+    await assetPublisher.UploadAsync(
+    [
+        new PackagedObject(OutputLayout.HlsMaster, PackagedKind.HlsMaster, Encoding.UTF8.GetBytes(HlsWriter.Master(packager.Tracks))),
+        new PackagedObject(OutputLayout.DashManifest, PackagedKind.DashManifest, Encoding.UTF8.GetBytes(DashWriter.Write(packager.Tracks, "bench"))),
+    ], default);
+    encoded.Stop();
+    Console.WriteLine($"{(pipelined ? "pipelined upload" : "upload after encode"),-20}: {assetPublisher.Objects} objects, {assetPublisher.Bytes / 1e6:0.0} MB, published {encoded.Elapsed.TotalSeconds:0.00} s after the encode ended");
 }
 
 Console.WriteLine("(goal: ≤ 2 s after the encode ends with pipelined upload)");
 return 0;
 
-/// <summary>Writes each packaged file whole (temporary name, then rename), as the worker does.</summary>
-internal sealed class FolderSink(string folder) : ISegmentSink
+/// <summary>Keeps every packaged object in memory, for the upload-after-encode comparison.</summary>
+internal sealed class KeepingSink : ISegmentSink
 {
-    public async ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
+    public List<PackagedObject> Objects { get; } = [];
+
+    public ValueTask WriteAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
-        var (fileName, data) = (packaged.Name, packaged.Bytes);
-        var temp = Path.Combine(folder, "." + fileName + ".tmp");
-        await File.WriteAllBytesAsync(temp, data, cancellationToken);
-        File.Move(temp, Path.Combine(folder, fileName), overwrite: true);
+        Objects.Add(packaged);
+        return ValueTask.CompletedTask;
     }
 }

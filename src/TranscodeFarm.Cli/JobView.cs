@@ -100,11 +100,11 @@ public static class JobView
 
     private static double Percent(JobRecord job) => job.Progress is { } p ? p.Stage switch
     {
-        "probe" => 1,
-        "encode" => 2 + (p.Fraction * 93),
-        "package" => 96,
-        "qc" => 97,
-        "publish" => 98,
+        PipelineStage.Probe => 1,
+        PipelineStage.Encode => 2 + (p.Fraction * 93),
+        PipelineStage.Package => 96,
+        PipelineStage.Qc => 97,
+        PipelineStage.Publish => 98,
         _ => 100,
     } : 0;
 
@@ -118,7 +118,7 @@ public static class JobView
 
         var percent = step ? Math.Floor(Percent(job) / 10) * 10 : Percent(job);
         var speed = p.Speed is { } s && !step ? $" at {s:0.0}x" : "";
-        return $"{job.SourceName}: {p.Stage}{speed}" + (step ? $" {percent:0}%" : "");
+        return $"{job.SourceName}: {p.Stage.Name()}{speed}" + (step ? $" {percent:0}%" : "");
     }
 
     /// <summary>

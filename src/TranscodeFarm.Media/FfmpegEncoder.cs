@@ -8,7 +8,7 @@ namespace TranscodeFarm.Media;
 /// stdout, handed to <paramref name="consumeOutput"/> (the packager) as it is written; progress comes from stderr.
 /// With a fingerprint, the same process also writes the fingerprint's frames (a track) and audio (a file).
 /// </summary>
-public sealed class FfmpegEncoder(ProcessRunner runner, MediaOptions options)
+public sealed class FfmpegEncoder(ProcessRunner runner, MediaOptions options) : IEncoder
 {
     public async Task<ProcessResult> EncodeAsync(
         EncodePlan plan,

@@ -8,7 +8,7 @@ namespace TranscodeFarm.Media;
 public sealed record ProbeResult(SourceInfo? Source, string? Error);
 
 /// <summary>ffprobe through FFMpegCore's analysis, reduced to <see cref="SourceInfo"/>; failures become reasons.</summary>
-public sealed class MediaProber(MediaOptions options)
+public sealed class MediaProber(MediaOptions options) : IMediaProber
 {
     /// <param name="path">A path the farm controls (no user-chosen characters): FFMpegCore quotes it into one string.</param>
     public async Task<ProbeResult> ProbeAsync(string path, CancellationToken cancellationToken)

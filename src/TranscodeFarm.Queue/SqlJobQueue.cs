@@ -181,7 +181,7 @@ public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueO
             WHERE id = @id AND lease_owner = @w AND state = 'running'
             """,
             ("@o", JsonSerializer.Serialize(outputs, Json)), ("@now", now), ("@id", jobId), ("@w", workerId),
-            ("@p", JsonSerializer.Serialize(new JobProgress("done", 1, null), Json)));
+            ("@p", JsonSerializer.Serialize(new JobProgress(PipelineStage.Done, 1, null), Json)));
         if (n > 0)
         {
             await AddEventAsync(db, tx, now, jobId, JobState.Succeeded, workerId, null, cancellationToken);

@@ -1,4 +1,5 @@
 using Prometheus;
+using TranscodeFarm.Core.Jobs;
 
 namespace TranscodeFarm.Worker;
 
@@ -20,6 +21,10 @@ public static class WorkerMetrics
     public static readonly Histogram StageSeconds = Metrics.CreateHistogram(
         "transcodefarm_stage_duration_seconds", "Time spent per pipeline stage.",
         new HistogramConfiguration { LabelNames = ["stage"], Buckets = Histogram.ExponentialBuckets(0.01, 2.5, 14) });
+
+    /// <summary>Time spent in a stage since <paramref name="started"/>, labelled with the stage's lower-case name.</summary>
+    public static void ObserveStage(PipelineStage stage, TimeProvider time, long started) =>
+        StageSeconds.WithLabels(stage.Name()).Observe(time.GetElapsedTime(started).TotalSeconds);
 
     public static readonly Gauge EncodeSpeed = Metrics.CreateGauge(
         "transcodefarm_encode_speed_ratio", "Speed of the latest encode as a multiple of real time.");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TranscodeFarm.Catalog;
@@ -47,6 +48,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value);
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<MediaProber>();
+        services.AddSingleton<IMediaProber>(sp => sp.GetRequiredService<MediaProber>());
         services.AddSingleton<FingerprintExtractor>();
         services.AddSingleton<SourceImporter>();
         services.AddSingleton<SubmittedSources>();
@@ -133,11 +135,19 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<JobSignal>();
         services.AddSingleton<ClaimGate>();
         services.AddHealthChecks().AddCheck<StoreWriteHealthCheck>(StoreWriteHealthCheck.Name, HealthStatus.Unhealthy, [], StoreWriteHealthCheck.Timeout);
-        services.AddSingleton<FfmpegEncoder>();
+        services.AddSingleton<IEncoder, FfmpegEncoder>();
         services.AddSingleton<TranscodePipeline>();
-        services.AddSingleton<QualityGate>();
+        services.AddSingleton<TranscodeStages>();
+        services.AddSingleton<SourceStage>();
+        services.AddSingleton<CatalogStage>();
         services.AddSingleton<AssetKeys>();
+        services.AddSingleton<EncodeStage>();
+        services.AddSingleton<GateStage>();
+        services.AddSingleton<QualityGate>();
+        services.AddSingleton<PublishStage>();
         services.AddSingleton<AssetPublication>();
+        services.AddSingleton<AssetPublishers>();
+        services.TryAddSingleton(PackagedObjectInspection.None);
         services.AddSingleton(sp =>
         {
             var ingest = sp.GetRequiredService<IOptions<IngestOptions>>().Value;

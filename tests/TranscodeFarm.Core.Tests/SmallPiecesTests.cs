@@ -153,31 +153,3 @@ public class RangeHeaderTests
         Assert.Equal((kind, from, to), RangeHeader.Parse(header, 1000));
 }
 
-public class ClosedSegmentsTests
-{
-    [Fact]
-    public void Segments_are_closed_once_a_newer_one_exists_and_their_size_held()
-    {
-        var closed = new TranscodeFarm.Core.Ffmpeg.ClosedSegments();
-        Assert.Empty(closed.Scan(new Dictionary<string, long> { ["seg-0-00001.m4s"] = 100 }));
-        Assert.Empty(closed.Scan(new Dictionary<string, long> { ["seg-0-00001.m4s"] = 500, ["seg-0-00002.m4s"] = 10 })); // still growing
-        Assert.Equal(["seg-0-00001.m4s"], closed.Scan(new Dictionary<string, long> { ["seg-0-00001.m4s"] = 500, ["seg-0-00002.m4s"] = 90 }));
-        var next = closed.Scan(new Dictionary<string, long>
-        {
-            ["seg-0-00001.m4s"] = 500, ["seg-0-00002.m4s"] = 90, ["seg-1-00001.m4s"] = 40, ["init-0.mp4"] = 800, ["media_0.m3u8"] = 50,
-        });
-        Assert.Equal(["seg-0-00001.m4s"], next); // seg-0-00002 is the newest of rendition 0; rendition 1 has one segment
-    }
-
-    [Theory]
-    [InlineData("seg-3-00012.m4s", "3", 12)]
-    [InlineData("seg-10-00001.m4s", "10", 1)]
-    public void Parses_segment_names(string file, string rendition, int number) =>
-        Assert.Equal((rendition, number), TranscodeFarm.Core.Ffmpeg.ClosedSegments.Parse(file));
-
-    [Theory]
-    [InlineData("init-0.mp4")]
-    [InlineData("seg-0-x.m4s")]
-    [InlineData("seg-0-00001.m4s.tmp")]
-    public void Ignores_other_files(string file) => Assert.Null(TranscodeFarm.Core.Ffmpeg.ClosedSegments.Parse(file));
-}

@@ -98,7 +98,7 @@ public sealed class FarmModeTests
         await using var first = new FarmProcess(data);
         await first.StartAsync(env, queueUrl: url, workerOnly: true);
         var job = await SubmitCopyAsync(queue, data, await TestMedia.ClipAsync(640, 360, 12, extra: "-metadata comment=farmcrash"), "crash.mp4", "slow-test");
-        await WaitAsync(async () => (await queue.GetAsync(job.Id, default))!.Progress is { Stage: "encode", Fraction: > 0.05 }, TimeSpan.FromSeconds(60), "the encode to start");
+        await WaitAsync(async () => (await queue.GetAsync(job.Id, default))!.Progress is { Stage: PipelineStage.Encode, Fraction: > 0.05 }, TimeSpan.FromSeconds(60), "the encode to start");
         var victim = (await queue.GetAsync(job.Id, default))!.LeaseOwner;
         first.Kill();
 

@@ -170,7 +170,7 @@ public sealed class HostStartupTests
 
         var clock = Stopwatch.StartNew();
         JobRecord? running = null;
-        while (running?.Progress is not { Stage: "encode", Fraction: > 0.05 })
+        while (running?.Progress is not { Stage: PipelineStage.Encode, Fraction: > 0.05 })
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), "the encode did not start:\n" + first.Output);
             await Task.Delay(200);

@@ -59,7 +59,7 @@ public sealed class LeaseFencingTests
         await using var honest = new FarmProcess(data);
         await honest.StartAsync(env, queueUrl: url, workerOnly: true);
         var job = await SubmitSlowAsync(queue, data, "skew.mp4");
-        await WaitAsync(queue, job.Id, j => j.Progress is { Stage: "encode" }, TimeSpan.FromSeconds(60), "the encode", () => honest.Output);
+        await WaitAsync(queue, job.Id, j => j.Progress is { Stage: PipelineStage.Encode }, TimeSpan.FromSeconds(60), "the encode", () => honest.Output);
 
         // 60 s ahead, against 4 s leases: by its own clock every lease in the farm ran out long ago.
         await using var skewed = new FarmProcess(data);
@@ -96,7 +96,7 @@ public sealed class LeaseFencingTests
         await using var cutOff = new FarmProcess(data);
         await cutOff.StartAsync(env, queueUrl: throughProxy, workerOnly: true);
         var job = await SubmitSlowAsync(queue, data, "partition.mp4");
-        var running = await WaitAsync(queue, job.Id, j => j.Progress is { Stage: "encode", Fraction: > 0.05 }, TimeSpan.FromSeconds(60), "the encode", () => cutOff.Output);
+        var running = await WaitAsync(queue, job.Id, j => j.Progress is { Stage: PipelineStage.Encode, Fraction: > 0.05 }, TimeSpan.FromSeconds(60), "the encode", () => cutOff.Output);
         var firstPrefix = Path.Combine(data, "store", job.Id, "g1");
         await FarmProcess.WaitForFileAsync(Path.Combine(firstPrefix, "seg-0-00001.m4s"), TimeSpan.FromSeconds(60)); // some of g1 is up
 

@@ -124,7 +124,7 @@ public sealed class S3FarmTests
             var direct = new MemoryStream();
             await fromS3!.Stream.CopyToAsync(direct);
             Assert.Equal(SHA256.HashData(direct.ToArray()), SHA256.HashData(fromEdge));
-            var isAudio = Worker.Pipeline.AssetPublisher.RepresentationIdOf(Path.GetFileName(key)) == "2"; // test-tiny: 2 video + audio
+            var isAudio = Core.Ffmpeg.OutputLayout.Classify(Path.GetFileName(key)).Rendition == "2"; // test-tiny: 2 video + audio
             Assert.Equal(Core.Assets.MediaTypes.ForFile(key, isAudio), fromS3.Info.ContentType);
         }
 
@@ -160,7 +160,7 @@ public sealed class S3FarmTests
                 break;
             }
 
-            if (job is { Progress.Stage: "encode" })
+            if (job is { Progress.Stage: PipelineStage.Encode })
             {
                 var keys = new List<string>();
                 await foreach (var o in published.ListAsync(job.Id + "/", default))
@@ -194,7 +194,7 @@ public sealed class S3FarmTests
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             job = (await farm.Queue.ListAsync(null, 5, default)).FirstOrDefault(j => j.SourceName == "outage.mp4");
-            if (job is { Progress.Stage: "encode" } && await published.HeadAsync($"{job.Id}/g{job.Generation}/seg-0-00001.m4s", default) is not null)
+            if (job is { Progress.Stage: PipelineStage.Encode } && await published.HeadAsync($"{job.Id}/g{job.Generation}/seg-0-00001.m4s", default) is not null)
             {
                 break; // publishing has begun
             }
@@ -257,7 +257,7 @@ public sealed class S3FarmTests
         while (true)
         {
             job = (await farm.Queue.ListAsync(null, 5, default)).First(j => j.SourceName == "refused.mp4");
-            furthest = job.Progress is { Stage: "encode" } p ? Math.Max(furthest, p.Fraction) : furthest;
+            furthest = job.Progress is { Stage: PipelineStage.Encode } p ? Math.Max(furthest, p.Fraction) : furthest;
             if (job.State.IsTerminal())
             {
                 break;

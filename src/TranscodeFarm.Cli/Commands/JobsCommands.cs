@@ -48,7 +48,7 @@ public static class JobsCommands
             var table = new Table().AddColumns("id", "state", "source", "profile", "attempts", "updated", "progress / error");
             foreach (var j in jobs)
             {
-                var detail = j.State == JobState.Running && j.Progress is { } p ? $"{p.Stage} {p.Fraction:P0}" : (j.Error ?? "").Split('\n')[0];
+                var detail = j.State == JobState.Running && j.Progress is { } p ? $"{p.Stage.Name()} {p.Fraction:P0}" : (j.Error ?? "").Split('\n')[0];
                 table.AddRow(j.Id, j.State.ToWire(), Markup.Escape(j.SourceName), j.Profile, $"{j.Attempts}/{j.MaxAttempts}", j.UpdatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(detail));
             }
 

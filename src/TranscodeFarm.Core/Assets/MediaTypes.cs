@@ -9,6 +9,7 @@ public static class MediaTypes
     public const string AudioMp4 = "audio/mp4";
     public const string Segment = "video/iso.segment";
     public const string Octet = "application/octet-stream";
+    public const string Json = "application/json";
 
     /// <summary>Segments never change once published: a year, immutable.</summary>
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
@@ -22,7 +23,7 @@ public static class MediaTypes
         ".mpd" => DashManifest,
         ".mp4" => isAudio ? AudioMp4 : Mp4,
         ".m4s" => isAudio ? AudioMp4 : Segment,
-        ".json" => "application/json",
+        ".json" => Json,
         _ => Octet,
     };
 

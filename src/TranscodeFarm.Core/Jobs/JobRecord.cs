@@ -54,7 +54,7 @@ public enum JobOrigin
     S3Prefix,
 }
 
-public sealed record JobProgress(string Stage, double Fraction, double? Speed);
+public sealed record JobProgress(PipelineStage Stage, double Fraction, double? Speed);
 
 public sealed record JobOutputs(
     string AssetId,

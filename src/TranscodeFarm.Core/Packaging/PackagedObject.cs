@@ -19,6 +19,12 @@ public enum PackagedKind
 
     /// <summary>The DASH MPD: a top manifest, written last.</summary>
     DashManifest,
+
+    /// <summary>The asset's content fingerprint as JSON (fingerprint.json): published with it, referenced by no manifest.</summary>
+    FingerprintDocument,
+
+    /// <summary>The fingerprint's compact binary forms (fingerprint.bin, audio.fp).</summary>
+    FingerprintData,
 }
 
 /// <summary>
@@ -38,6 +44,9 @@ public sealed record PackagedObject(string Name, PackagedKind Kind, ReadOnlyMemo
 
     public bool IsTopManifest => Kind is PackagedKind.HlsMaster or PackagedKind.DashManifest;
 
+    /// <summary>Made by the packager while ffmpeg encodes (an init or media segment), as opposed to written at the end.</summary>
+    public bool IsMedia => Kind is PackagedKind.Init or PackagedKind.Segment;
+
     public bool IsManifest => Kind is PackagedKind.MediaPlaylist or PackagedKind.HlsMaster or PackagedKind.DashManifest;
 
     public string ContentType => Kind switch
@@ -45,6 +54,8 @@ public sealed record PackagedObject(string Name, PackagedKind Kind, ReadOnlyMemo
         PackagedKind.Init => IsAudio ? MediaTypes.AudioMp4 : MediaTypes.Mp4,
         PackagedKind.Segment => IsAudio ? MediaTypes.AudioMp4 : MediaTypes.Segment,
         PackagedKind.DashManifest => MediaTypes.DashManifest,
+        PackagedKind.FingerprintDocument => MediaTypes.Json,
+        PackagedKind.FingerprintData => MediaTypes.Octet,
         _ => MediaTypes.HlsPlaylist,
     };
 

@@ -121,7 +121,7 @@ public sealed partial class JobRunnerService(
             result = await pipeline.RunAsync(job, async p =>
             {
                 // The database gets at most one progress write a second; stage changes always go through.
-                if (p.Stage != "encode" || time.GetElapsedTime(lastReport).TotalSeconds >= 1)
+                if (p.Stage != PipelineStage.Encode || time.GetElapsedTime(lastReport).TotalSeconds >= 1)
                 {
                     lastReport = time.GetTimestamp();
                     try
@@ -137,17 +137,17 @@ public sealed partial class JobRunnerService(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            result = PipelineResult.Transient("stopped", "the job was stopped");
+            result = PipelineResult.Transient(PipelineStage.Stopped, "the job was stopped");
         }
         catch (ObjectStoreException ex)
         {
-            result = ex.Retryable ? PipelineResult.Transient("publish", ex.Message) : PipelineResult.BadInput("publish", ex.Message);
+            result = ex.Retryable ? PipelineResult.Transient(PipelineStage.Publish, ex.Message) : PipelineResult.BadInput(PipelineStage.Publish, ex.Message);
         }
         catch (Exception ex)
         {
             // Whatever went wrong (including a timeout surfacing as a cancellation), the job is retried, then
             // dead-lettered, with the reason.
-            result = PipelineResult.Transient("worker", $"{ex.GetType().Name}: {ex.Message}");
+            result = PipelineResult.Transient(PipelineStage.Worker, $"{ex.GetType().Name}: {ex.Message}");
         }
         finally
         {

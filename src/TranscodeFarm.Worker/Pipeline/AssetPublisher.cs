@@ -1,86 +1,135 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using TranscodeFarm.Core.Assets;
-using TranscodeFarm.Core.Ffmpeg;
-using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.Core.Packaging;
 using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
 /// <summary>
-/// Copies one attempt's packaged asset into the object store, under its own generation prefix ("asset/g7/") and nowhere
-/// else: a stale attempt can never overwrite or delete what a newer one wrote. While ffmpeg encodes,
-/// <see cref="UploadWhileEncodingAsync"/> uploads each segment as soon as it is closed; <see cref="PublishAsync"/> then
-/// uploads what is left: media first, then media playlists, then the master playlist and MPD, so a player that can fetch
-/// a manifest finds everything it references. One instance per attempt.
+/// One attempt's road to the object store, under its own generation prefix ("asset/g7/") and nowhere else: a stale
+/// attempt can never overwrite or delete what a newer one wrote. The packager pushes each finished init and media
+/// segment into <see cref="Sink"/>; <see cref="UploadWhileEncodingAsync"/> inspects and uploads them as they come,
+/// <c>concurrency</c> at a time. After the gate, <see cref="UploadAsync"/> puts up what the end of the job made (the
+/// fingerprint files, then media playlists, then the top manifests), and it remembers every object it uploaded, so
+/// the manifests can be checked against what is really there and a failed attempt leaves nothing behind
+/// (<see cref="DiscardAsync"/>). One instance per attempt.
 /// </summary>
-public sealed class AssetPublisher(IObjectStore store, TimeProvider time, string assetId, int generation)
+public sealed class AssetPublisher(IObjectStore store, string assetId, int generation, int concurrency, PackagedObjectInspection inspection)
 {
+    private readonly ChannelSink _sink = new(capacity: 4 * concurrency);
     private readonly ConcurrentDictionary<string, long> _uploaded = new(StringComparer.Ordinal);
+    private bool _approved;
 
-    /// <summary>Keys uploaded so far (to clean up after a failed job: nothing references them).</summary>
-    public IReadOnlyCollection<string> UploadedKeys => _uploaded.Keys.Select(KeyOf).ToList();
+    /// <summary>Where the packager hands its objects: bounded, so a slow store slows the encode down.</summary>
+    public ISegmentSink Sink => _sink;
 
-    public async Task UploadWhileEncodingAsync(string directory, IReadOnlySet<string> audioIds, int concurrency, Task encoding, CancellationToken cancellationToken)
+    /// <summary>Objects uploaded so far.</summary>
+    public int Objects => _uploaded.Count;
+
+    /// <summary>Bytes uploaded so far.</summary>
+    public long Bytes => _uploaded.Values.Sum();
+
+    /// <summary>Whether an object of this name (in the generation) was uploaded: what a manifest may reference.</summary>
+    public bool HasUploaded(string name) => _uploaded.ContainsKey(name);
+
+    /// <summary>
+    /// Uploads what the packager pushes until <see cref="EndOfMedia"/>. Throws the store's error (after its retries), or
+    /// <see cref="PackagedObjectRejectedException"/> when the inspection refuses an object; either way the packager is
+    /// released from a full channel at once.
+    /// </summary>
+    public async Task UploadWhileEncodingAsync(CancellationToken cancellationToken)
     {
-        var closed = new ClosedSegments();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
-        while (!encoding.IsCompleted && await timer.WaitForNextTickAsync(cancellationToken))
+        try
         {
-            var files = new DirectoryInfo(directory).EnumerateFiles("seg-*.m4s").ToDictionary(f => f.Name, f => f.Length);
-            var ready = closed.Scan(files).Where(f => !_uploaded.ContainsKey(f)).ToList();
-            await UploadAsync(directory, ready, audioIds, concurrency, cancellationToken);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(_sink.Reader.ReadAllAsync(cancellationToken), options, async (packaged, ct) =>
+            {
+                try
+                {
+                    if (packaged.IsMedia && await inspection.InspectAsync(packaged, ct) is { } problem)
+                    {
+                        throw new PackagedObjectRejectedException(problem);
+                    }
+
+                    await PutAsync(packaged, ct);
+                }
+                finally
+                {
+                    // The packager's pooled segment buffer goes back once sent (decision 010); anything else is left to the GC.
+                    PooledSegmentMemory.Release(packaged.Bytes);
+                }
+            });
+        }
+        catch (Exception ex)
+        {
+            _sink.Complete(ex);
+            throw;
         }
     }
 
-    public async Task<(int Objects, long Bytes)> PublishAsync(string directory, IReadOnlySet<string> audioIds, int concurrency, CancellationToken cancellationToken)
-    {
-        var files = Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-        var media = files.Where(f => !OutputLayout.IsManifest(f) && !_uploaded.ContainsKey(f)).ToList();
-        var playlists = files.Where(f => OutputLayout.IsManifest(f) && f is not OutputLayout.HlsMaster and not OutputLayout.DashManifest).ToList();
-        var tops = files.Where(f => f is OutputLayout.HlsMaster or OutputLayout.DashManifest).ToList();
-        foreach (var batch in new[] { media, playlists, tops })
-        {
-            await UploadAsync(directory, batch, audioIds, concurrency, cancellationToken);
-        }
+    /// <summary>The packager has written its last object.</summary>
+    public void EndOfMedia() => _sink.Complete();
 
-        return (_uploaded.Count, _uploaded.Values.Sum());
-    }
+    /// <summary>Uploads <paramref name="objects"/> (<c>concurrency</c> at a time) and returns when all are up.</summary>
+    public Task UploadAsync(IReadOnlyList<PackagedObject> objects, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, PutAsync);
 
     /// <summary>
     /// After approval: copies of the top manifests at the asset's root ("asset/master.m3u8"), for players that read the
     /// bucket directly. They are written after the fenced publication, but S3 has no conditional PUT, so they are not
     /// fenced themselves: the edge never reads them and serves the root from the published generation instead.
     /// </summary>
-    public async Task WriteRootCopiesAsync(string directory, CancellationToken cancellationToken)
+    public async Task WriteRootCopiesAsync(IEnumerable<PackagedObject> rootCopies, CancellationToken cancellationToken)
     {
-        foreach (var file in new[] { OutputLayout.HlsMaster, OutputLayout.DashManifest }.Where(f => File.Exists(Path.Combine(directory, f))))
+        foreach (var copy in rootCopies)
         {
-            var plain = await File.ReadAllTextAsync(Path.Combine(directory, file), cancellationToken);
-            var root = RootManifests.ForRoot(plain, file == OutputLayout.DashManifest, ObjectKeys.GenerationFolder(generation));
-            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(root));
-            await store.PutAsync(ObjectKeys.ForAsset(assetId, file), stream, new ObjectProperties(MediaTypes.ForFile(file, false), MediaTypes.CacheControlFor(file)), cancellationToken);
+            using var stream = ReadOnly(copy.Bytes);
+            await store.PutAsync(ObjectKeys.ForAsset(assetId, copy.Name), stream, new ObjectProperties(copy.ContentType, copy.CacheControl), cancellationToken);
         }
     }
 
-    private string KeyOf(string file) => ObjectKeys.ForGeneration(assetId, generation, file);
+    /// <summary>The attempt's generation is the published one now: its objects are no longer this attempt's to delete.</summary>
+    public void Approved() => _approved = true;
 
-    private async Task UploadAsync(string directory, IReadOnlyList<string> files, IReadOnlySet<string> audioIds, int concurrency, CancellationToken cancellationToken)
+    /// <summary>
+    /// Best effort, on any way out of an attempt that was not approved (a failure, a rejection, a lost lease, a stop):
+    /// what it uploaded is referenced by nothing; remove it. Only this attempt's own generation is touched: whatever an
+    /// earlier attempt published stays published. Does nothing once <see cref="Approved"/>.
+    /// </summary>
+    public async Task DiscardAsync()
     {
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (file, ct) =>
+        if (_approved)
         {
-            var key = KeyOf(file);
-            await using var stream = new FileStream(Path.Combine(directory, file), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var isAudio = audioIds.Contains(RepresentationIdOf(file));
-            var info = await store.PutAsync(key, stream, new ObjectProperties(MediaTypes.ForFile(file, isAudio), MediaTypes.CacheControlFor(file)), ct);
-            _uploaded[file] = info.Length;
-        });
+            return;
+        }
+
+        foreach (var name in _uploaded.Keys)
+        {
+            try
+            {
+                await store.DeleteAsync(KeyOf(name), CancellationToken.None);
+                _uploaded.TryRemove(name, out _);
+            }
+            catch (IOException)
+            {
+                // unreferenced garbage at worst
+            }
+        }
     }
 
-    /// <summary>"init-3.mp4" → "3", "seg-3-00001.m4s" → "3"; "" for anything else.</summary>
-    internal static string RepresentationIdOf(string file)
+    private string KeyOf(string name) => ObjectKeys.ForGeneration(assetId, generation, name);
+
+    private async ValueTask PutAsync(PackagedObject packaged, CancellationToken cancellationToken)
     {
-        var name = Path.GetFileNameWithoutExtension(file);
-        var parts = name.Split('-');
-        return parts.Length >= 2 && parts[0] is "init" or "seg" ? parts[1] : "";
+        using var stream = ReadOnly(packaged.Bytes);
+        var info = await store.PutAsync(KeyOf(packaged.Name), stream, new ObjectProperties(packaged.ContentType, packaged.CacheControl), cancellationToken);
+        _uploaded[packaged.Name] = info.Length;
     }
+
+    /// <summary>A seekable view (the store's retries rewind it) over bytes the publisher owns; no copy when they are an array.</summary>
+    private static MemoryStream ReadOnly(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var array)
+            ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
 }

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using TranscodeFarm.Core.Fingerprints;
+using TranscodeFarm.Core.Packaging;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
 /// <summary>
-/// The content fingerprint of a finished encode, written into the output folder so it is published with the asset:
+/// The content fingerprint of a finished encode, as objects published with the asset:
 /// <c>fingerprint.json</c> (video frames in <see cref="VideoFingerprintJson"/> form, audio summarised),
 /// <c>fingerprint.bin</c> (the compact video form an index is rebuilt from) and <c>audio.fp</c> (Chromaprint raw).
 /// </summary>
@@ -21,31 +22,32 @@ internal static class FingerprintFiles
 
     /// <param name="video">From the encode's PNG track; null when the source has no video.</param>
     /// <param name="chromaprintPath">Where ffmpeg wrote Chromaprint's raw output; null when the source has no audio.</param>
-    /// <returns>The audio fingerprint, when there is one.</returns>
+    /// <returns>The files to publish with the asset, and the audio fingerprint when there is one.</returns>
     /// <exception cref="FormatException">ffmpeg's Chromaprint output is not whole uint32s.</exception>
-    public static async Task<AudioFingerprint?> WriteAsync(string output, VideoFingerprint? video, string? chromaprintPath, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<PackagedObject> Files, AudioFingerprint? Audio)> BuildAsync(VideoFingerprint? video, string? chromaprintPath, CancellationToken cancellationToken)
     {
+        var files = new List<PackagedObject>();
         AudioSummary? audio = null;
         AudioFingerprint? parsed = null;
         if (chromaprintPath is not null && File.Exists(chromaprintPath))
         {
             var raw = await File.ReadAllBytesAsync(chromaprintPath, cancellationToken);
             parsed = AudioFingerprint.ParseChromaprintRaw(raw); // checks it before it is published
-            await File.WriteAllBytesAsync(Path.Combine(output, Audio), raw, cancellationToken);
+            files.Add(new PackagedObject(Audio, PackagedKind.FingerprintData, raw));
             audio = new AudioSummary(Audio, parsed.Count, parsed.ItemSeconds, parsed.DurationSeconds);
         }
 
         if (video is not null)
         {
-            await File.WriteAllBytesAsync(Path.Combine(output, Binary), video.ToBytes(), cancellationToken);
+            files.Add(new PackagedObject(Binary, PackagedKind.FingerprintData, video.ToBytes()));
         }
 
         if (video is not null || audio is not null)
         {
-            await using var json = File.Create(Path.Combine(output, Json));
-            await JsonSerializer.SerializeAsync(json, new Document(video?.ToJson(), audio), JsonSerializerOptions.Web, cancellationToken);
+            var json = JsonSerializer.SerializeToUtf8Bytes(new Document(video?.ToJson(), audio), JsonSerializerOptions.Web);
+            files.Add(new PackagedObject(Json, PackagedKind.FingerprintDocument, json));
         }
 
-        return parsed;
+        return (files, parsed);
     }
 }

@@ -1,25 +1,38 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TranscodeFarm.Core.Drm;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Planning;
-using TranscodeFarm.Core.Packaging;
-using TranscodeFarm.Core.Quality;
+using TranscodeFarm.Media;
+using TranscodeFarm.Queue;
 using TranscodeFarm.Catalog;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
-/// <summary>The fingerprint stages of a job (decision 012): ingest policy, quality gate, and recording the asset.</summary>
-public sealed partial class TranscodePipeline
+/// <summary>
+/// The catalog's word on a job (decision 012): the ingest policy before the encode (Fingerprint:Duplicates=alias), the
+/// policy on the encode's own fingerprint before publishing, and recording the published asset's fingerprint.
+/// A refusal throws <see cref="StageFailure"/> at stage fingerprint.
+/// </summary>
+public sealed partial class CatalogStage(
+    FingerprintExtractor extractor,
+    FingerprintCatalog catalog,
+    IJobQueue queue,
+    ProfileCatalog profiles,
+    IOptions<FingerprintOptions> options,
+    TimeProvider time,
+    ILogger<CatalogStage> logger)
 {
-    private FingerprintOptions Fp => fingerprintOptions.Value;
+    private FingerprintOptions Fp => options.Value;
 
     /// <summary>
     /// With Fingerprint:Duplicates=alias the source is fingerprinted before the encode (one extra decode), so a duplicate
-    /// costs no encode and a blocked upload is refused before it costs one. Null: go on and encode.
+    /// costs no encode and a blocked upload is refused before it costs one. Returns the duplicated asset's outputs when
+    /// they stand in for this job's; null: go on and encode.
     /// </summary>
-    private async Task<PipelineResult?> BeforeEncodeAsync(JobRecord job, string sourcePath, SourceInfo source, DrmSettings drm, CancellationToken cancellationToken)
+    public async Task<JobOutputs?> BeforeEncodeAsync(JobRecord job, string sourcePath, SourceInfo source, DrmSettings drm, CancellationToken cancellationToken)
     {
         if (Fp.Duplicates != IngestPolicy.AliasPolicy)
         {
@@ -28,7 +41,7 @@ public sealed partial class TranscodePipeline
 
         var started = time.GetTimestamp();
         var (fingerprint, _) = await extractor.ExtractAsync(sourcePath, cancellationToken);
-        Observe("fingerprint", started);
+        WorkerMetrics.ObserveStage(PipelineStage.Fingerprint, time, started);
         if (fingerprint is null)
         {
             return null; // the encode will say what is wrong with the source
@@ -38,7 +51,7 @@ public sealed partial class TranscodePipeline
         var decision = IngestPolicy.Decide(matches, Fp.Duplicates, Fp.PolicyOf);
         if (decision.Action == IngestAction.Reject)
         {
-            return Reject(matches, decision);
+            throw Reject(matches, decision);
         }
 
         if (decision.Action == IngestAction.Alias && await AliasOutputsAsync(decision.Cause!, job, drm, matches, cancellationToken) is { } outputs)
@@ -46,26 +59,27 @@ public sealed partial class TranscodePipeline
             Count(matches);
             WorkerMetrics.FingerprintAliased.Inc();
             LogAliased(logger, job.Id, decision.Cause!.EntryId);
-            return PipelineResult.Ok(outputs);
+            return outputs;
         }
 
         return null;
     }
 
-    /// <summary>After the encode, before publish: the catalog policy on the encode's own fingerprint. Null: publish.</summary>
-    private async Task<(PipelineResult? Failure, IReadOnlyList<CatalogMatch> Matches)> CheckCatalogAsync(
+    /// <summary>After the encode, before publish: the catalog policy on the encode's own fingerprint. Returns the matches
+    /// to record with the job's outputs.</summary>
+    public async Task<IReadOnlyList<CatalogMatch>> CheckAsync(
         JobRecord job, VideoFingerprint? video, AudioFingerprint? audio, double durationSeconds, CancellationToken cancellationToken)
     {
         if ((video is null || video.UsableCount == 0) && audio is null)
         {
-            return (null, []);
+            return [];
         }
 
         var matches = await MatchAsync(job, video, audio, durationSeconds, cancellationToken);
         var decision = IngestPolicy.Decide(matches, Fp.Duplicates == IngestPolicy.Off ? IngestPolicy.Off : IngestPolicy.Tag, Fp.PolicyOf);
         if (decision.Action == IngestAction.Reject)
         {
-            return (Reject(matches, decision), matches);
+            throw Reject(matches, decision);
         }
 
         Count(matches);
@@ -75,39 +89,11 @@ public sealed partial class TranscodePipeline
             LogDuplicate(logger, job.Id, duplicate.EntryId, duplicate.Score);
         }
 
-        return (null, kept);
-    }
-
-    /// <summary>
-    /// The gate's verdicts, all gathered while encoding: packaged segments proven against the encoder's samples, and each
-    /// rendition's keyframes and sound against the source's fingerprints. Null when everything passes.
-    /// </summary>
-    private async Task<PipelineResult?> GateAsync(
-        GateRun gate, VerifyingSink packaged, PackagedSegmentVerifier verifier, SampleLedger ledger, IReadOnlyList<PackagedTrack> tracks,
-        VideoFingerprint? video, AudioFingerprint? audio, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        try
-        {
-            var decoded = await gate.FinishAsync(tracks, ledger, video, audio, cancellationToken);
-            // A packaging fault comes first: a rendition whose segments are not the encoder's fails for that reason.
-            var failed = packaged.Faults.Concat(verifier.Finish(tracks)).Concat(decoded.Where(v => !v.Passed))
-                .DistinctBy(v => v.Rendition).ToList();
-            foreach (var v in failed)
-            {
-                WorkerMetrics.QcFailures.WithLabels(v.Code ?? "corrupt").Inc();
-            }
-
-            return failed.Count == 0 ? null : PipelineResult.BadInput("qc", QualityGate.Describe(failed));
-        }
-        finally
-        {
-            Observe("qc", started);
-        }
+        return kept;
     }
 
     /// <summary>The asset's fingerprint goes into the job database; every host's index picks it up.</summary>
-    private async Task RecordFingerprintAsync(JobRecord job, VideoFingerprint? video, AudioFingerprint? audio, double durationSeconds, CancellationToken cancellationToken)
+    public async Task RecordAsync(JobRecord job, VideoFingerprint? video, AudioFingerprint? audio, double durationSeconds, CancellationToken cancellationToken)
     {
         if ((video is null || video.Count == 0) && audio is null)
         {
@@ -122,15 +108,15 @@ public sealed partial class TranscodePipeline
         var started = time.GetTimestamp();
         var matches = await catalog.MatchAsync(video, audio, durationSeconds, FingerprintCollections.Key(FingerprintCollections.Assets, job.Id),
             Fp.MaxMatches, Fp.DuplicateCoverage, cancellationToken);
-        Observe("match", started);
+        WorkerMetrics.ObserveStage(PipelineStage.Match, time, started);
         return matches;
     }
 
-    private PipelineResult Reject(IReadOnlyList<CatalogMatch> matches, IngestDecision decision)
+    private static StageFailure Reject(IReadOnlyList<CatalogMatch> matches, IngestDecision decision)
     {
         Count(matches);
         WorkerMetrics.FingerprintRejected.WithLabels(decision.Cause!.Collection).Inc();
-        return PipelineResult.BadInput("fingerprint", decision.Reason!);
+        return StageFailure.BadInput(PipelineStage.Fingerprint, decision.Reason!);
     }
 
     private static void Count(IReadOnlyList<CatalogMatch> matches)
