@@ -7,4 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_ffmpeg
 dotnet build benchmarks/TranscodeFarm.EndToEnd -c Release -nologo -clp:ErrorsOnly -v:q
-exec dotnet benchmarks/TranscodeFarm.EndToEnd/bin/Release/net10.0/TranscodeFarm.EndToEnd.dll "$@"
+# The farm as docker/Dockerfile ships it: a ReadyToRun publish (decision 023). --farm-dir DIR measures another build.
+farm=benchmarks/TranscodeFarm.EndToEnd/bin/Release/farm-r2r
+dotnet publish src/TranscodeFarm.Cli -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+  -o "$farm" -nologo -clp:ErrorsOnly -v:q
+exec dotnet benchmarks/TranscodeFarm.EndToEnd/bin/Release/net10.0/TranscodeFarm.EndToEnd.dll "$@" --farm-dir "$farm"

@@ -12,6 +12,11 @@ using TranscodeFarm.Queue;
 //   farm  - drop the file into a running `transcodefarm run`: ingest, hash, queue, probe, encode, package, publish
 //   naive - one ffmpeg process per rendition (what a pile of scripts does): the source is decoded N times
 // Usage: benchmarks/e2e-ladder.sh [--seconds 10] [--runs 1] [--profile h264-cmaf] [--fingerprint on|off|both] [--no-naive]
+//   [--farm-env NAME=VALUE]... [--farm-dir DIR] [--timeline]
+//   --farm-env: extra environment for the farm process (runtime knobs such as DOTNET_TieredPGO=1, or farm settings),
+//   set after the benchmark's own so it can override them; --farm-dir: run the transcodefarm.dll found there (a
+//   ReadyToRun publish, say) instead of the one built next to this benchmark; --timeline: print the farm's log lines
+//   of the measured job with their time since the drop, to see where the seconds outside ffmpeg go.
 //   --fingerprint both: raw and farm are each measured with the content fingerprint emitted by the encode and without
 //   (the farm's Worker:Fingerprint, plus its quality gate and catalog check), in alternating order, to give the cost
 //   they add.
@@ -20,6 +25,9 @@ var runs = Arg("--runs", 1);
 var profileName = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault() ?? "h264-cmaf";
 var fingerprintMode = args.SkipWhile(a => a != "--fingerprint").Skip(1).FirstOrDefault() ?? "on";
 var withNaive = !args.Contains("--no-naive");
+var timeline = args.Contains("--timeline");
+var farmDir = args.SkipWhile(a => a != "--farm-dir").Skip(1).FirstOrDefault() ?? AppContext.BaseDirectory;
+var farmEnv = args.Select((a, i) => (a, i)).Where(x => x.a == "--farm-env" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2)).ToList();
 bool[] fingerprintWays = fingerprintMode switch
 {
     "on" => [true],
@@ -151,7 +159,7 @@ async Task<double> FarmAsync(int run, bool fingerprint)
     var data = Fresh($"farm-{run}-{(fingerprint ? "fp" : "nofp")}");
     var port = FreePort();
     var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transcodefarm.dll"), "--data-dir", data, "run", "--url", $"http://127.0.0.1:{port}" })
+    foreach (var a in new[] { Path.Combine(farmDir, "transcodefarm.dll"), "--data-dir", data, "run", "--url", $"http://127.0.0.1:{port}" })
     {
         psi.ArgumentList.Add(a);
     }
@@ -163,9 +171,15 @@ async Task<double> FarmAsync(int run, bool fingerprint)
     // "-fingerprint" is the farm without issue 6's work: no fingerprint, no quality gate (the catalog check is then a no-op).
     psi.Environment["TRANSCODEFARM__Worker__Fingerprint"] = fingerprint ? "true" : "false";
     psi.Environment["TRANSCODEFARM__Fingerprint__QualityGate"] = fingerprint ? "true" : "false";
+    foreach (var kv in farmEnv)
+    {
+        psi.Environment[kv[0]] = kv.Length > 1 ? kv[1] : "";
+    }
+
     using var process = Process.Start(psi)!;
-    process.OutputDataReceived += (_, _) => { };
-    process.ErrorDataReceived += (_, _) => { };
+    var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+    process.OutputDataReceived += (_, e) => { if (timeline && e.Data is not null) { lines.Enqueue(e.Data); } };
+    process.ErrorDataReceived += (_, e) => { if (timeline && e.Data is not null) { lines.Enqueue(e.Data); } };
     process.BeginOutputReadLine();
     process.BeginErrorReadLine();
     using var http = new HttpClient();
@@ -201,8 +215,10 @@ async Task<double> FarmAsync(int run, bool fingerprint)
     process.Refresh();
     var cpuBefore = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();
+    lines.Clear();
     var job = await DropAndWaitAsync(queue, drop, clip, "bench.mp4", watch);
     var elapsed = watch.Elapsed.TotalSeconds;
+    var dropped = TimeProvider.System.GetUtcNow().UtcDateTime - watch.Elapsed;
     process.Refresh();
     var hostCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds; // the farm process itself, not its ffmpeg child
     var after = await StageSumsAsync(http, port);
@@ -210,6 +226,11 @@ async Task<double> FarmAsync(int run, bool fingerprint)
     Console.WriteLine($"  farm host process CPU during the job: {hostCpu:0.00} s");
     Console.WriteLine("  farm stages: " + string.Join(", ", after.Select(kv => $"{kv.Key} {kv.Value - before.GetValueOrDefault(kv.Key):0.00} s"))
         + (fingerprint ? $"; worker's fingerprint time (hashing + files) {fingerprintSeconds:0.000} s" : ""));
+    if (timeline)
+    {
+        PrintTimeline(lines, dropped, elapsed);
+    }
+
     process.Kill(entireProcessTree: true);
     await process.WaitForExitAsync();
     if (job.State != JobState.Succeeded)
@@ -236,6 +257,26 @@ async Task<JobRecord> DropAndWaitAsync(SqliteJobQueue queue, string drop, string
 
         await Task.Delay(100);
     }
+}
+
+// The farm's JSON log lines of the measured job, each with its time since the drop (by the line's own timestamp).
+static void PrintTimeline(IEnumerable<string> lines, DateTime dropped, double elapsed)
+{
+    foreach (var line in lines)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            var at = DateTime.Parse(doc.RootElement.GetProperty("Timestamp").GetString()!.Trim().TrimEnd('Z'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+            Console.WriteLine($"  {(at - dropped).TotalSeconds,7:0.000} s  {doc.RootElement.GetProperty("Message").GetString()}");
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+        {
+            // not a log line (ffmpeg's or the runtime's text): not part of the timeline
+        }
+    }
+
+    Console.WriteLine($"  {elapsed,7:0.000} s  the benchmark saw the job succeeded");
 }
 
 static async Task<Dictionary<string, double>> StageSumsAsync(HttpClient http, int port)

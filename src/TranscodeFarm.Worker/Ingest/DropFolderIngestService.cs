@@ -8,7 +8,8 @@ namespace TranscodeFarm.Worker.Ingest;
 
 /// <summary>
 /// Watches the drop folder by scanning it (inotify misses files on network mounts and says nothing about
-/// completeness). A file is taken once its size and mtime have been stable for a while: it is renamed into
+/// completeness); where inotify works it only wakes the scan early (decision 023). A file is taken once its size and
+/// mtime have been stable for a while: it is renamed into
 /// ".processing/&lt;token&gt;/" (atomic), opened there without following a link or waiting on a FIFO, checked on that
 /// handle to be a regular file, hashed from it and submitted (decision 015). Nothing is opened before it is taken:
 /// the scan and the stability check only stat names, so a FIFO or device can neither block nor be read.
@@ -27,14 +28,18 @@ public sealed partial class DropFolderIngestService(
     private const string OriginalNameFile = "original.name";
     private readonly Dictionary<string, (long Size, DateTime Mtime, long Since)> _watching = new(StringComparer.Ordinal);
 
+    /// <summary>Released when a name appears in the drop folder (inotify), so the next scan need not wait a whole interval.</summary>
+    private readonly SemaphoreSlim _arrived = new(0, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         layout.EnsureExists();
         LogWatching(logger, layout.Drop);
-        using var timer = new PeriodicTimer(ingestOptions.Value.ScanInterval, time);
+        using var watcher = WatchArrivals();
         var scans = 0;
-        do
+        while (true)
         {
+            var failed = false;
             try
             {
                 // Reconcile now and then: settles jobs that ended while no worker watched (a CLI cancel, a crash).
@@ -48,9 +53,72 @@ public sealed partial class DropFolderIngestService(
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogScanFailed(logger, ex); // a busy database or a vanished file: the next scan tries again
+                failed = true;
+            }
+
+            await WaitForNextScanAsync(failed, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Until the next scan: a new name in the folder, the moment a file already seen has been stable for
+    /// <see cref="IngestOptions.StableFor"/>, or <see cref="IngestOptions.ScanInterval"/>, whichever comes first. The
+    /// stability rule is unchanged (the same two looks, StableFor apart); only the wait for the next tick after it is gone,
+    /// which cost up to a whole interval (1 s by default) on every file. After a failed scan the files it did not reach
+    /// are overdue: the whole interval then, or a failing database would be asked again at once, in a loop.
+    /// </summary>
+    private async Task WaitForNextScanAsync(bool failed, CancellationToken stoppingToken)
+    {
+        var wait = ingestOptions.Value.ScanInterval;
+        foreach (var seen in _watching.Values)
+        {
+            var left = ingestOptions.Value.StableFor - time.GetElapsedTime(seen.Since);
+            wait = left < wait && !failed ? left : wait;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            // Real time, as JobSignal waits: no test drives this service on a fake clock.
+            await _arrived.WaitAsync(wait, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// inotify on the folder's names only (created, renamed in): no event per written block, so a producer copying a
+    /// big file in place does not make the service scan in a loop. Best effort: where it cannot watch (a network mount,
+    /// the inotify limit reached) the scan interval alone finds files, as before.
+    /// </summary>
+    private FileSystemWatcher? WatchArrivals()
+    {
+        try
+        {
+            var watcher = new FileSystemWatcher(layout.Drop) { NotifyFilter = NotifyFilters.FileName, IncludeSubdirectories = false };
+            watcher.Created += (_, e) => Arrived(e.Name);
+            watcher.Renamed += (_, e) => Arrived(e.Name);
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        {
+            LogNoWatcher(logger, layout.Drop, ex);
+            return null;
+        }
+    }
+
+    private void Arrived(string? name)
+    {
+        // Names the scan ignores (*.part being written, hidden files) wake nothing: their rename to the real name will.
+        if (name is not null && DropFolderLayout.IsCandidate(name) && _arrived.CurrentCount == 0)
+        {
+            try
+            {
+                _arrived.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // two events at once: one wake-up is enough
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     public async Task ScanOnceAsync(CancellationToken cancellationToken)
@@ -246,6 +314,9 @@ public sealed partial class DropFolderIngestService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reconcile the processing folder {Folder}")]
     private static partial void LogReconcileFailed(ILogger logger, string folder, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {Folder} for new files (inotify): it is scanned every Ingest:ScanInterval only")]
+    private static partial void LogNoWatcher(ILogger logger, string folder, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder scan failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
