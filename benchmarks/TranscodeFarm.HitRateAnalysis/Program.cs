@@ -4,11 +4,19 @@ using System.Text;
 using TranscodeFarm.HitRateAnalysis;
 
 // Usage: TranscodeFarm.HitRateAnalysis [--requests N]   (default 2,000,000: the committed traces)
+//        TranscodeFarm.HitRateAnalysis --sweep          (the parameter alternatives decision 025 chose among)
+if (args.Length == 1 && args[0] == "--sweep")
+{
+    Sweep.Run(Console.Out);
+    return;
+}
+
 var requests = args.Length == 2 && args[0] == "--requests" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
 double[] cacheShares = [0.01, 0.05, 0.10, 0.25];
 var inv = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
-var rows = new StringBuilder();
+var all = new StringBuilder();
+var warm = new StringBuilder();
 var results = new Dictionary<(double Alpha, double Share, string Policy), HitRatios>();
 
 foreach (var (alpha, _) in Traces.Committed)
@@ -16,30 +24,36 @@ foreach (var (alpha, _) in Traces.Committed)
     var trace = Traces.Generate(alpha, requests, Console.Error);
     foreach (var share in cacheShares)
     {
-        rows.Append(inv, $"| {alpha:F1} | {share:P0} |");
+        var capacity = (long)(trace.CatalogBytes * share);
+        all.Append(inv, $"| {alpha:F1} | {share * 100:F0}% |");
+        warm.Append(inv, $"| {alpha:F1} | {share * 100:F0}% |");
         foreach (var (name, create) in Policies.All)
         {
-            var r = Replay.Run(create((long)(trace.CatalogBytes * share)), trace);
+            var r = Replay.Run(create(capacity), trace);
             results[(alpha, share, name)] = r;
-            rows.Append(inv, $" {r.Objects * 100:F1} | {r.Bytes * 100:F1} |");
+            all.Append(inv, $" {r.Objects * 100:F1} | {r.Bytes * 100:F1} |");
+            warm.Append(inv, $" {r.WarmBytes * 100:F1} |");
         }
 
-        rows.AppendLine();
-        Console.Error.WriteLine(string.Create(inv, $"  alpha {alpha} cache {share:P0} done at {clock.Elapsed.TotalSeconds:F0} s"));
+        all.AppendLine(string.Create(inv, $" {Oracle.ByteHitRatio(trace, capacity) * 100:F1} |"));
+        warm.AppendLine();
+        Console.Error.WriteLine(string.Create(inv, $"  alpha {alpha} cache {share * 100:F0}% done at {clock.Elapsed.TotalSeconds:F0} s"));
     }
 }
 
-Console.WriteLine(string.Create(inv, $"Hit ratios in % (object | byte), {requests:N0} requests per trace, cold start included:"));
+var names = Policies.All.Select(p => p.Name).ToList();
+Console.WriteLine(string.Create(inv, $"Hit ratios in %, {requests:N0} requests per trace, every request counted (cold start included):"));
 Console.WriteLine();
-Console.Write("| α | cache (of catalog bytes) |");
-foreach (var (name, _) in Policies.All)
-{
-    Console.Write($" {name} obj | {name} byte |");
-}
-
+Console.WriteLine("| α | cache |" + string.Concat(names.Select(n => $" {n} obj | {n} byte |")) + " oracle byte |");
+Console.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|---:|", names.Count)) + "---:|");
+Console.Write(all);
 Console.WriteLine();
-Console.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|---:|", Policies.All.Count)));
-Console.Write(rows);
+Console.WriteLine("Byte hit ratio in %, second half of each trace only (warm cache):");
 Console.WriteLine();
-Goal.Report(results, Console.Out);
+Console.WriteLine("| α | cache |" + string.Concat(names.Select(n => $" {n} |")));
+Console.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", names.Count)));
+Console.Write(warm);
+Console.WriteLine();
+Goal.Report(results, "every request", r => r.Bytes, Console.Out);
+Goal.Report(results, "warm half", r => r.WarmBytes, Console.Out);
 Console.WriteLine(string.Create(inv, $"({clock.Elapsed.TotalSeconds:F0} s)"));

@@ -3,8 +3,11 @@ using TranscodeFarm.Core.Caching.Traces;
 
 namespace TranscodeFarm.HitRateAnalysis;
 
-/// <summary>Object and byte hit ratios of one replay, cold start included (every policy pays the same first misses).</summary>
-internal readonly record struct HitRatios(double Objects, double Bytes);
+/// <summary>
+/// Hit ratios of one replay: over every request (cold start included, the primary figures) and over the second half
+/// only (a warm cache, closer to an edge that has run for days).
+/// </summary>
+internal readonly record struct HitRatios(double Objects, double Bytes, double WarmBytes);
 
 internal static class Replay
 {
@@ -13,18 +16,23 @@ internal static class Replay
     {
         var keys = trace.Keys;
         var sizes = trace.Sizes;
-        long hits = 0, hitBytes = 0, bytes = 0;
+        var half = keys.Length / 2;
+        long hits = 0, hitBytes = 0, bytes = 0, warmHitBytes = 0, warmBytes = 0;
         for (var i = 0; i < keys.Length; i++)
         {
-            bytes += sizes[i];
-            if (policy.TryGet(keys[i]))
-            {
-                hits++;
-                hitBytes += sizes[i];
-            }
-            else
+            var hit = policy.TryGet(keys[i]);
+            if (!hit)
             {
                 policy.Admit(keys[i], sizes[i]);
+            }
+
+            bytes += sizes[i];
+            hits += hit ? 1 : 0;
+            hitBytes += hit ? sizes[i] : 0;
+            if (i >= half)
+            {
+                warmBytes += sizes[i];
+                warmHitBytes += hit ? sizes[i] : 0;
             }
 
             if (policy.SizeBytes > policy.CapacityBytes)
@@ -33,6 +41,6 @@ internal static class Replay
             }
         }
 
-        return new HitRatios(hits / (double)keys.Length, hitBytes / (double)bytes);
+        return new HitRatios(hits / (double)keys.Length, hitBytes / (double)bytes, warmHitBytes / (double)warmBytes);
     }
 }

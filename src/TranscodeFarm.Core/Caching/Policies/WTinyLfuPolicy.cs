@@ -14,8 +14,13 @@ public sealed class WTinyLfuPolicy<TKey> : ICachePolicy<TKey>
     public const double DefaultWindowShare = 0.01;
     public const double DefaultProtectedShare = 0.80;
 
-    /// <summary>Sizes the sketch: one counter per this many bytes of capacity (about a mean h264-cmaf segment).</summary>
-    public const long DefaultMeanObjectBytes = 1 << 20;
+    /// <summary>
+    /// Sizes the sketch: one counter per this many bytes of capacity, about four per mean h264-cmaf segment (~1.2 MB).
+    /// Caffeine sizes its sketch to the entry count; with a quarter of a segment per counter there are fewer collisions
+    /// and a longer aging period (10 × width), worth 0.5–1.5 points of byte hit ratio in the replay (decision 025) for
+    /// 4 bytes of counters per 256 KiB cached.
+    /// </summary>
+    public const long DefaultBytesPerCounter = 256 << 10;
 
     private readonly EntryTable<TKey> _table = new();
     private readonly SlotQueue<TKey> _window;
@@ -35,18 +40,18 @@ public sealed class WTinyLfuPolicy<TKey> : ICachePolicy<TKey>
         Action<TKey>? evicted = null,
         double windowShare = DefaultWindowShare,
         double protectedShare = DefaultProtectedShare,
-        long meanObjectBytes = DefaultMeanObjectBytes)
+        long bytesPerCounter = DefaultBytesPerCounter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacityBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(windowShare, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(windowShare, 1.0);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(meanObjectBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytesPerCounter);
         CapacityBytes = capacityBytes;
         _windowTarget = (long)(capacityBytes * windowShare);
         _mainCapacity = capacityBytes - _windowTarget;
         _protectedTarget = (long)(_mainCapacity * protectedShare);
         _evicted = evicted;
-        _sketch = new FrequencySketch<TKey>(capacityBytes / meanObjectBytes);
+        _sketch = new FrequencySketch<TKey>(capacityBytes / bytesPerCounter);
         _window = new SlotQueue<TKey>(_table, 0);
         _probation = new SlotQueue<TKey>(_table, 1);
         _protected = new SlotQueue<TKey>(_table, 2);
