@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using TranscodeFarm.HitRateAnalysis;
 
-// Usage: TranscodeFarm.HitRateAnalysis [--requests N]   (default 2,000,000: the committed traces)
+// Usage: TranscodeFarm.HitRateAnalysis [--requests N] [--seed S]   (defaults 2,000,000 and 15: the committed traces)
 //        TranscodeFarm.HitRateAnalysis --sweep          (the parameter alternatives decision 025 chose among)
 if (args.Length == 1 && args[0] == "--sweep")
 {
@@ -11,7 +11,18 @@ if (args.Length == 1 && args[0] == "--sweep")
     return;
 }
 
-var requests = args.Length == 2 && args[0] == "--requests" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
+var requests = 2_000_000;
+var seed = Traces.Seed;
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    _ = args[i] switch
+    {
+        "--requests" => requests = int.Parse(args[i + 1], CultureInfo.InvariantCulture),
+        "--seed" => (int)(seed = ulong.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException($"unknown option {args[i]}; use --requests N, --seed S or --sweep"),
+    };
+}
+
 double[] cacheShares = [0.01, 0.05, 0.10, 0.25];
 var inv = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
@@ -21,7 +32,7 @@ var results = new Dictionary<(double Alpha, double Share, string Policy), HitRat
 
 foreach (var (alpha, _) in Traces.Committed)
 {
-    var trace = Traces.Generate(alpha, requests, Console.Error);
+    var trace = Traces.Generate(alpha, requests, Console.Error, seed);
     foreach (var share in cacheShares)
     {
         var capacity = (long)(trace.CatalogBytes * share);
@@ -42,7 +53,7 @@ foreach (var (alpha, _) in Traces.Committed)
 }
 
 var names = Policies.All.Select(p => p.Name).ToList();
-Console.WriteLine(string.Create(inv, $"Hit ratios in %, {requests:N0} requests per trace, every request counted (cold start included):"));
+Console.WriteLine(string.Create(inv, $"Hit ratios in %, {requests:N0} requests per trace, seed {seed}, every request counted (cold start included):"));
 Console.WriteLine();
 Console.WriteLine("| α | cache |" + string.Concat(names.Select(n => $" {n} obj | {n} byte |")) + " oracle byte |");
 Console.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|---:|", names.Count)) + "---:|");
