@@ -16,6 +16,10 @@ public sealed class EdgeOptions
     /// <summary>Memory the edge may use for cached objects.</summary>
     public long CacheBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Which objects the memory cache keeps: s3fifo (default: the best byte hit ratio in the trace replay of
+    /// decision 025, never below LRU), lru or wtinylfu.</summary>
+    public string CachePolicy { get; set; } = "s3fifo";
+
     /// <summary>Larger objects are streamed from the origin instead of cached.</summary>
     public long MaxCachedObjectBytes { get; set; } = 16L * 1024 * 1024;
 
@@ -94,6 +98,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (o.CacheBytes < 0)
         {
             errors.Add($"Edge:CacheBytes must not be negative (got {o.CacheBytes})");
+        }
+
+        if (!Core.Caching.Policies.CachePolicies.Names.Contains(o.CachePolicy.ToLowerInvariant()))
+        {
+            errors.Add($"Edge:CachePolicy must be one of {string.Join(", ", Core.Caching.Policies.CachePolicies.Names)} (got '{o.CachePolicy}')");
         }
 
         if (o.MaxCachedObjectBytes < 0 || o.MaxCachedObjectBytes > o.CacheBytes)

@@ -10,7 +10,8 @@ using TranscodeFarm.Edge.Origins;
 namespace TranscodeFarm.Edge.Caching;
 
 /// <summary>
-/// The edge's memory cache: whole objects in an LRU bounded by Edge:CacheBytes, and the fetches in flight, one per
+/// The edge's memory cache: whole objects bounded by Edge:CacheBytes, kept by Edge:CachePolicy (S3-FIFO by default,
+/// decision 025), and the fetches in flight, one per
 /// object however many requests wait on it. In-flight bodies are bounded too (Edge:MaxInFlightBytes): past it a miss
 /// streams straight through without buffering, so memory stays within the two budgets.
 /// Bodies live in pooled chunks with reference counts (<see cref="PooledBody"/>): an evicted or purged body goes back to
@@ -19,7 +20,7 @@ namespace TranscodeFarm.Edge.Caching;
 /// </summary>
 public sealed partial class EdgeCache
 {
-    private readonly ByteBudgetLruCache<CachedObject> _entries;
+    private readonly PolicyCache<CachedObject> _entries;
     private readonly ChunkPool _pool;
     private readonly ConcurrentDictionary<string, ObjectFill> _fills = new(StringComparer.Ordinal);
     private readonly EdgeOptions _options;
@@ -36,8 +37,10 @@ public sealed partial class EdgeCache
         _time = time;
         _logger = logger;
         _stopping = lifetime.ApplicationStopping;
-        // The LRU's reference to a body goes when its entry does (evicted, replaced, removed, purged).
-        _entries = new ByteBudgetLruCache<CachedObject>(_options.CacheBytes, static (_, entry) => entry.Data.Release());
+        // The cache's reference to a body goes when its entry leaves, whatever the reason (eviction, refusal, purge).
+        _entries = new PolicyCache<CachedObject>(
+            evicted => Core.Caching.Policies.CachePolicies.Create(_options.CachePolicy, _options.CacheBytes, evicted)!,
+            static (_, entry) => entry.Data.Release());
         // Free chunks beyond what the two budgets can ever fill again would only be memory the edge keeps for nothing.
         _pool = new ChunkPool(ChunkPool.DefaultChunkSize,
             ChunkPool.ChunksFor(_options.CacheBytes + _options.MaxInFlightBytes, ChunkPool.DefaultChunkSize));
