@@ -55,14 +55,14 @@ if (!File.Exists(clip))
 var warmups = new List<string>();
 for (var w = 0; w < 3; w++)
 {
-    var warmup = Path.Combine(work, $"warmup-{w}-1s.mp4");
+    var warmup = Path.Combine(work, $"warmup-{w}-3s-720p.mp4");
     warmups.Add(warmup);
     if (!File.Exists(warmup))
     {
         await Check(runner.RunAsync(new ProcessSpec("ffmpeg",
         [
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=1",
-            "-f", "lavfi", "-i", $"sine=frequency={220 + (w * 110)}:sample_rate=48000:duration=1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", warmup,
+            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=3",
+            "-f", "lavfi", "-i", $"sine=frequency={220 + (w * 110)}:sample_rate=48000:duration=3", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", warmup,
         ], TimeSpan.FromMinutes(2)), new ProcessIo(), CancellationToken.None));
     }
 }
@@ -203,8 +203,8 @@ async Task<double> FarmAsync(int run, bool fingerprint)
     var drop = Path.Combine(data, "drop");
     Directory.CreateDirectory(drop);
 
-    // A farm is a long-running service: warm it up with three one-second jobs first, so the figure is a job's
-    // cost on a running farm, not the process's start-up and JIT.
+    // A farm is a long-running service: warm it up with three 3 s 720p jobs first (four rungs, several fragments each, so
+    // the hot paths reach their optimised code), and the figure is a job's cost on a running farm, not start-up and JIT.
     for (var w = 0; w < warmups.Count; w++)
     {
         await DropAndWaitAsync(queue, drop, warmups[w], $"warmup-{w}.mp4");
