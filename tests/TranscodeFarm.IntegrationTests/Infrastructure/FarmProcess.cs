@@ -163,6 +163,17 @@ public sealed class FarmProcess : IAsyncDisposable
         Assert.True(File.Exists(path), $"{path} did not appear");
     }
 
+    /// <summary>Waits until the farm's log holds <paramref name="text"/>: its output reaches the test a moment after it happens.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(10)), $"the farm never logged '{text}':\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
     /// <summary>SIGKILL: the process dies without any chance to clean up, like a machine losing power.</summary>
