@@ -50,7 +50,8 @@ public sealed class IngestOptions
     /// <summary>Drop folder; empty means "drop" under the data directory.</summary>
     public string DropFolder { get; set; } = "";
 
-    /// <summary>A file is taken once its size and modification time have not changed for this long.</summary>
+    /// <summary>A file is taken once its size and modification time have not changed for this long; a file renamed into
+    /// its name inside the drop folder (written as "x.mp4.part", then renamed) is taken at once.</summary>
     public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);

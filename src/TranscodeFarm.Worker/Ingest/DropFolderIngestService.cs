@@ -31,6 +31,10 @@ public sealed partial class DropFolderIngestService(
     /// <summary>Released when a name appears in the drop folder (inotify), so the next scan need not wait a whole interval.</summary>
     private readonly SemaphoreSlim _arrived = new(0, 1);
 
+    /// <summary>Files renamed into their name inside the drop folder ("x.mp4.part" → "x.mp4"): the producer's way of saying
+    /// the file is complete, so they are taken at the first look, without waiting Ingest:StableFor.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _renamedIn = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         layout.EnsureExists();
@@ -94,7 +98,15 @@ public sealed partial class DropFolderIngestService(
         {
             var watcher = new FileSystemWatcher(layout.Drop) { NotifyFilter = NotifyFilters.FileName, IncludeSubdirectories = false };
             watcher.Created += (_, e) => Arrived(e.Name);
-            watcher.Renamed += (_, e) => Arrived(e.Name);
+            watcher.Renamed += (_, e) =>
+            {
+                if (e.Name is not null && DropFolderLayout.IsCandidate(e.Name))
+                {
+                    _renamedIn[Path.GetFullPath(e.FullPath)] = 0;
+                }
+
+                Arrived(e.Name);
+            };
             watcher.EnableRaisingEvents = true;
             return watcher;
         }
@@ -156,10 +168,20 @@ public sealed partial class DropFolderIngestService(
         {
             _watching.Remove(gone);
         }
+
+        foreach (var gone in _renamedIn.Keys.Where(k => !present.Contains(k) && !File.Exists(k)).ToList())
+        {
+            _renamedIn.TryRemove(gone, out _); // renamed in and gone again before a scan saw it
+        }
     }
 
     private bool IsStable(FileInfo file)
     {
+        if (_renamedIn.TryRemove(file.FullName, out _))
+        {
+            return true; // written under another name and renamed when done: complete now
+        }
+
         var now = time.GetTimestamp();
         if (!_watching.TryGetValue(file.FullName, out var seen) || seen.Size != file.Length || seen.Mtime != file.LastWriteTimeUtc)
         {
