@@ -132,6 +132,20 @@ public sealed class EdgeDiskTierTests
         Assert.Equal(3, EdgeTests.MetricValue(metrics, "transcodefarm_edge_cache_tier_hits_total{tier=\"disk\"}"));
     }
 
+    [Fact]
+    public async Task A_disk_budget_below_the_largest_cacheable_object_stops_the_edge_with_a_message_naming_the_setting()
+    {
+        await using var origin = new CountingOrigin();
+        await origin.StartAsync();
+        await using var edge = new EdgeProcess();
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => edge.StartAsync(origin.BaseUrl, new Dictionary<string, string>
+        {
+            ["Edge:DiskCacheDirectory"] = Directory.CreateTempSubdirectory("transcodefarm-disk-").FullName,
+            ["Edge:DiskCacheBytes"] = "1000",
+        }));
+        Assert.Contains("Edge:DiskCacheBytes", failed.Message);
+    }
+
     private static async Task<EdgeProcess> StartEdgeAsync(CountingOrigin origin, string directory)
     {
         var edge = new EdgeProcess();
