@@ -27,8 +27,11 @@ public sealed partial class DiskTier
     private readonly Task _loaded;
     private volatile bool _broken;
 
-    public DiskTier(string directory, long budgetBytes, string policy, ILogger logger, CancellationToken stopping)
+    private readonly long _maxObjectBytes;
+
+    public DiskTier(string directory, long budgetBytes, long maxObjectBytes, string policy, ILogger logger, CancellationToken stopping)
     {
+        _maxObjectBytes = maxObjectBytes;
         _directory = Path.GetFullPath(directory);
         _logger = logger;
         _stopping = stopping;
@@ -71,7 +74,8 @@ public sealed partial class DiskTier
 
             using var handle = opened.Handle;
             var header = await ReadHeaderAsync(handle, opened.Size, cancellationToken);
-            if (header is null || header.Key != key || header.Length != opened.Size - header.ToBytes().Length)
+            // Never larger than the memory tier takes: a planted file with a good checksum still cannot make the edge allocate more.
+            if (header is null || header.Key != key || header.Length != opened.Size - header.ToBytes().Length || header.Length > _maxObjectBytes)
             {
                 return Refuse(key, path, header is null ? "header" : "length");
             }
@@ -108,6 +112,11 @@ public sealed partial class DiskTier
             LogUnreadable(_logger, key, ex.Message);
             return Refuse(key, path, "io");
         }
+        catch
+        {
+            body?.Release(); // cancelled (the edge is stopping): the chunks go back, nothing is served
+            throw;
+        }
     }
 
     /// <summary>
@@ -133,7 +142,9 @@ public sealed partial class DiskTier
             try
             {
                 await _loaded;
-                if (_broken)
+                // Checked again after the start-up scan: it may have indexed this key, and a second write would replace
+                // the entry (whose removal deletes the file just renamed into place).
+                if (_broken || _index.Contains(key))
                 {
                     return;
                 }
@@ -164,7 +175,9 @@ public sealed partial class DiskTier
             }
         }
 
-        return _index.RemoveWhere(match);
+        var removed = _index.RemoveWhere(match);
+        UpdateGauges();
+        return removed;
     }
 
     private async Task WriteAsync(string key, PooledBody body, ObjectInfo info, StrongBox<bool> discarded)

@@ -53,7 +53,7 @@ public sealed partial class EdgeCache
         });
         // Off unless configured (decision 026): then immutable objects also live on disk and survive a restart.
         _disk = _options.DiskCacheDirectory.Length > 0
-            ? new DiskTier(_options.DiskCacheDirectory, _options.DiskCacheBytes, _options.CachePolicy, logger, _stopping)
+            ? new DiskTier(_options.DiskCacheDirectory, _options.DiskCacheBytes, _options.MaxCachedObjectBytes, _options.CachePolicy, logger, _stopping)
             : null;
         Freshness = new Freshness(_options.ManifestTtl, _options.StaleWhileRevalidate, _options.StaleIfError);
     }
