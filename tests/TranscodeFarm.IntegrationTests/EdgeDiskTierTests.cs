@@ -133,6 +133,71 @@ public sealed class EdgeDiskTierTests
     }
 
     [Fact]
+    public async Task A_purge_deletes_the_file_so_the_next_process_fetches_again()
+    {
+        const string admin = "admin-token-0123456789";
+        var directory = Directory.CreateTempSubdirectory("transcodefarm-disk-").FullName;
+        await using var origin = new CountingOrigin();
+        await origin.StartAsync();
+        var body = EdgeCdnTests.RandomBytes(100_000);
+        origin.Put("d4/seg-0-00001.m4s", body);
+        var file = Path.Combine(directory, DiskEntryHeader.FileName("d4/seg-0-00001.m4s"));
+
+        await using (var first = await StartEdgeAsync(origin, directory, admin))
+        {
+            await GetAsync(first, "/vod/d4/seg-0-00001.m4s", body);
+            await WaitForDiskWritesAsync(first, 1);
+            Assert.True(File.Exists(file));
+            using var purge = new HttpRequestMessage(HttpMethod.Post, "/admin/purge?asset=d4");
+            purge.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            Assert.Equal(HttpStatusCode.OK, (await first.Http.SendAsync(purge)).StatusCode);
+            Assert.False(File.Exists(file));
+        }
+
+        await using var second = await StartEdgeAsync(origin, directory);
+        Assert.Equal("MISS", (await GetAsync(second, "/vod/d4/seg-0-00001.m4s", body)).Cache);
+        Assert.Equal(2, origin.Fetches("d4/seg-0-00001.m4s"));
+    }
+
+    [Fact]
+    public async Task A_link_or_a_fifo_in_the_directory_is_neither_followed_nor_waited_on()
+    {
+        var directory = Directory.CreateTempSubdirectory("transcodefarm-disk-").FullName;
+        var outside = Directory.CreateTempSubdirectory("transcodefarm-outside-").FullName;
+        await using var origin = new CountingOrigin();
+        await origin.StartAsync();
+        var linked = EdgeCdnTests.RandomBytes(100_001);
+        var fifo = EdgeCdnTests.RandomBytes(100_002);
+        origin.Put("d5/seg-0-00001.m4s", linked);
+        origin.Put("d5/seg-0-00002.m4s", fifo);
+
+        await using (var first = await StartEdgeAsync(origin, directory))
+        {
+            await GetAsync(first, "/vod/d5/seg-0-00001.m4s", linked);
+            await WaitForDiskWritesAsync(first, 1);
+        }
+
+        // A good file moved out and linked back: it would check out, but the edge reads only its own regular files.
+        var name = DiskEntryHeader.FileName("d5/seg-0-00001.m4s");
+        File.Move(Path.Combine(directory, name), Path.Combine(outside, name));
+        File.CreateSymbolicLink(Path.Combine(directory, name), Path.Combine(outside, name));
+        var psi = new ProcessStartInfo("mkfifo") { UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(directory, DiskEntryHeader.FileName("d5/seg-0-00002.m4s")));
+        using (var mkfifo = Process.Start(psi)!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        await using var second = await StartEdgeAsync(origin, directory);
+        Assert.Equal("MISS", (await GetAsync(second, "/vod/d5/seg-0-00001.m4s", linked)).Cache);
+        Assert.Equal("MISS", (await GetAsync(second, "/vod/d5/seg-0-00002.m4s", fifo)).Cache);
+        Assert.Equal(2, origin.Fetches("d5/seg-0-00001.m4s"));
+        Assert.Equal(1, origin.Fetches("d5/seg-0-00002.m4s"));
+        Assert.True(File.Exists(Path.Combine(outside, name))); // the link's target was never touched
+    }
+
+    [Fact]
     public async Task A_disk_budget_below_the_largest_cacheable_object_stops_the_edge_with_a_message_naming_the_setting()
     {
         await using var origin = new CountingOrigin();
@@ -146,14 +211,20 @@ public sealed class EdgeDiskTierTests
         Assert.Contains("Edge:DiskCacheBytes", failed.Message);
     }
 
-    private static async Task<EdgeProcess> StartEdgeAsync(CountingOrigin origin, string directory)
+    private static async Task<EdgeProcess> StartEdgeAsync(CountingOrigin origin, string directory, string? adminToken = null)
     {
         var edge = new EdgeProcess();
-        await edge.StartAsync(origin.BaseUrl, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Edge:DiskCacheDirectory"] = directory,
             ["Edge:DiskCacheBytes"] = "100000000",
-        });
+        };
+        if (adminToken is not null)
+        {
+            settings["Edge:AdminToken"] = adminToken;
+        }
+
+        await edge.StartAsync(origin.BaseUrl, settings);
         return edge;
     }
 
