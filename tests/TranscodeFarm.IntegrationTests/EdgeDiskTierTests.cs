@@ -198,6 +198,35 @@ public sealed class EdgeDiskTierTests
     }
 
     [Fact]
+    public async Task The_disk_tier_stays_within_its_budget_by_deleting_evicted_files()
+    {
+        var directory = Directory.CreateTempSubdirectory("transcodefarm-disk-").FullName;
+        await using var origin = new CountingOrigin();
+        await origin.StartAsync();
+        await using var edge = new EdgeProcess();
+        await edge.StartAsync(origin.BaseUrl, new Dictionary<string, string>
+        {
+            ["Edge:DiskCacheDirectory"] = directory,
+            ["Edge:DiskCacheBytes"] = "700000",
+            ["Edge:MaxCachedObjectBytes"] = "300000",
+        });
+        for (var i = 1; i <= 5; i++)
+        {
+            var body = EdgeCdnTests.RandomBytes(200_000 + i);
+            origin.Put($"d6/seg-0-0000{i}.m4s", body);
+            await GetAsync(edge, $"/vod/d6/seg-0-0000{i}.m4s", body);
+            await WaitForDiskWritesAsync(edge, i); // one at a time: the order of admission is the order of requests
+        }
+
+        var files = new DirectoryInfo(directory).GetFiles("*.obj");
+        Assert.Equal(3, files.Length); // 3 × ~200 KB fit in 700 KB, 4 do not
+        Assert.True(files.Sum(f => f.Length) <= 700_000);
+        var metrics = await edge.MetricsAsync();
+        Assert.Equal(2, EdgeTests.MetricValue(metrics, "transcodefarm_edge_cache_tier_evictions_total{tier=\"disk\"}"));
+        Assert.Equal(files.Sum(f => f.Length), EdgeTests.MetricValue(metrics, "transcodefarm_edge_cache_tier_bytes{tier=\"disk\"}"));
+    }
+
+    [Fact]
     public async Task A_disk_budget_below_the_largest_cacheable_object_stops_the_edge_with_a_message_naming_the_setting()
     {
         await using var origin = new CountingOrigin();
