@@ -90,6 +90,25 @@ public static class EdgeMetrics
     public static readonly Gauge BodyBytes = Metrics.CreateGauge(
         "transcodefarm_edge_body_bytes", "Bytes of pooled chunks holding object bodies: cached, being fetched, or still being sent after eviction.");
 
+    // Per tier (memory, disk), beside the totals above: a disk hit is also a "hit" in transcodefarm_edge_requests_total.
+    public static readonly Counter TierHits = Metrics.CreateCounter(
+        "transcodefarm_edge_cache_tier_hits_total", "Lookups that found the object, by cache tier (memory, disk).", "tier");
+
+    public static readonly Counter TierMisses = Metrics.CreateCounter(
+        "transcodefarm_edge_cache_tier_misses_total", "Lookups that did not find the object (or found a bad disk file), by cache tier.", "tier");
+
+    public static readonly Counter TierEvictions = Metrics.CreateCounter(
+        "transcodefarm_edge_cache_tier_evictions_total", "Objects evicted to make room, by cache tier.", "tier");
+
+    public static readonly Gauge TierBytes = Metrics.CreateGauge(
+        "transcodefarm_edge_cache_tier_bytes", "Bytes held, by cache tier (disk: files, headers included).", "tier");
+
+    public static readonly Counter DiskRejected = Metrics.CreateCounter(
+        "transcodefarm_edge_disk_cache_rejected_total", "Disk cache files refused and deleted, by reason (header, length, checksum, not_regular, io).", "reason");
+
+    public static readonly Counter DiskWrites = Metrics.CreateCounter(
+        "transcodefarm_edge_disk_cache_writes_total", "Disk cache writes by result (ok, refused, purged, failed).", "result");
+
     private static long _servedFromCache;
     private static long _served;
     private static long _bytesFromCache;
@@ -118,6 +137,8 @@ public static class EdgeMetrics
             ByteHitRatio.Set((double)hitBytes / total);
         }
     }
+
+    public static void TierLookup(string tier, bool hit) => (hit ? TierHits : TierMisses).WithLabels(tier).Inc();
 
     public static void OriginFetched(ObjectKind kind, OriginStatus status, OriginError error, double seconds)
     {

@@ -20,6 +20,13 @@ public sealed class EdgeOptions
     /// decision 025, never below LRU), lru or wtinylfu.</summary>
     public string CachePolicy { get; set; } = "s3fifo";
 
+    /// <summary>A directory for the disk tier (decision 026): immutable objects the memory cache kept are also written
+    /// there and survive a restart. Empty (default): no disk tier.</summary>
+    public string DiskCacheDirectory { get; set; } = "";
+
+    /// <summary>Disk the disk tier may use (files, headers included), kept by Edge:CachePolicy.</summary>
+    public long DiskCacheBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
     /// <summary>Larger objects are streamed from the origin instead of cached.</summary>
     public long MaxCachedObjectBytes { get; set; } = 16L * 1024 * 1024;
 
@@ -108,6 +115,21 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (o.MaxCachedObjectBytes < 0 || o.MaxCachedObjectBytes > o.CacheBytes)
         {
             errors.Add($"Edge:MaxCachedObjectBytes must be between 0 and Edge:CacheBytes (got {o.MaxCachedObjectBytes})");
+        }
+
+        if (o.DiskCacheDirectory.Length > 0 && !Path.IsPathFullyQualified(o.DiskCacheDirectory))
+        {
+            errors.Add($"Edge:DiskCacheDirectory must be empty (no disk tier) or an absolute path (got '{o.DiskCacheDirectory}')");
+        }
+
+        if (o.DiskCacheDirectory.Length > 0 && o.DiskCacheBytes < o.MaxCachedObjectBytes)
+        {
+            errors.Add($"Edge:DiskCacheBytes must be at least Edge:MaxCachedObjectBytes ({o.MaxCachedObjectBytes}) when Edge:DiskCacheDirectory is set (got {o.DiskCacheBytes})");
+        }
+
+        if (o.DiskCacheBytes < 0)
+        {
+            errors.Add($"Edge:DiskCacheBytes must not be negative (got {o.DiskCacheBytes})");
         }
 
         if (o.MaxInFlightBytes < 0)

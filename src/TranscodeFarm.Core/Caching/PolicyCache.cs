@@ -60,6 +60,15 @@ public sealed class PolicyCache<TValue>
         }
     }
 
+    /// <summary>Whether the key is held, without counting a request (the policy's view of popularity is unchanged).</summary>
+    public bool Contains(string key)
+    {
+        lock (_gate)
+        {
+            return _values.ContainsKey(key);
+        }
+    }
+
     /// <summary>A lookup: counted by the policy as a request, hit or miss.</summary>
     public bool TryGet(string key, out TValue value)
     {

@@ -28,6 +28,7 @@ public sealed partial class EdgeCache
     private readonly TimeProvider _time;
     private readonly ILogger<EdgeCache> _logger;
     private readonly CancellationToken _stopping;
+    private readonly DiskTier? _disk;
     private long _inFlightBytes;
 
     public EdgeCache(IOptions<EdgeOptions> options, IEdgeOrigin origin, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<EdgeCache> logger)
@@ -50,6 +51,10 @@ public sealed partial class EdgeCache
             EdgeMetrics.PoolBytes.Set(_pool.FreeBytes);
             EdgeMetrics.BodyBytes.Set(_pool.RentedChunks * _pool.ChunkSize);
         });
+        // Off unless configured (decision 026): then immutable objects also live on disk and survive a restart.
+        _disk = _options.DiskCacheDirectory.Length > 0
+            ? new DiskTier(_options.DiskCacheDirectory, _options.DiskCacheBytes, _options.MaxCachedObjectBytes, _options.CachePolicy, logger, _stopping)
+            : null;
         Freshness = new Freshness(_options.ManifestTtl, _options.StaleWhileRevalidate, _options.StaleIfError);
     }
 
@@ -63,7 +68,12 @@ public sealed partial class EdgeCache
     /// The cached object with a reference to its body taken for the caller, who must <c>Data.Release()</c> it once;
     /// null on a miss, or when the entry was evicted and its body released between lookup and retain.
     /// </summary>
-    public CachedObject? Peek(string key) => _entries.TryGet(key, out var entry) && entry.Data.TryRetain() ? entry : null;
+    public CachedObject? Peek(string key)
+    {
+        var found = _entries.TryGet(key, out var entry) && entry.Data.TryRetain() ? entry : null;
+        EdgeMetrics.TierLookup("memory", found is not null);
+        return found;
+    }
 
     public TimeSpan Age(CachedObject entry) => _time.GetElapsedTime(entry.StoredAt);
 
@@ -127,6 +137,7 @@ public sealed partial class EdgeCache
         }
 
         var dropped = _entries.RemoveWhere(match);
+        _disk?.Purge(match);
         UpdateGauges();
         return dropped;
     }
@@ -137,6 +148,12 @@ public sealed partial class EdgeCache
         var started = _time.GetTimestamp();
         try
         {
+            // A memory miss of an immutable object asks the disk tier before the origin (a stale copy is revalidated instead).
+            if (stale is null && _disk is not null && !ObjectKeys.IsMutable(fill.Key) && await TryFromDiskAsync(fill))
+            {
+                return;
+            }
+
             await using var response = await _origin.FetchAsync(fill.Key, new OriginRequest(stale?.Info.ETag is { Length: > 0 } etag ? etag : null, null, assetChangeSeq), _stopping);
             EdgeMetrics.OriginFetched(kind, response.Status, response.Error, _time.GetElapsedTime(started).TotalSeconds);
             switch (response.Status)
@@ -181,9 +198,14 @@ public sealed partial class EdgeCache
             if (fill.Completed && !fill.Discarded && !behind && fill.Body.TryRetain())
             {
                 // The cache's own reference: the fill's goes when its last reader leaves, the cache's when the entry does.
-                if (!_entries.Set(fill.Key, new CachedObject(fill.Body, info, ObjectKeys.IsMutable(fill.Key), _time.GetTimestamp()), info.Length))
+                var mutable = ObjectKeys.IsMutable(fill.Key);
+                if (!_entries.Set(fill.Key, new CachedObject(fill.Body, info, mutable, _time.GetTimestamp()), info.Length))
                 {
                     fill.Body.Release();
+                }
+                else if (!mutable)
+                {
+                    _disk?.Store(fill.Key, fill.Body, info); // in the background; the fill's reference keeps the body alive until it retains its own
                 }
 
                 UpdateGauges();
@@ -202,6 +224,50 @@ public sealed partial class EdgeCache
             _fills.TryRemove(new KeyValuePair<string, ObjectFill>(fill.Key, fill));
             fill.Leave();
         }
+    }
+
+    /// <summary>
+    /// Serves the fill from the disk tier when it has a good copy: the body, read whole and checked, is handed to the
+    /// waiters as a finished fill and admitted to memory. False: a miss (or no buffer budget), go to the origin.
+    /// </summary>
+    private async Task<bool> TryFromDiskAsync(ObjectFill fill)
+    {
+        if (await _disk!.TryLoadAsync(fill.Key, _pool, _stopping) is not { } loaded)
+        {
+            return false;
+        }
+
+        var (body, info) = loaded;
+        var length = info.Length;
+        // Counted like an origin body while the fill holds it, so memory stays within the two budgets.
+        if (Interlocked.Add(ref _inFlightBytes, length) > _options.MaxInFlightBytes)
+        {
+            Interlocked.Add(ref _inFlightBytes, -length);
+            body.Release();
+            return false;
+        }
+
+        fill.FromDisk = true;
+        fill.BeginBody(body, info, () => Interlocked.Add(ref _inFlightBytes, -length));
+        for (var left = length; left > 0;)
+        {
+            var step = (int)Math.Min(left, int.MaxValue);
+            fill.Advance(step);
+            left -= step;
+        }
+
+        fill.Complete();
+        if (!fill.Discarded && length <= _options.MaxCachedObjectBytes && fill.Body.TryRetain())
+        {
+            if (!_entries.Set(fill.Key, new CachedObject(fill.Body, info, false, _time.GetTimestamp()), length))
+            {
+                fill.Body.Release();
+            }
+
+            UpdateGauges();
+        }
+
+        return true;
     }
 
     private async Task ReadBodyAsync(ObjectFill fill, Stream body, Storage.ObjectInfo info, ObjectKind kind)
@@ -252,6 +318,8 @@ public sealed partial class EdgeCache
         EdgeMetrics.CacheBytes.Set(_entries.SizeBytes);
         EdgeMetrics.CacheObjects.Set(_entries.Count);
         EdgeMetrics.Evictions.IncTo(_entries.Evictions);
+        EdgeMetrics.TierBytes.WithLabels("memory").Set(_entries.SizeBytes);
+        EdgeMetrics.TierEvictions.WithLabels("memory").IncTo(_entries.Evictions);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Origin fetch of {Key} failed ({Error}): {Reason}")]

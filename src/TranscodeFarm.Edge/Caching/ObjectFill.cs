@@ -58,6 +58,9 @@ public sealed class ObjectFill(string key)
 
     public void Discard() => _discarded = true;
 
+    /// <summary>The body came from the disk tier, not the origin: the requests served from it are hits.</summary>
+    public bool FromDisk { get; internal set; }
+
     /// <summary>
     /// Joins while the fill still has someone in it (false once the last one left: its body may be gone, start another).
     /// Every successful join is matched by one <see cref="Leave"/>.

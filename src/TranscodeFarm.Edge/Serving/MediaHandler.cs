@@ -138,7 +138,7 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
             switch (head.Outcome)
             {
                 case FillOutcome.Streaming:
-                    await reply.FromFillAsync(fill, head.Info!, started ? "MISS" : "COALESCED");
+                    await reply.FromFillAsync(fill, head.Info!, fill.FromDisk ? "HIT" : started ? "MISS" : "COALESCED");
                     return;
                 case FillOutcome.NotModified when entry is not null:
                     await reply.FromCacheAsync(entry, "HIT", TimeSpan.Zero);
