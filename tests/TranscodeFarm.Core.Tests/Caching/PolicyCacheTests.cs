@@ -23,12 +23,20 @@ public sealed class PolicyCacheTests
         var removed = new List<(string, string)>();
         var cache = Cache(policy, 1000, removed);
         var kept = new HashSet<string>();
+        var refused = 0;
         for (var i = 0; i < 200; i++)
         {
             var key = $"k{i % 37}";
-            if (!cache.TryGet(key, out _) && cache.Set(key, "v" + i, 90))
+            if (!cache.TryGet(key, out _))
             {
-                kept.Add(key);
+                if (cache.Set(key, "v" + i, 90))
+                {
+                    kept.Add(key);
+                }
+                else
+                {
+                    refused++; // an admission filter may keep a newcomer out instead of evicting (W-TinyLFU)
+                }
             }
 
             Assert.True(cache.SizeBytes <= 1000);
@@ -37,7 +45,7 @@ public sealed class PolicyCacheTests
         // Each value given to the cache either is still there or was handed back; none twice.
         Assert.Equal(removed.Count, removed.Distinct().Count());
         Assert.Equal(cache.Count, kept.Count(k => cache.TryGet(k, out _)));
-        Assert.True(removed.Count > 0);
+        Assert.True(removed.Count + refused > 0, "37 objects of 90 bytes cannot all fit in 1000: something had to give");
     }
 
     [Theory]
