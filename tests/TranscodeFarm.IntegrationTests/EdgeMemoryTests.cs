@@ -19,20 +19,9 @@ public sealed class EdgeMemoryTests(ITestOutputHelper output)
         // counts as in flight until its last reader is done: 149–157 MiB in all, also pinned to one core on a loaded
         // machine, where whole-array bodies grew 216–621 MiB. Without the budgets this test would reach gigabytes
         // (300 × 10 MiB); a budget not kept shows up above this bound.
-        const long cacheBytes = 64L << 20, inFlightBytes = 64L << 20, statedBound = 128L << 20;
-        var (origin, edge) = await EdgeCdnTests.StartAsync(new()
-        {
-            ["Edge:CacheBytes"] = cacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Edge:MaxCachedObjectBytes"] = (16L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Edge:MaxInFlightBytes"] = inFlightBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        var (origin, edge, body) = await StartWithHundredObjectsAsync("big");
         await using var _ = origin;
         await using var __ = edge;
-        var body = EdgeCdnTests.RandomBytes(10 << 20);
-        for (var i = 0; i < 100; i++)
-        {
-            origin.Put($"big{i}/seg-0-00001.m4s", body);
-        }
 
         origin.HeaderDelay = TimeSpan.FromMilliseconds(300);
         await edge.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)); // warm the process before the baseline
@@ -61,10 +50,7 @@ public sealed class EdgeMemoryTests(ITestOutputHelper output)
         }
 
         Assert.All(lengths, l => Assert.Equal(body.Length, l));
-        var growth = edge.PeakRssBytes() - baseline;
-        output.WriteLine($"peak RSS growth {growth >> 20} MiB, origin fetches {origin.TotalFetches}");
-        Assert.True(growth < cacheBytes + inFlightBytes + statedBound,
-            $"peak RSS grew by {growth >> 20} MiB: more than cache {cacheBytes >> 20} + in flight {inFlightBytes >> 20} + {statedBound >> 20} MiB");
+        AssertGrowthWithinBudgets(edge, origin, baseline);
         // One fetch per object buffered for its waiters, plus one per request streamed through once the in-flight budget was spent.
         Assert.InRange(origin.TotalFetches, 100, 400);
 
@@ -79,20 +65,9 @@ public sealed class EdgeMemoryTests(ITestOutputHelper output)
         // bodies' chunks serve the next fills, so the edge holds the cache and the fills in flight, whatever the collector
         // does (138–145 MiB in all); one exact-size array per object would leave 94 × 10 MiB of large-object garbage to a
         // full collection.
-        const long cacheBytes = 64L << 20, inFlightBytes = 64L << 20, statedBound = 128L << 20;
-        var (origin, edge) = await EdgeCdnTests.StartAsync(new()
-        {
-            ["Edge:CacheBytes"] = cacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Edge:MaxCachedObjectBytes"] = (16L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Edge:MaxInFlightBytes"] = inFlightBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        var (origin, edge, body) = await StartWithHundredObjectsAsync("seq");
         await using var _ = origin;
         await using var __ = edge;
-        var body = EdgeCdnTests.RandomBytes(10 << 20);
-        for (var i = 0; i < 100; i++)
-        {
-            origin.Put($"seq{i}/seg-0-00001.m4s", body);
-        }
 
         await edge.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)); // warm the process before the baseline
         var baseline = edge.RssBytes();
@@ -102,13 +77,38 @@ public sealed class EdgeMemoryTests(ITestOutputHelper output)
             Assert.Equal(body.Length, bytes.Length);
         });
 
-        var growth = edge.PeakRssBytes() - baseline;
-        output.WriteLine($"peak RSS growth {growth >> 20} MiB, origin fetches {origin.TotalFetches}");
-        Assert.True(growth < cacheBytes + inFlightBytes + statedBound,
-            $"peak RSS grew by {growth >> 20} MiB: more than cache {cacheBytes >> 20} + in flight {inFlightBytes >> 20} + {statedBound >> 20} MiB");
+        AssertGrowthWithinBudgets(edge, origin, baseline);
         var metrics = await AssertOnlyCachedBodiesAliveAsync(edge);
         Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_edge_cache_evictions_total") >= 90, metrics);
         Assert.True(EdgeTests.MetricValue(metrics, "transcodefarm_edge_pool_bytes") >= 10 << 20, metrics);
+    }
+
+    private const long CacheBytes = 64L << 20, InFlightBytes = 64L << 20, StatedBound = 128L << 20;
+
+    /// <summary>An edge with both budgets at 64 MiB, over an origin holding 100 objects of 10 MiB ("{prefix}N/seg-0-00001.m4s").</summary>
+    private static async Task<(CountingOrigin Origin, EdgeProcess Edge, byte[] Body)> StartWithHundredObjectsAsync(string prefix)
+    {
+        var (origin, edge) = await EdgeCdnTests.StartAsync(new()
+        {
+            ["Edge:CacheBytes"] = CacheBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Edge:MaxCachedObjectBytes"] = (16L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Edge:MaxInFlightBytes"] = InFlightBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var body = EdgeCdnTests.RandomBytes(10 << 20);
+        for (var i = 0; i < 100; i++)
+        {
+            origin.Put($"{prefix}{i}/seg-0-00001.m4s", body);
+        }
+
+        return (origin, edge, body);
+    }
+
+    private void AssertGrowthWithinBudgets(EdgeProcess edge, CountingOrigin origin, long baseline)
+    {
+        var growth = edge.PeakRssBytes() - baseline;
+        output.WriteLine($"peak RSS growth {growth >> 20} MiB, origin fetches {origin.TotalFetches}");
+        Assert.True(growth < CacheBytes + InFlightBytes + StatedBound,
+            $"peak RSS grew by {growth >> 20} MiB: more than cache {CacheBytes >> 20} + in flight {InFlightBytes >> 20} + {StatedBound >> 20} MiB");
     }
 
     /// <summary>
