@@ -19,6 +19,15 @@ internal sealed record EvalOptions
 
     public bool Quick { get; init; }
 
+    /// <summary>Hard negatives of each kind in each half (issue 17); 6 a kind makes the set about as large as the positives.</summary>
+    public int NegativesPerKind { get; init; } = 6;
+
+    /// <summary>Skip the speed and the 10,000-asset latency parts (for iterating on accuracy).</summary>
+    public bool AccuracyOnly { get; init; }
+
+    /// <summary>Make the corpus and stop.</summary>
+    public bool BuildOnly { get; init; }
+
     /// <summary>ffmpeg processes run at once while the corpus is made and fingerprinted.</summary>
     public int Jobs { get; init; } = 2;
 
@@ -32,6 +41,9 @@ internal sealed record EvalOptions
         return new EvalOptions
         {
             Quick = quick,
+            NegativesPerKind = (int)Number(args, "--negatives-per-kind", quick ? 3 : 6),
+            AccuracyOnly = args.Contains("--accuracy-only"),
+            BuildOnly = args.Contains("--build-only"),
             CorpusRoot = Path.GetFullPath(corpus),
             AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
             Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room

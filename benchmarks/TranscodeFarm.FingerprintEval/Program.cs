@@ -38,10 +38,16 @@ var sources = SourceCatalog.All(options.AssetsDir, builder.WorkDirectory, option
 var transformations = Transformation.All(options.Seconds);
 Console.Error.WriteLine($"corpus in {builder.Directory}: {sources.Count} originals x {transformations.Count} transformations");
 var (originals, copies, corpusSeconds) = await builder.BuildAsync(sources, transformations, CancellationToken.None);
+var negatives = await builder.BuildNegativesAsync(HardNegatives.All(options.AssetsDir, builder.WorkDirectory, options.NegativesPerKind, notes), CancellationToken.None);
+if (options.BuildOnly)
+{
+    Console.Error.WriteLine($"corpus made: {originals.Count} originals, {copies.Count} copies, {negatives.Count} negatives ({builder.Made} made)");
+    return 0;
+}
 
 // 2. Fingerprints, index, matchers.
 Console.Error.WriteLine($"fingerprinting {originals.Count + copies.Count} files...");
-var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path), .. copies.Select(c => c.Path)], options.Jobs, CancellationToken.None);
+var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path), .. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None);
 using var index = new FingerprintIndex();
 foreach (var original in originals)
 {
@@ -65,6 +71,7 @@ var videoOnly = evaluation.Run(videoFirst);
 var audio = evaluation.Run(audioMatcher);
 
 report.Section("Corpus");
+report.Line($"{negatives.Count} hard negatives ({options.NegativesPerKind} of each of {HardNegatives.Kinds.Length} kinds in each half A and B)");
 report.Line($"{originals.Count} originals x {transformations.Count} transformations = {copies.Count} copies; originals {options.Seconds:0.#} s 1280x720 30 fps; in {builder.Directory}");
 report.Line($"made {builder.Made} files, reused {builder.Reused} ({corpusSeconds:0} s); fingerprinted {fingerprints.Count} files in {extractSeconds:0.0} s with {options.Jobs} at a time");
 foreach (var note in notes)
@@ -95,6 +102,38 @@ report.Goal(falsePositives == 0, $"{falsePositives} false positives over all non
 report.Goal(!(maxError > QueryOutcome.OffsetTolerance), $"max offset error {Report.F(maxError)} s where the right original is on top (goal ≤ {QueryOutcome.OffsetTolerance} s)");
 report.Line("transformations missing a goal: " + (failing.Count == 0 ? "none" : string.Join(", ", failing)));
 
+// Hard negatives (issue 17): thresholds calibrated on half A (figures below), frozen in AudioIndexOptions; goals on half B.
+report.Section("Hard negatives: false claims (issue 17)");
+var negativeEvaluation = new NegativeEvaluation(originals, copies, negatives, fingerprints);
+var soundAlone = new ContentIndexMatcher(content, "ContentMatcher, sound only", soundOnly: true);
+report.Line("Calibration, half A only:");
+negativeEvaluation.Calibration(report, new AudioIndexOptions());
+report.Line();
+negativeEvaluation.PerKind(report, combinedMatcher, soundAlone);
+report.Line();
+var production = new AudioIndexOptions();
+var before = production with { MinContrast = 0, MinAgreeingShare = 0, MinQueryShare = 0 };
+negativeEvaluation.Sweep(report,
+[
+    ("* before issue 17 (BER ≤ 0.3 only; audio-only counted)", before, true),
+    ("BER ≤ 0.3 only, audio-only not counted", before, false),
+    .. new[] { 0.04, 0.08, 0.12, 0.16, 0.2 }.SelectMany(c => new[] { 0.2, 0.25, 0.3 }.Select(b =>
+        ($"contrast ≥ {c:0.00}, BER ≤ {b:0.00}{(c == production.MinContrast && b == production.MaxBitErrorRate ? " (production)" : "")}", production with { MinContrast = c, MaxBitErrorRate = b }, false))),
+]);
+var claimsB = negativeEvaluation.FalseClaims("B", combinedMatcher);
+report.Goal(claimsB == 0, $"{claimsB} false claims over hard-negative half B at the frozen thresholds (goal 0)");
+report.Goal(recall >= 0.98, $"recall {Report.F(recall, "0.000")} on the positives with these thresholds (goal ≥ 0.98)");
+
+report.Section("Picture alone: muted copies (ContentMatcher without sound)");
+var muted = evaluation.Run(new ContentIndexMatcher(content, "ContentMatcher, picture only", muted: true)).Where(o => !o.Copy.Transformation.AudioOnly).ToList();
+report.Table(["transformation", "found", "recall"], transformations.Where(t => !t.AudioOnly).Select(t =>
+{
+    var mine = muted.Where(o => o.Copy.Transformation == t).ToList();
+    return (IReadOnlyList<string>)[t.Name, $"{mine.Count(o => o.Verdict == Verdict.Found)}/{mine.Count}", Report.F((double)mine.Count(o => o.Verdict == Verdict.Found) / mine.Count)];
+}));
+var (mutedRecall, _, _) = evaluation.Overall(report, "muted copies", muted);
+report.Goal(mutedRecall >= 0.95, $"picture-alone recall {Report.F(mutedRecall, "0.000")} (goal ≥ 0.95, hflip and 10% crop included)");
+
 report.Section($"Picture alone: {videoFirst.Name}");
 var failingVideo = evaluation.PerTransformation(report, videoOnly, ("audio scan", audio));
 report.Line();
@@ -106,6 +145,18 @@ evaluation.Overall(report, "audio scan on every copy (exhaustive AudioAligner, f
 report.Line("transformations the picture alone fails: " + (failingVideo.Count == 0 ? "none" : string.Join(", ", failingVideo)));
 
 var accuracySeconds = total.Elapsed.TotalSeconds;
+if (options.AccuracyOnly)
+{
+    report.Section("Summary (--accuracy-only: no speed or latency part)");
+    foreach (var goal in report.Goals)
+    {
+        report.Line(goal);
+    }
+
+    Console.WriteLine(report.ToString());
+    await File.WriteAllTextAsync(Path.Combine(builder.Directory, "report-accuracy.txt"), report.ToString());
+    return 0;
+}
 
 // 3. Extraction speed, one core.
 Console.Error.WriteLine("extraction speed on one core (1080p30)...");

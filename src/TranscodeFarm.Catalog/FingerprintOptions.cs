@@ -14,8 +14,9 @@ public sealed class FingerprintOptions
     /// <summary>A match is a duplicate when it spans this fraction of both the upload and the asset.</summary>
     public double DuplicateCoverage { get; set; } = MatchKinds.DefaultCoverage;
 
-    /// <summary>Reference collections and their policy ("reject" or "tag"): Fingerprint:Collections:blocked:Policy=reject.
-    /// A collection not listed here tags.</summary>
+    /// <summary>Reference collections and their policy ("reject", "reject-audio-only" or "tag"):
+    /// Fingerprint:Collections:blocked:Policy=reject. A collection not listed here tags. "reject" rejects claims
+    /// (picture, or sound with no contradicting picture); "reject-audio-only" also rejects sound alone under another picture.</summary>
     public Dictionary<string, FingerprintCollectionOptions> Collections { get; set; } = new(StringComparer.Ordinal)
     {
         ["blocked"] = new() { Policy = IngestPolicy.RejectPolicy },

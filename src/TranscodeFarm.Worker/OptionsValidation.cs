@@ -94,9 +94,9 @@ public sealed class FingerprintOptionsValidator : IValidateOptions<FingerprintOp
                 errors.Add($"Fingerprint:Collections:{collection}: a collection name is lower-case letters, digits, '-' or '_', and not 'assets'");
             }
 
-            if (c.Policy is not (IngestPolicy.RejectPolicy or IngestPolicy.Tag))
+            if (!IngestPolicy.IsCollectionPolicy(c.Policy))
             {
-                errors.Add($"Fingerprint:Collections:{collection}:Policy must be reject or tag (got '{c.Policy}')");
+                errors.Add($"Fingerprint:Collections:{collection}:Policy must be reject, reject-audio-only or tag (got '{c.Policy}')");
             }
         }
 

@@ -40,7 +40,7 @@ public static class WorkerMetrics
         "transcodefarm_fingerprint_frames_total", "Video frames hashed into content fingerprints.");
 
     public static readonly Counter FingerprintMatches = Metrics.CreateCounter(
-        "transcodefarm_fingerprint_matches_total", "Catalog matches of uploads at ingest, by kind (duplicate, excerpt, contains, partial, reference)",
+        "transcodefarm_fingerprint_matches_total", "Catalog matches of uploads at ingest, by kind (duplicate, excerpt, contains, partial, reference, audio-only)",
         new CounterConfiguration { LabelNames = ["kind"] });
 
     public static readonly Counter FingerprintRejected = Metrics.CreateCounter(

@@ -24,24 +24,37 @@ internal sealed class CorpusBuilder(Tool tool, string directory, double seconds,
         IReadOnlyList<SourceSpec> sources, IReadOnlyList<Transformation> transformations, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        foreach (var sub in new[] { "originals", "copies", "work" })
+        foreach (var sub in new[] { "originals", "copies", "negatives", "work" })
         {
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, sub));
         }
 
-        foreach (var speech in sources.Select(s => s.Audio).OfType<SpeechAudio>().Where(s => !File.Exists(s.WavPath)))
-        {
-            var part = Tool.PartPath(speech.WavPath);
-            await tool.RunAsync("espeak-ng", ["-v", speech.Voice, "-s", speech.WordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", part, "--", speech.Text], TimeSpan.FromMinutes(1), cancellationToken);
-            File.Move(part, speech.WavPath, overwrite: true);
-        }
-
+        await SpeakAsync(sources, cancellationToken);
         var originals = sources.Select(s => new Original(s, Path.Combine(Directory, "originals", s.Name + ".mp4"))).ToList();
         await ForEachAsync(originals, o => o.Path, (o, part) => o.Spec.Arguments(seconds, part), cancellationToken);
 
         var copies = originals.SelectMany(o => transformations.Select(t => new Copy(o, t, Path.Combine(Directory, "copies", $"{o.Spec.Name}__{t.Name}{t.Extension}")))).ToList();
         await ForEachAsync(copies, c => c.Path, (c, part) => c.Transformation.Arguments(c.Original.Path, part), cancellationToken);
         return (originals, copies, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Makes the hard negatives (<see cref="HardNegatives"/>), reusing files already there.</summary>
+    public async Task<List<Negative>> BuildNegativesAsync(IReadOnlyList<NegativeSpec> specs, CancellationToken cancellationToken)
+    {
+        await SpeakAsync(specs.Select(s => s.Source), cancellationToken);
+        var negatives = specs.Select(s => new Negative(s, Path.Combine(Directory, "negatives", s.Source.Name + ".mp4"))).ToList();
+        await ForEachAsync(negatives, n => n.Path, (n, part) => n.Spec.Source.Arguments(seconds, part), cancellationToken);
+        return negatives;
+    }
+
+    private async Task SpeakAsync(IEnumerable<SourceSpec> sources, CancellationToken cancellationToken)
+    {
+        foreach (var speech in sources.Select(s => s.Audio).OfType<SpeechAudio>().DistinctBy(s => s.WavPath).Where(s => !File.Exists(s.WavPath)))
+        {
+            var part = Tool.PartPath(speech.WavPath);
+            await tool.RunAsync("espeak-ng", ["-v", speech.Voice, "-s", speech.WordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", part, "--", speech.Text], TimeSpan.FromMinutes(1), cancellationToken);
+            File.Move(part, speech.WavPath, overwrite: true);
+        }
     }
 
     private async Task ForEachAsync<T>(List<T> items, Func<T, string> pathOf, Func<T, string, IReadOnlyList<string>> argumentsFor, CancellationToken cancellationToken)

@@ -33,6 +33,8 @@ internal sealed record PhotoVideo(IReadOnlyList<PhotoShot> Shots) : VideoSpec
             Motion.ZoomOut => $"z='1.6-0.5*{p}':x='(iw-iw/zoom)*0.3':y='(ih-ih/zoom)*0.6'",
             Motion.PanRight => $"z='1.4':x='(iw-iw/zoom)*{p}':y='(ih-ih/zoom)/2'",
             Motion.PanLeft => $"z='1.3+0.1*{p}':x='(iw-iw/zoom)*(1-{p})':y='(ih-ih/zoom)*0.4'",
+            Motion.Drift => $"z='1+0.03*{p}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'",
+            Motion.PanUp => $"z='1.2':x='(iw-iw/zoom)*0.7':y='(ih-ih/zoom)*(1-{p})'",
             _ => $"z='1.5':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)*{p}'",
         };
     }

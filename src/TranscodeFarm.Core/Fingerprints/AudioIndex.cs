@@ -91,14 +91,15 @@ public sealed class AudioIndex : IDisposable
         try
         {
             var matches = new List<AudioMatch>();
+            var soundSeconds = AudioVerifier.SoundSeconds(query.Items, Options.ItemSeconds);
             foreach (var candidate in Candidates(query.Items))
             {
                 var asset = _slots[candidate.Slot]!;
                 var window = (candidate.FirstOffset * Options.ItemSeconds, candidate.LastOffset * Options.ItemSeconds);
                 var alignment = AudioAligner.Align(query, asset.Audio, Options.MinOverlapSeconds, window);
-                if (alignment is { IsMatch: true })
+                if (alignment is not null && Verify(query, asset.Audio, alignment, soundSeconds) is { } check)
                 {
-                    matches.Add(new AudioMatch(asset.Id, alignment.OffsetSeconds, alignment.BitErrorRate, alignment.OverlapSeconds));
+                    matches.Add(new AudioMatch(asset.Id, alignment.OffsetSeconds, alignment.BitErrorRate, alignment.OverlapSeconds) { AgreeingSeconds = check.AgreeingSeconds });
                 }
             }
 
@@ -111,6 +112,48 @@ public sealed class AudioIndex : IDisposable
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Whether two indexed assets hold the same sound with <paramref name="offsetSeconds"/> between them (asset a time +
+    /// offset = asset b time, ± 1 s): two copies of one recording, which one query may rightly match both of.
+    /// </summary>
+    public bool SameSound(string a, string b, double offsetSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        _gate.EnterReadLock();
+        try
+        {
+            if (!_slotById.TryGetValue(a, out var slotA) || !_slotById.TryGetValue(b, out var slotB))
+            {
+                return false;
+            }
+
+            var alignment = AudioAligner.Align(_slots[slotA]!.Audio, _slots[slotB]!.Audio, Options.MinOverlapSeconds, (offsetSeconds - 1, offsetSeconds + 1));
+            return alignment is not null && alignment.BitErrorRate <= Options.MaxBitErrorRate && alignment.Distinctness >= AudioAligner.MinDistinctness;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// The match rules of decision 012 (issue 17): the whole overlap under the error-rate limit and not silence; most of
+    /// its windows agreeing at this one offset (<see cref="AudioVerifier"/>); and the agreeing stretch a real share of
+    /// the query's sound. Null when any fails.
+    /// </summary>
+    internal AudioSpanCheck? Verify(AudioFingerprint query, AudioFingerprint reference, AudioAlignment alignment, double querySoundSeconds)
+    {
+        if (alignment.BitErrorRate > Options.MaxBitErrorRate || alignment.Distinctness < AudioAligner.MinDistinctness)
+        {
+            return null;
+        }
+
+        var check = AudioVerifier.Check(query.Items, reference.Items, alignment.OffsetItems, Options.MaxBitErrorRate, Options.MinContrast, Options.ItemSeconds);
+        var needed = Math.Min(Options.MinQueryShare * querySoundSeconds, Options.LongMatchSeconds);
+        return check.Agreeing > 0 && check.AgreeingShare >= Options.MinAgreeingShare && check.AgreeingSeconds >= needed ? check : null;
+    }
 
     /// <summary>Per asset the bin with the most votes; the best-voted assets first, with the offsets to verify.</summary>
     private List<Candidate> Candidates(ReadOnlySpan<uint> query)

@@ -48,6 +48,27 @@ public sealed record AudioIndexOptions
     /// <summary>The aligned overlap a match needs; a query shorter than this matches nothing.</summary>
     public double MinOverlapSeconds { get; init; } = AudioAligner.DefaultMinOverlapSeconds;
 
+    /// <summary>An alignment over the whole overlap must be at or under this bit error rate (and so must each agreeing window).</summary>
+    public double MaxBitErrorRate { get; init; } = AudioAligner.MaxMatchBitErrorRate;
+
+    /// <summary>
+    /// A window agrees only this far under its own median rate 0.4–2 s away (<see cref="AudioVerifier"/>): the words line
+    /// up at one offset, not just the voice at every offset. Calibrated on the evaluation's hard-negative half A.
+    /// </summary>
+    public double MinContrast { get; init; } = 0.12;
+
+    /// <summary>Of the overlap's windows with sound, at least this share must agree.</summary>
+    public double MinAgreeingShare { get; init; } = 0.5;
+
+    /// <summary>
+    /// Agreeing windows must cover at least this share of the query's sound (silence left out), or
+    /// <see cref="LongMatchSeconds"/>: a few seconds that happen to line up inside a long upload are not its source.
+    /// </summary>
+    public double MinQueryShare { get; init; } = 0.4;
+
+    /// <summary>This much agreeing sound is a match whatever share of a long query it is (a clip inside a compilation).</summary>
+    public double LongMatchSeconds { get; init; } = 30;
+
     internal void Validate()
     {
         if (!double.IsFinite(ItemSeconds) || ItemSeconds <= 0)
@@ -65,5 +86,13 @@ public sealed record AudioIndexOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(PopularBucketFactor, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(MinPopularBucketPostings);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinOverlapSeconds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBitErrorRate);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBitErrorRate, 0.5);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinContrast);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinAgreeingShare);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MinAgreeingShare, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinQueryShare);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MinQueryShare, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LongMatchSeconds);
     }
 }

@@ -12,4 +12,10 @@ public sealed record AudioMatch(string AssetId, double OffsetSeconds, double Bit
     /// as a video match's score. A BER of 0.1–0.2 (a typical re-encode) scores 0.8–0.6.
     /// </summary>
     public double Score => Math.Clamp(1 - (2 * BitErrorRate), 0, 1);
+
+    /// <summary>Seconds of the overlap whose windows line up at this offset (<see cref="AudioVerifier"/>).</summary>
+    public double AgreeingSeconds { get; init; } = MatchedSeconds;
+
+    /// <summary>The query's span the match covers, in query time: [<see cref="QueryStartSeconds"/>, + <see cref="MatchedSeconds"/>).</summary>
+    public double QueryStartSeconds => Math.Max(0, -OffsetSeconds);
 }

@@ -9,6 +9,16 @@ namespace TranscodeFarm.Core.Fingerprints;
 public sealed record ContentMatch(string AssetId, double Score, double OffsetSeconds, double MatchedSeconds, MatchSource Source, double? AudioBitErrorRate)
 {
     /// <summary>
+    /// For a match by sound alone, what the picture at that offset says (<see cref="PictureCheck"/>); a match the video
+    /// index found is <see cref="PictureEvidence.Supports"/>. <see cref="PictureEvidence.Contradicts"/> makes it an
+    /// <see cref="MatchKinds.AudioOnly"/> match: recorded, but no claim (decision 012).
+    /// </summary>
+    public PictureEvidence Picture { get; init; } = Source == MatchSource.Audio ? PictureEvidence.Unknown : PictureEvidence.Supports;
+
+    /// <summary>A claim that the query is (part of) the asset: anything but sound alone under a picture that contradicts it.</summary>
+    public bool IsClaim => !(Source == MatchSource.Audio && Picture == PictureEvidence.Contradicts);
+
+    /// <summary>
     /// What the match means for the two durations: <see cref="ContentOverlap.Duplicate"/> when the matched stretch
     /// covers at least <paramref name="coverage"/> of both, <see cref="ContentOverlap.Excerpt"/> or
     /// <see cref="ContentOverlap.Contains"/> when it covers only the query or only the asset. Pass the durations the

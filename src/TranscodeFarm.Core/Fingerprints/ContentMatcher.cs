@@ -88,7 +88,10 @@ public sealed class ContentMatcher : IDisposable
 
     /// <summary>
     /// The assets the query's video or audio (or both) matches, best score first. Video counts only with enough usable
-    /// frames (the video index checks), audio only with at least the minimum overlap (the audio index checks).
+    /// frames (the video index checks), audio only with at least the minimum overlap (the audio index checks). A match
+    /// by sound alone gets the picture's verdict at its offset (<see cref="ContentMatch.Picture"/>): one the picture
+    /// clearly contradicts is no claim (<see cref="ContentMatch.IsClaim"/>). Sound that matches several unrelated assets
+    /// over the same stretch of the query is evidence against each (<see cref="Contest"/>).
     /// </summary>
     public IReadOnlyList<ContentMatch> Query(VideoFingerprint? video, AudioFingerprint? audio, int maxResults = 5)
     {
@@ -97,7 +100,55 @@ public sealed class ContentMatcher : IDisposable
         var depth = maxResults * 2;
         IReadOnlyList<FingerprintMatch> videoMatches = video is null ? [] : _video.Query(video, depth);
         IReadOnlyList<AudioMatch> audioMatches = audio is null ? [] : _audio.Query(audio, depth);
-        return ContentMatchMerger.Merge(videoMatches, audioMatches, maxResults);
+        var merged = ContentMatchMerger.Merge(videoMatches, audioMatches, int.MaxValue);
+        if (video is { Count: > 0 })
+        {
+            merged = merged.Select(m => m.Source == MatchSource.Audio ? m with { Picture = _video.PictureAt(m.AssetId, video, m.OffsetSeconds) } : m).ToList();
+        }
+
+        return Contest(merged, audioMatches).Take(maxResults).ToList();
+    }
+
+    /// <summary>
+    /// The same stretch of sound cannot be two unrelated recordings. When matches by sound alone (the picture not
+    /// supporting them) from several assets cover the same part of the query, and those assets' sound does not match
+    /// each other at the offsets implied, each keeps its claim only with a bit error rate at or under
+    /// <see cref="ContestedMaxBitErrorRate"/>; the rest are dropped. Catches one voice or one instrument matching many
+    /// references "by timbre" (issue 17).
+    /// </summary>
+    private List<ContentMatch> Contest(List<ContentMatch> matches, IReadOnlyList<AudioMatch> audioMatches)
+    {
+        var soundOnly = matches.Where(m => m.Source == MatchSource.Audio && m.Picture != PictureEvidence.Supports).ToList();
+        if (soundOnly.Count < 2)
+        {
+            return matches;
+        }
+
+        var contested = new HashSet<ContentMatch>();
+        foreach (var a in soundOnly)
+        {
+            foreach (var b in soundOnly.Where(b => !ReferenceEquals(a, b) && a.AssetId != b.AssetId))
+            {
+                if (SharedQuerySeconds(a, b) >= 0.5 * Math.Min(a.MatchedSeconds, b.MatchedSeconds) &&
+                    !_audio.SameSound(a.AssetId, b.AssetId, b.OffsetSeconds - a.OffsetSeconds))
+                {
+                    contested.Add(a);
+                    contested.Add(b);
+                }
+            }
+        }
+
+        return matches.Where(m => !contested.Contains(m) || m.AudioBitErrorRate <= ContestedMaxBitErrorRate).ToList();
+    }
+
+    /// <summary>A contested match by sound keeps its claim only this close to identical (a clean re-encode: 0.05–0.1).</summary>
+    public const double ContestedMaxBitErrorRate = 0.1;
+
+    private static double SharedQuerySeconds(ContentMatch a, ContentMatch b)
+    {
+        var aStart = Math.Max(0, -a.OffsetSeconds);
+        var bStart = Math.Max(0, -b.OffsetSeconds);
+        return Math.Max(0, Math.Min(aStart + a.MatchedSeconds, bStart + b.MatchedSeconds) - Math.Max(aStart, bStart));
     }
 
     public void Dispose()

@@ -129,11 +129,52 @@ public sealed class FingerprintIndex : IDisposable
         }
     }
 
-    /// <summary>The assets the query matches, best score first; empty when none passes verification.</summary>
+    /// <summary>
+    /// The assets the query matches, best score first; empty when none passes verification. A query that carries
+    /// mirrored hashes (<see cref="VideoFingerprint.HasMirroredHashes"/>) is also looked up as its mirror image, and each
+    /// asset keeps the better of the two: a left-right flipped copy finds its original (issue 17) for one more lookup.
+    /// </summary>
     public IReadOnlyList<FingerprintMatch> Query(VideoFingerprint query, int maxResults = 5)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResults);
+        var matches = QueryOne(query);
+        if (query.HasMirroredHashes)
+        {
+            matches.AddRange(QueryOne(query.Mirrored()));
+        }
+
+        return matches
+            .GroupBy(m => m.AssetId, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(m => m.Score).ThenByDescending(m => m.MatchedSeconds).First())
+            .OrderByDescending(m => m.Score).ThenByDescending(m => m.MatchedSeconds).ThenBy(m => m.AssetId, StringComparer.Ordinal)
+            .Take(maxResults)
+            .ToList();
+    }
+
+    /// <summary>
+    /// What the asset's picture says about the query placed at <paramref name="offsetSeconds"/> (query time + offset =
+    /// asset time), e.g. where its sound matched: see <see cref="PictureCheck"/>. Unknown when the asset has no picture here.
+    /// </summary>
+    public PictureEvidence PictureAt(string assetId, VideoFingerprint query, double offsetSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(assetId);
+        ArgumentNullException.ThrowIfNull(query);
+        _gate.EnterReadLock();
+        try
+        {
+            return _slotById.TryGetValue(assetId, out var slot)
+                ? PictureCheck.Judge(query.Frames, _slots[slot]!.Fingerprint, offsetSeconds, Options)
+                : PictureEvidence.Unknown;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    private List<FingerprintMatch> QueryOne(VideoFingerprint query)
+    {
         var runs = KeyframeRun.Spread(KeyframeRun.Select(query, Options), Options.MaxVotingRuns);
         var usable = query.Frames.Where(f => f.Quality >= Options.MinQuality).ToList();
         if (runs.Count == 0 || usable.Count < Options.MinMatchedFrames)
@@ -158,7 +199,7 @@ public sealed class FingerprintIndex : IDisposable
                 }
             }
 
-            return matches.OrderByDescending(m => m.Score).ThenByDescending(m => m.MatchedSeconds).ThenBy(m => m.AssetId, StringComparer.Ordinal).Take(maxResults).ToList();
+            return matches;
         }
         finally
         {

@@ -42,6 +42,12 @@ public sealed record FingerprintIndexOptions
     /// <summary>Fraction of overlapping usable query frames that must match.</summary>
     public double MinScore { get; init; } = 0.5;
 
+    /// <summary>
+    /// When sound matched, the picture at that offset contradicts it if the median distance of the aligned usable frames
+    /// is at least this (unrelated frames sit near 128 and were never under 94; a 10% crop gives 32–64; issue 17).
+    /// </summary>
+    public int ContradictDistance { get; init; } = 80;
+
     /// <summary>Caps the work for long queries (a whole new asset): keyframes used for voting, evenly spread.</summary>
     public int MaxVotingRuns { get; init; } = 256;
 
@@ -63,6 +69,7 @@ public sealed record FingerprintIndexOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RefineStepSeconds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrameTimeTolerance);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinMatchedFrames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ContradictDistance, MatchDistance);
         ArgumentOutOfRangeException.ThrowIfNegative(MinScore);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MinScore, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxVotingRuns);

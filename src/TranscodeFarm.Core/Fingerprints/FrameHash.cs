@@ -34,7 +34,27 @@ public static class FrameHash
         var quality = Quality(image);
         CenterWindow.Apply(image);
         var coefficients = LowFrequencyDct.Transform(image);
-        return new FrameHashResult(Threshold(coefficients), quality);
+        var hash = Threshold(coefficients);
+        Mirror(coefficients);
+        return new FrameHashResult(hash, quality) { Mirrored = Threshold(coefficients) };
+    }
+
+    /// <summary>
+    /// Turns the coefficients into those of the left-right mirrored image: DCT-II basis k is even about the centre for
+    /// even k and odd for odd k, so mirroring negates every odd horizontal frequency. The steps before the DCT (bar
+    /// trimming, area resampling, the centre window) are symmetric, so this equals hashing the mirrored frame, for 256
+    /// sign flips instead of a second pass (issue 17).
+    /// </summary>
+    internal static void Mirror(float[] coefficients)
+    {
+        const int size = LowFrequencyDct.BlockSize;
+        for (var u = 0; u < size; u++)
+        {
+            for (var v = 1; v < size; v += 2)
+            {
+                coefficients[(u * size) + v] = -coefficients[(u * size) + v];
+            }
+        }
     }
 
     /// <summary>

@@ -10,4 +10,7 @@ public readonly record struct FrameHashResult(Hash256 Hash, int Quality)
     public const int MinUsableQuality = 50;
 
     public bool IsUsable => Quality >= MinUsableQuality;
+
+    /// <summary>The hash the left-right mirrored frame would have (<see cref="FrameHash"/>); default when not computed.</summary>
+    public Hash256 Mirrored { get; init; }
 }

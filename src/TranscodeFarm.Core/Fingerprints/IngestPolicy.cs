@@ -24,6 +24,13 @@ public static class IngestPolicy
     public const string Off = "off";
     public const string RejectPolicy = "reject";
 
+    /// <summary>A collection policy: reject like <see cref="RejectPolicy"/>, and also on <see cref="MatchKinds.AudioOnly"/>
+    /// matches (the sound is the protected work: a song, a jingle), which a plain reject collection only records.</summary>
+    public const string RejectAudioOnlyPolicy = "reject-audio-only";
+
+    /// <summary>Whether a collection policy value is one this farm knows.</summary>
+    public static bool IsCollectionPolicy(string policy) => policy is RejectPolicy or RejectAudioOnlyPolicy or Tag;
+
     /// <param name="matches">Best first.</param>
     /// <param name="duplicates">"tag", "alias" or "off".</param>
     /// <param name="collectionPolicy">A reference collection's policy ("reject" or "tag").</param>
@@ -33,7 +40,9 @@ public static class IngestPolicy
         ArgumentNullException.ThrowIfNull(collectionPolicy);
         foreach (var m in matches)
         {
-            if (m.Kind == MatchKinds.Reference && collectionPolicy(m.Collection) == RejectPolicy)
+            var policy = m.Kind is MatchKinds.Reference or MatchKinds.AudioOnly ? collectionPolicy(m.Collection) : Tag;
+            if ((m.Kind == MatchKinds.Reference && policy is RejectPolicy or RejectAudioOnlyPolicy) ||
+                (m.Kind == MatchKinds.AudioOnly && policy == RejectAudioOnlyPolicy))
             {
                 return new IngestDecision(IngestAction.Reject, m, RejectReason(m));
             }
@@ -48,7 +57,11 @@ public static class IngestPolicy
     }
 
     /// <summary>Names the reference, where in it the upload matched, and how well: what a producer needs to act on.</summary>
-    public static string RejectReason(CatalogMatch m) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"the upload matches reference '{m.Name}' (id {m.EntryId}) in collection '{m.Collection}', whose policy is reject: " +
-        $"{m.MatchedSeconds:0.0} s match it at offset {m.OffsetSeconds:0.0} s (upload time + offset = reference time; score {m.Score:0.00}, by {m.Source})");
+    public static string RejectReason(CatalogMatch m) => m.Kind == MatchKinds.AudioOnly
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the upload's sound matches reference '{m.Name}' (id {m.EntryId}) in collection '{m.Collection}', whose policy is {RejectAudioOnlyPolicy} (sound alone rejects, " +
+            $"though the picture differs): {m.MatchedSeconds:0.0} s match it at offset {m.OffsetSeconds:0.0} s (upload time + offset = reference time; score {m.Score:0.00}, by {m.Source})")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the upload matches reference '{m.Name}' (id {m.EntryId}) in collection '{m.Collection}', whose policy is reject: " +
+            $"{m.MatchedSeconds:0.0} s match it at offset {m.OffsetSeconds:0.0} s (upload time + offset = reference time; score {m.Score:0.00}, by {m.Source})");
 }

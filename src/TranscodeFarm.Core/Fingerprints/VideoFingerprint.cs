@@ -106,6 +106,12 @@ public sealed class VideoFingerprint
     public VideoFingerprint Shift(double deltaSeconds) =>
         new(_frames.Select(f => f with { TimeSeconds = f.TimeSeconds + deltaSeconds }).Where(f => f.TimeSeconds >= 0));
 
+    /// <summary>Whether the frames carry their mirrored hashes (an extractor's fresh fingerprint does; a stored one does not).</summary>
+    public bool HasMirroredHashes => _frames.Any(f => f.HasMirroredHash);
+
+    /// <summary>The fingerprint the left-right mirrored video would have; the same frames when there are no mirrored hashes.</summary>
+    public VideoFingerprint Mirrored() => new(_frames.Select(f => f.Mirrored()));
+
     public byte[] ToBytes() => VideoFingerprintBinary.Write(this);
 
     public static VideoFingerprint FromBytes(ReadOnlySpan<byte> data) => VideoFingerprintBinary.Read(data);

@@ -1,0 +1,148 @@
+using TranscodeFarm.Core.Fingerprints;
+using TranscodeFarm.FingerprintEval.Corpus;
+using TranscodeFarm.FingerprintEval.Matching;
+using TranscodeFarm.Media;
+
+namespace TranscodeFarm.FingerprintEval.Evaluation;
+
+/// <summary>
+/// The hard negatives (issue 17): every claim a matcher makes on one is false. Reports false claims per kind and half
+/// with the production thresholds, the calibration figures on half A that chose them, and a sweep of the audio
+/// thresholds (recall on the positives against false claims on each half).
+/// </summary>
+internal sealed class NegativeEvaluation(
+    IReadOnlyList<Original> originals,
+    IReadOnlyList<Copy> copies,
+    IReadOnlyList<Negative> negatives,
+    IReadOnlyDictionary<string, MediaFingerprint> fingerprints)
+{
+    /// <summary>Negatives of a half with at least one claim, and the claims; audio-only records on the side.</summary>
+    public void PerKind(Report report, ContentIndexMatcher production, ContentIndexMatcher soundOnly)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var kind in HardNegatives.Kinds)
+        {
+            var row = new List<string> { kind };
+            foreach (var half in new[] { "A", "B" })
+            {
+                var mine = negatives.Where(n => n.Spec.Kind == kind && n.Spec.Half == half).ToList();
+                var all = mine.Select(n => production.All(fingerprints[n.Path])).ToList();
+                var sound = mine.Select(n => soundOnly.Match(fingerprints[n.Path])).ToList();
+                row.Add(mine.Count.ToString());
+                row.Add(all.Sum(a => a.Count(m => m.IsClaim)).ToString());
+                row.Add(all.Sum(a => a.Count(m => !m.IsClaim)).ToString());
+                row.Add(sound.Sum(s => s.Count).ToString());
+            }
+
+            rows.Add(row);
+        }
+
+        rows.Add(Totals(rows));
+        report.Table(["negative kind", "A n", "A claims", "A audio-only", "A claims by sound alone", "B n", "B claims", "B audio-only", "B claims by sound alone"], rows);
+        report.Line("claims = false claims of the production ContentMatcher (picture + sound); audio-only = sound matched under a picture that");
+        report.Line("contradicts it (recorded, not a claim); by sound alone = the same negatives queried with their sound only (no picture to contradict).");
+        foreach (var n in negatives)
+        {
+            foreach (var m in production.All(fingerprints[n.Path]))
+            {
+                report.Line($"  {n.Spec.Half} {n.Spec.Source.Name} → {m.AssetId} ({(m.IsClaim ? "CLAIM" : "audio-only")}, by {m.Source}, score {Report.F(m.Score)}, BER {Report.F(m.AudioBitErrorRate ?? double.NaN, "0.000")}, {Report.F(m.MatchedSeconds, "0.0")} s at {Report.F(m.OffsetSeconds, "0.0")} s, picture {m.Picture})");
+            }
+        }
+    }
+
+    /// <summary>False claims on a half (picture + sound, and sound alone) with the production thresholds.</summary>
+    public int FalseClaims(string half, IMatcher matcher) =>
+        negatives.Where(n => n.Spec.Half == half).Sum(n => matcher.Match(fingerprints[n.Path]).Count);
+
+    /// <summary>
+    /// The figures the audio thresholds were chosen from, half A only: each negative's sound aligned exhaustively with
+    /// each original's (best offset), its bit error rate and <see cref="AudioVerifier"/> contrast, against the same
+    /// figures for every copy with sound at its true offset.
+    /// </summary>
+    public void Calibration(Report report, AudioIndexOptions options)
+    {
+        var negativeRows = new List<(string Kind, double Ber, double Contrast, double Share)>();
+        foreach (var n in negatives.Where(n => n.Spec.Half == "A" && fingerprints[n.Path].Audio is not null))
+        {
+            var audio = fingerprints[n.Path].Audio!;
+            foreach (var o in originals.Where(o => fingerprints[o.Path].Audio is not null))
+            {
+                var alignment = AudioAligner.Align(audio, fingerprints[o.Path].Audio!);
+                if (alignment is null || alignment.Distinctness < AudioAligner.MinDistinctness)
+                {
+                    continue;
+                }
+
+                var check = AudioVerifier.Check(audio.Items, fingerprints[o.Path].Audio!.Items, alignment.OffsetItems, 0.5, 0, audio.ItemSeconds);
+                negativeRows.Add((n.Spec.Kind, alignment.BitErrorRate, check.MedianContrast, check.AgreeingShare));
+            }
+        }
+
+        var positiveRows = new List<(string Kind, double Ber, double Contrast, double Share)>();
+        foreach (var c in copies.Where(c => fingerprints[c.Path].Audio is not null && fingerprints[c.Original.Path].Audio is not null))
+        {
+            var audio = fingerprints[c.Path].Audio!;
+            var reference = fingerprints[c.Original.Path].Audio!;
+            var truth = c.Transformation.TrueOffset;
+            var alignment = AudioAligner.Align(audio, reference, window: (truth - 0.5, truth + 0.5));
+            if (alignment is null)
+            {
+                continue;
+            }
+
+            var check = AudioVerifier.Check(audio.Items, reference.Items, alignment.OffsetItems, 0.5, 0, audio.ItemSeconds);
+            positiveRows.Add((c.Transformation.Name, alignment.BitErrorRate, check.MedianContrast, check.AgreeingShare));
+        }
+
+        report.Table(["pairs (half A negatives × originals; copies at their true offset)", "n", "BER min", "BER median", "contrast median", "contrast max", "contrast min"],
+            negativeRows.GroupBy(r => r.Kind).Select(g => Row("negative: " + g.Key, g.ToList()))
+                .Append(Row("all half-A negative pairs", negativeRows))
+                .Concat(positiveRows.GroupBy(r => r.Kind).Select(g => Row("copy: " + g.Key, g.ToList())))
+                .Append(Row("all copies with sound", positiveRows)));
+        report.Line($"production: BER ≤ {options.MaxBitErrorRate}, each ~3-s window ≥ {options.MinContrast} under its median BER 0.4–2 s away, ≥ {options.MinAgreeingShare:0%} of windows agreeing,");
+        report.Line($"agreeing sound ≥ {options.MinQueryShare:0%} of the query's sound (or {options.LongMatchSeconds} s). Chosen between the half-A negatives' highest contrast and the copies' lowest.");
+    }
+
+    private static IReadOnlyList<string> Row(string label, List<(string Kind, double Ber, double Contrast, double Share)> rows) =>
+        rows.Count == 0
+            ? [label, "0", "-", "-", "-", "-", "-"]
+            : [label, rows.Count.ToString(), Report.F(rows.Min(r => r.Ber), "0.000"), Report.F(Report.Median(rows.Select(r => r.Ber)), "0.000"),
+               Report.F(Report.Median(rows.Select(r => r.Contrast)), "0.000"), Report.F(rows.Max(r => r.Contrast), "0.000"), Report.F(rows.Min(r => r.Contrast), "0.000")];
+
+    /// <summary>
+    /// The audio thresholds swept, everything else at production values: recall on all copies (claims, top answer
+    /// right within 0.5 s), on the sound-only copies, false claims per half, and precision over positives + negatives.
+    /// </summary>
+    public void Sweep(Report report, IReadOnlyList<(string Label, AudioIndexOptions Options, bool CountAudioOnly)> settings)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var (label, options, countAudioOnly) in settings)
+        {
+            using var matcher = new ContentMatcher(audioOptions: options);
+            foreach (var o in originals)
+            {
+                matcher.Add(o.Spec.Name, fingerprints[o.Path].Video, fingerprints[o.Path].Audio);
+            }
+
+            var content = new ContentIndexMatcher(matcher);
+            IReadOnlyList<MatchCandidate> Answer(MediaFingerprint fp) => countAudioOnly
+                ? content.All(fp).Select(m => new MatchCandidate(m.AssetId, m.OffsetSeconds, m.Score, "any")).ToList()
+                : content.Match(fp);
+            var outcomes = copies.Select(c => new QueryOutcome(c, Answer(fingerprints[c.Path]))).ToList();
+            var found = outcomes.Count(o => o.Verdict == Verdict.Found);
+            var wrong = outcomes.Sum(o => o.WrongAssets);
+            var soundOnly = outcomes.Where(o => o.Copy.Transformation.AudioOnly).ToList();
+            var claimsA = negatives.Where(n => n.Spec.Half == "A").Sum(n => Answer(fingerprints[n.Path]).Count);
+            var claimsB = negatives.Where(n => n.Spec.Half == "B").Sum(n => Answer(fingerprints[n.Path]).Count);
+            var answered = outcomes.Sum(o => o.Candidates.Count) + claimsA + claimsB;
+            rows.Add([label, Report.F((double)found / outcomes.Count, "0.000"), $"{soundOnly.Count(o => o.Verdict == Verdict.Found)}/{soundOnly.Count}", wrong.ToString(), claimsA.ToString(), claimsB.ToString(),
+                Report.F(answered == 0 ? double.NaN : (double)found / answered, "0.000")]);
+        }
+
+        report.Table(["audio rule", "recall", "sound-only copies found", "wrong originals on copies", "false claims A", "false claims B", "precision"], rows);
+        report.Line("precision = right answers / every claim made over copies and negatives. Rows marked * count audio-only records as claims (the rule before issue 17).");
+    }
+
+    private static List<string> Totals(List<IReadOnlyList<string>> rows) =>
+        ["all", .. Enumerable.Range(1, rows[0].Count - 1).Select(c => rows.Sum(r => int.Parse(r[c], System.Globalization.CultureInfo.InvariantCulture)).ToString())];
+}
