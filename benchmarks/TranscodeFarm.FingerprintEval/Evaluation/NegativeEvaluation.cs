@@ -94,7 +94,7 @@ internal sealed class NegativeEvaluation(
             positiveRows.Add((c.Transformation.Name, alignment.BitErrorRate, check.MedianContrast, check.AgreeingShare));
         }
 
-        report.Table(["pairs (half A negatives × originals; copies at their true offset)", "n", "BER min", "BER median", "contrast median", "contrast max", "contrast min"],
+        report.Table(["pairs (half A negatives × originals; copies at their true offset)", "n", "BER min", "BER median", "BER max", "contrast median", "contrast max", "contrast min"],
             negativeRows.GroupBy(r => r.Kind).Select(g => Row("negative: " + g.Key, g.ToList()))
                 .Append(Row("all half-A negative pairs", negativeRows))
                 .Concat(positiveRows.GroupBy(r => r.Kind).Select(g => Row("copy: " + g.Key, g.ToList())))
@@ -105,8 +105,8 @@ internal sealed class NegativeEvaluation(
 
     private static IReadOnlyList<string> Row(string label, List<(string Kind, double Ber, double Contrast, double Share)> rows) =>
         rows.Count == 0
-            ? [label, "0", "-", "-", "-", "-", "-"]
-            : [label, rows.Count.ToString(), Report.F(rows.Min(r => r.Ber), "0.000"), Report.F(Report.Median(rows.Select(r => r.Ber)), "0.000"),
+            ? [label, "0", "-", "-", "-", "-", "-", "-"]
+            : [label, rows.Count.ToString(), Report.F(rows.Min(r => r.Ber), "0.000"), Report.F(Report.Median(rows.Select(r => r.Ber)), "0.000"), Report.F(rows.Max(r => r.Ber), "0.000"),
                Report.F(Report.Median(rows.Select(r => r.Contrast)), "0.000"), Report.F(rows.Max(r => r.Contrast), "0.000"), Report.F(rows.Min(r => r.Contrast), "0.000")];
 
     /// <summary>

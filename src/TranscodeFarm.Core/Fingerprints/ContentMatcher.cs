@@ -106,7 +106,7 @@ public sealed class ContentMatcher : IDisposable
             merged = merged.Select(m => m.Source == MatchSource.Audio ? m with { Picture = _video.PictureAt(m.AssetId, video, m.OffsetSeconds) } : m).ToList();
         }
 
-        return Contest(merged, audioMatches).Take(maxResults).ToList();
+        return Contest(merged, _audio.SameSound).Take(maxResults).ToList();
     }
 
     /// <summary>
@@ -116,7 +116,8 @@ public sealed class ContentMatcher : IDisposable
     /// <see cref="ContestedMaxBitErrorRate"/>; the rest are dropped. Catches one voice or one instrument matching many
     /// references "by timbre" (issue 17).
     /// </summary>
-    private List<ContentMatch> Contest(List<ContentMatch> matches, IReadOnlyList<AudioMatch> audioMatches)
+    /// <param name="sameSound">Whether two assets hold the same sound at an offset between them (asset a time + offset = asset b time).</param>
+    internal static List<ContentMatch> Contest(List<ContentMatch> matches, Func<string, string, double, bool> sameSound)
     {
         var soundOnly = matches.Where(m => m.Source == MatchSource.Audio && m.Picture != PictureEvidence.Supports).ToList();
         if (soundOnly.Count < 2)
@@ -125,12 +126,14 @@ public sealed class ContentMatcher : IDisposable
         }
 
         var contested = new HashSet<ContentMatch>();
-        foreach (var a in soundOnly)
+        for (var i = 0; i < soundOnly.Count; i++)
         {
-            foreach (var b in soundOnly.Where(b => !ReferenceEquals(a, b) && a.AssetId != b.AssetId))
+            for (var j = i + 1; j < soundOnly.Count; j++)
             {
-                if (SharedQuerySeconds(a, b) >= 0.5 * Math.Min(a.MatchedSeconds, b.MatchedSeconds) &&
-                    !_audio.SameSound(a.AssetId, b.AssetId, b.OffsetSeconds - a.OffsetSeconds))
+                var (a, b) = (soundOnly[i], soundOnly[j]);
+                if (a.AssetId != b.AssetId &&
+                    SharedQuerySeconds(a, b) >= 0.5 * Math.Min(a.MatchedSeconds, b.MatchedSeconds) &&
+                    !sameSound(a.AssetId, b.AssetId, b.OffsetSeconds - a.OffsetSeconds))
                 {
                     contested.Add(a);
                     contested.Add(b);
