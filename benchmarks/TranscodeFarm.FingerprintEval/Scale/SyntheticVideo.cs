@@ -46,6 +46,10 @@ internal static class SyntheticVideo
         return new VideoFingerprint(frames);
     }
 
+    /// <summary>The same frames with a mirrored hash each, as the extractor now gives: unrelated to any indexed frame.</summary>
+    public static VideoFingerprint WithMirroredHashes(VideoFingerprint video, Random rng) =>
+        new(video.Frames.Select(f => f with { MirroredHash = RandomHash(rng) }).ToList());
+
     private static Hash256 RandomHash(Random rng)
     {
         Span<byte> bytes = stackalloc byte[32];

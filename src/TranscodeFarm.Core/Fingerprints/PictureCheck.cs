@@ -6,7 +6,8 @@ namespace TranscodeFarm.Core.Fingerprints;
 /// closer). At least <see cref="FingerprintIndexOptions.MinMatchedFrames"/> pairs are needed for any verdict; then
 /// ≥ <see cref="FingerprintIndexOptions.MinScore"/> of them within the match distance supports, and a median distance of
 /// <see cref="FingerprintIndexOptions.ContradictDistance"/> or more (with under a fifth matching) contradicts. Anything
-/// between (a 10% crop sits at 32–64 bits) is no verdict: the sound decides.
+/// between (a 10% crop sits at 32–64 bits) is no verdict: the sound decides. So is an asset whose own consecutive
+/// frames are that far apart (temporal noise): a copy sampled a frame off would look unrelated.
 /// </summary>
 public static class PictureCheck
 {
@@ -21,6 +22,7 @@ public static class PictureCheck
         }
 
         var distances = new List<int>();
+        var churn = new List<int>();
         foreach (var frame in queryFrames)
         {
             if (frame.Quality < options.MinQuality)
@@ -29,7 +31,8 @@ public static class PictureCheck
             }
 
             var aligned = frame.TimeSeconds + offsetSeconds;
-            var candidate = reference.Frames[reference.NearestIndex(aligned)];
+            var index = reference.NearestIndex(aligned);
+            var candidate = reference.Frames[index];
             if (candidate.Quality < options.MinQuality || Math.Abs(candidate.TimeSeconds - aligned) > options.FrameTimeTolerance)
             {
                 continue;
@@ -42,6 +45,17 @@ public static class PictureCheck
             }
 
             distances.Add(distance);
+            if (index + 1 < reference.Count && reference.Frames[index + 1].Quality >= options.MinQuality)
+            {
+                churn.Add(candidate.Hash.DistanceTo(reference.Frames[index + 1].Hash));
+            }
+        }
+
+        // A picture that is another picture half a second later (temporal noise, strobes) is far from any copy sampled a
+        // few frames off: it cannot contradict anything.
+        if (churn.Count > 0 && churn.Order().ElementAt(churn.Count / 2) >= options.ContradictDistance)
+        {
+            return Verdict(distances, options) == PictureEvidence.Supports ? PictureEvidence.Supports : PictureEvidence.Unknown;
         }
 
         return Verdict(distances, options);

@@ -19,14 +19,26 @@ public sealed class PictureCheckTests
         Assert.Equal(expected, PictureCheck.Verdict(distances, Options));
 
     [Fact]
+    public void A_picture_that_changes_completely_every_frame_cannot_contradict()
+    {
+        var rng = new Random(2);
+        var noise = new VideoFingerprint(Enumerable.Range(0, 30).Select(i => new FingerprintFrame(i * 0.5, Synthetic.RandomHash(rng), 90)));
+        var other = new VideoFingerprint(Enumerable.Range(0, 30).Select(i => new FingerprintFrame(i * 0.5, Synthetic.RandomHash(rng), 90)));
+
+        Assert.Equal(PictureEvidence.Unknown, PictureCheck.Judge(other.Frames, noise, 0));
+        Assert.Equal(PictureEvidence.Supports, PictureCheck.Judge(noise.Frames, noise, 0));
+    }
+
+    [Fact]
     public void A_mirrored_query_supports_through_its_mirrored_hashes()
     {
         var rng = new Random(1);
-        var asset = Synthetic.Fingerprint(rng, 20);
-        var usable = asset.Frames.Select(f => f with { Quality = 90 }).ToList();
+        var scenes = Enumerable.Range(0, 5).Select(_ => Synthetic.RandomHash(rng)).ToArray();
+        var usable = Enumerable.Range(0, 20).Select(i => new FingerprintFrame(i * 0.5, scenes[i / 4], 90)).ToList(); // 2-s shots
         var reference = new VideoFingerprint(usable);
         // A flipped copy: its own hashes are far from the asset's, its mirrored ones are the asset's.
-        var flipped = new VideoFingerprint(usable.Select(f => f with { Hash = Synthetic.RandomHash(rng), MirroredHash = f.Hash }));
+        var unrelated = Enumerable.Range(0, 5).Select(_ => Synthetic.RandomHash(rng)).ToArray();
+        var flipped = new VideoFingerprint(usable.Select((f, i) => f with { Hash = unrelated[i / 4], MirroredHash = f.Hash }));
 
         Assert.Equal(PictureEvidence.Supports, PictureCheck.Judge(flipped.Frames, reference, 0));
         Assert.Equal(PictureEvidence.Contradicts, PictureCheck.Judge(flipped.Frames.Select(f => f with { MirroredHash = default }).ToList(), reference, 0));
