@@ -5,14 +5,15 @@ namespace TranscodeFarm.FingerprintEval.Corpus;
 /// claim. Two halves from disjoint seeds, texts, photo orders and speaking rates: thresholds are calibrated on half A
 /// and only reported on half B. Speech uses the originals' own espeak-ng voices (the false claims were the same
 /// voice saying other words); music uses the originals' synth timbre and tempo with other notes; pictures reuse the
-/// originals' photographs with other moves and the originals' lavfi generators with other seeds.
+/// originals' photographs with other moves and the originals' lavfi generators with other seeds. One kind reuses an
+/// original's music under other pictures: the sound truly matches, so it must be recorded as audio-only, not claimed.
 /// </summary>
 internal static class HardNegatives
 {
     public static readonly string[] Kinds =
     [
         "same-voice speech", "same-instrument music", "same photos, other motion", "credits on black",
-        "silence", "black + same-voice speech", "tone", "talking head",
+        "silence", "black + same-voice speech", "tone", "talking head", "same music, other picture",
     ];
 
     // The originals' voices and rates (SourceCatalog); half B speaks 12 words a minute faster.
@@ -106,6 +107,14 @@ internal static class HardNegatives
                 }
 
                 all.Add(new(new(name("tone"), "colour bars or black with a held tone", i % 2 == 0 ? new LavfiVideo("smptehdbars=size=1280x720:rate=30") : new LavfiVideo("color=c=black:size=1280x720:rate=30"), new ToneAudio(new[] { 1000.0, 440, 997, 523.25 }[(n) % 4])), Kinds[6], half));
+                // The originals' own music (abe-data) under other pictures: the sound truly matches, the picture clearly
+                // does not: an audio-only record at most, never a claim (decision 012). Half A: intro.ogg, half B: game.ogg.
+                var track = Path.Combine(assetsDir, "music", h == 0 ? "intro.ogg" : "game.ogg");
+                if (File.Exists(track))
+                {
+                    all.Add(new(new(name("music-bed"), "an original's music under other photo moves", Photos(1), new MusicAudio(track, 2 + (4 * i))), Kinds[8], half));
+                }
+
                 if (speech)
                 {
                     all.Add(new(new(name("head"), "one face barely moving, same voice other words", Photo(assetsDir, [Heads[n % Heads.Length]], -1), Speak(i + 2)), Kinds[7], half));

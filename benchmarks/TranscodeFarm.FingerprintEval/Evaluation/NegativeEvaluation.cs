@@ -40,12 +40,16 @@ internal sealed class NegativeEvaluation(
         rows.Add(Totals(rows));
         report.Table(["negative kind", "A n", "A claims", "A audio-only", "A claims by sound alone", "B n", "B claims", "B audio-only", "B claims by sound alone"], rows);
         report.Line("claims = false claims of the production ContentMatcher (picture + sound); audio-only = sound matched under a picture that");
-        report.Line("contradicts it (recorded, not a claim); by sound alone = the same negatives queried with their sound only (no picture to contradict).");
+        report.Line("contradicts it (recorded, not a claim); by sound alone = the same negatives queried with their sound only (no picture to contradict;");
+        report.Line("for \"same music, other picture\" those are right: the sound is an original's).");
         foreach (var n in negatives)
         {
             foreach (var m in production.All(fingerprints[n.Path]))
             {
-                report.Line($"  {n.Spec.Half} {n.Spec.Source.Name} → {m.AssetId} ({(m.IsClaim ? "CLAIM" : "audio-only")}, by {m.Source}, score {Report.F(m.Score)}, BER {Report.F(m.AudioBitErrorRate ?? double.NaN, "0.000")}, {Report.F(m.MatchedSeconds, "0.0")} s at {Report.F(m.OffsetSeconds, "0.0")} s, picture {m.Picture})");
+                var original = fingerprints[originals.Single(o => o.Spec.Name == m.AssetId).Path].Video;
+                var picture = PictureCheck.Measure(fingerprints[n.Path].Video.Frames, original, m.OffsetSeconds, new FingerprintIndexOptions());
+                report.Line($"  {n.Spec.Half} {n.Spec.Source.Name} → {m.AssetId} ({(m.IsClaim ? "CLAIM" : "audio-only")}, by {m.Source}, score {Report.F(m.Score)}, BER {Report.F(m.AudioBitErrorRate ?? double.NaN, "0.000")}, " +
+                    $"{Report.F(m.MatchedSeconds, "0.0")} s at {Report.F(m.OffsetSeconds, "0.0")} s, picture {m.Picture}: {picture.Distances.Count} frame pairs, median {Report.F(picture.MedianDistance, "0")} bits, asset churn {picture.MedianChurn} bits)");
             }
         }
     }

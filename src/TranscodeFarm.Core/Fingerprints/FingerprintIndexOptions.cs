@@ -48,6 +48,12 @@ public sealed record FingerprintIndexOptions
     /// </summary>
     public int ContradictDistance { get; init; } = 80;
 
+    /// <summary>
+    /// An asset whose consecutive frames (0.5 s apart) are a median this far apart changes like noise: its picture never
+    /// contradicts a sound match (a copy sampled a few frames off would look unrelated). Fast pans measured 78–94.
+    /// </summary>
+    public int NoiseChurnDistance { get; init; } = 110;
+
     /// <summary>Caps the work for long queries (a whole new asset): keyframes used for voting, evenly spread.</summary>
     public int MaxVotingRuns { get; init; } = 256;
 

@@ -7,22 +7,40 @@ namespace TranscodeFarm.Core.Fingerprints;
 /// ≥ <see cref="FingerprintIndexOptions.MinScore"/> of them within the match distance supports, and a median distance of
 /// <see cref="FingerprintIndexOptions.ContradictDistance"/> or more (with under a fifth matching) contradicts. Anything
 /// between (a 10% crop sits at 32–64 bits) is no verdict: the sound decides. So is an asset whose own consecutive
-/// frames are that far apart (temporal noise): a copy sampled a frame off would look unrelated.
+/// frames are about as far apart as unrelated ones (temporal noise): a copy sampled a frame off would look unrelated.
 /// </summary>
 public static class PictureCheck
 {
     public static PictureEvidence Judge(IReadOnlyList<FingerprintFrame> queryFrames, VideoFingerprint reference, double offsetSeconds, FingerprintIndexOptions? options = null)
     {
+        options ??= new FingerprintIndexOptions();
+        return Decide(Measure(queryFrames, reference, offsetSeconds, options), options);
+    }
+
+    /// <summary>The verdict on a measurement: see the class summary.</summary>
+    public static PictureEvidence Decide(PictureComparison comparison, FingerprintIndexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        ArgumentNullException.ThrowIfNull(options);
+        var verdict = Verdict(comparison.Distances, options);
+        // A picture that is an unrelated picture half a second later (temporal noise, strobes) is far from any copy sampled
+        // a few frames off: it cannot contradict anything. Fast pans change a lot too (78–94 bits measured) but not that much.
+        return verdict == PictureEvidence.Contradicts && comparison.MedianChurn >= options.NoiseChurnDistance ? PictureEvidence.Unknown : verdict;
+    }
+
+    /// <summary>Distances of the aligned usable frame pairs (mirror images included), and how much the asset's own picture changes.</summary>
+    public static PictureComparison Measure(IReadOnlyList<FingerprintFrame> queryFrames, VideoFingerprint reference, double offsetSeconds, FingerprintIndexOptions options)
+    {
         ArgumentNullException.ThrowIfNull(queryFrames);
         ArgumentNullException.ThrowIfNull(reference);
-        options ??= new FingerprintIndexOptions();
-        if (reference.Count == 0)
-        {
-            return PictureEvidence.Unknown;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         var distances = new List<int>();
         var churn = new List<int>();
+        if (reference.Count == 0)
+        {
+            return new PictureComparison(distances, 0);
+        }
+
         foreach (var frame in queryFrames)
         {
             if (frame.Quality < options.MinQuality)
@@ -51,14 +69,8 @@ public static class PictureCheck
             }
         }
 
-        // A picture that is another picture half a second later (temporal noise, strobes) is far from any copy sampled a
-        // few frames off: it cannot contradict anything.
-        if (churn.Count > 0 && churn.Order().ElementAt(churn.Count / 2) >= options.ContradictDistance)
-        {
-            return Verdict(distances, options) == PictureEvidence.Supports ? PictureEvidence.Supports : PictureEvidence.Unknown;
-        }
-
-        return Verdict(distances, options);
+        churn.Sort();
+        return new PictureComparison(distances, churn.Count == 0 ? 0 : churn[churn.Count / 2]);
     }
 
     /// <summary>The rule on the distances of the aligned frame pairs alone.</summary>
@@ -81,4 +93,13 @@ public static class PictureCheck
         var median = sorted[sorted.Count / 2];
         return median >= options.ContradictDistance && matched * 5 < distances.Count ? PictureEvidence.Contradicts : PictureEvidence.Unknown;
     }
+}
+
+/// <summary>
+/// <see cref="Distances"/>: Hamming distances of the aligned usable frame pairs; <see cref="MedianChurn"/>: median
+/// distance between each asset frame used and the next one (how much the asset's picture changes in half a second).
+/// </summary>
+public sealed record PictureComparison(IReadOnlyList<int> Distances, int MedianChurn)
+{
+    public double MedianDistance => Distances.Count == 0 ? double.NaN : Distances.Order().ElementAt(Distances.Count / 2);
 }
