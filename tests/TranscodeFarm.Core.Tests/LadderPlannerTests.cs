@@ -28,8 +28,9 @@ public class LadderPlannerTests
         var plan = Plan(new VideoSourceInfo("h264", 1280, 540, 25), null, 1080, 720, 360);
         Assert.All(plan.Video, v => Assert.True(v.Height <= 540));
         Assert.Equal([(1280, 540), (854, 360)], plan.Video.Select(v => (v.Width, v.Height)));
-        // The 540p rung comes from the 720p rung with bitrate scaled by area (540²/720²).
-        Assert.Equal((int)Math.Round(720 * 5 * (540.0 * 540 / (720 * 720))), plan.Video[0].BitrateKbps);
+        // The 540-line rung sits between the 360 and 720 rungs: its bitrate is interpolated by area between theirs.
+        var t = (540.0 * 540 - 360 * 360) / (720.0 * 720 - 360 * 360);
+        Assert.Equal((int)Math.Round(360 * 5 + (t * (720 - 360) * 5)), plan.Video[0].BitrateKbps);
     }
 
     [Fact]

@@ -18,7 +18,15 @@ public sealed record EncodePlan(
     public (int Num, int Den) DisplayAspect { get; init; } = (16, 9);
 
     public bool IsAudioOnly => Video.Count == 0;
+
+    /// <summary>Deinterlacing or inverse telecine applied to the source before everything else; null: progressive.</summary>
+    public PlannedScan? Scan { get; init; }
 }
+
+/// <param name="Filter">A plain filter chain (bwdif, or fieldmatch + bwdif + decimate).</param>
+/// <param name="FrameRate">The frame rate the chain makes (50 from 25i by fields, 23.976 from telecined 29.97).</param>
+/// <param name="Description">What was found and done, for the job: "interlaced tff 576i25 → bwdif 50p (…evidence…)".</param>
+public sealed record PlannedScan(string Filter, double FrameRate, string Description);
 
 public sealed record PlannedVideo(
     string Name,

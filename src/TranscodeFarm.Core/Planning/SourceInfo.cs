@@ -30,6 +30,12 @@ public sealed record VideoSourceInfo(
     }
 
     public bool IsQuarterTurn => Math.Abs(Rotation) % 180 == 90;
+
+    /// <summary>What the container says about fields (ffprobe's field_order).</summary>
+    public FieldOrder FieldOrder { get; init; }
+
+    /// <summary>The scan decided from <see cref="FieldOrder"/> and an idet pass (decision 027); null: not analysed, taken as progressive.</summary>
+    public VideoScan? Scan { get; init; }
 }
 
 public sealed record AudioSourceInfo(string Codec, int Channels, int SampleRate);
