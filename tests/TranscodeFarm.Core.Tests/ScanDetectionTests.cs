@@ -105,7 +105,7 @@ public class ScanDetectionTests
         Assert.Equal(23.976, plan.Scan!.FrameRate, 3);
         Assert.Null(plan.OutputFrameRate); // 23.976 is under the cap: no fps filter
         var graph = EncodeArgumentBuilder.BuildFilterGraph(plan, withFingerprint: true);
-        Assert.StartsWith("[0:v:0]split=2[src][fpsrc];[src]fieldmatch=order=tff:combmatch=full,bwdif=mode=send_frame:parity=tff:deint=interlaced,decimate,split=2[s0][s1];", graph, StringComparison.Ordinal);
+        Assert.StartsWith("[0:v:0]split=2[src][fpsrc];[src]fieldmatch=order=tff,bwdif=mode=send_frame:parity=tff:deint=interlaced,decimate,split=2[s0][s1];", graph, StringComparison.Ordinal);
         var args = EncodeArgumentBuilder.Build(plan, "/in.mp4");
         Assert.Equal("48", args[args.ToList().IndexOf("-g") + 1]); // 2 s GOP at 23.976
     }
@@ -117,7 +117,7 @@ public class ScanDetectionTests
         Assert.Equal(["-ss", "60"], args.SkipWhile(a => a != "-ss").Take(2));
         Assert.Contains("file:/work/src.mp4", args);
         Assert.Equal("250", args[args.ToList().IndexOf("-frames:v") + 1]);
-        Assert.Equal(["-vf", "idet", "-f", "null", "-"], args.TakeLast(5));
+        Assert.Equal(["-vf", "idet=intl_thres=1.2", "-f", "null", "-"], args.TakeLast(5));
         Assert.Equal(0, IdetArguments.StartFor(3));
     }
 

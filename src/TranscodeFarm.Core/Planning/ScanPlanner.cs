@@ -23,7 +23,7 @@ public static class ScanPlanner
         {
             var film = fps * 4 / 5; // 3:2 pulldown makes 5 frames of every 4 film frames
             return new PlannedScan(
-                $"fieldmatch=order={parity}:combmatch=full,bwdif=mode=send_frame:parity={parity}:deint=interlaced,decimate",
+                $"fieldmatch=order={parity},bwdif=mode=send_frame:parity={parity}:deint=interlaced,decimate",
                 film,
                 F($"telecined 3:2 {Rate(fps)} fps, {parity} → fieldmatch + decimate {Rate(film)}p ({scan.Evidence})"));
         }
