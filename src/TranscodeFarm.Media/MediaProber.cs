@@ -91,6 +91,7 @@ public sealed class MediaProber(MediaOptions options, ProcessRunner? runner = nu
                 video is null ? null : new VideoSourceInfo(video.CodecName ?? "unknown", video.Width!.Value, video.Height!.Value, fps, video.Rotation, sar)
                 {
                     FieldOrder = ScanDetector.FromFfprobe(video.FieldOrder),
+                    StreamSeconds = Math.Max(0, video.Duration.TotalSeconds),
                 },
                 audio is null ? null : new AudioSourceInfo(audio.CodecName ?? "unknown", audio.Channels ?? 2, audio.SampleRateHz ?? 48000)),
             null);

@@ -149,6 +149,29 @@ public sealed class SourceScanTests(ScanFarm shared) : IClassFixture<ScanFarm>
         Assert.Equal(name == "one-frame" ? 1 : 10, frames);
     }
 
+    [Fact]
+    public async Task A_single_picture_over_three_seconds_of_sound_lasts_as_long_as_the_sound()
+    {
+        var picture = await MakeAsync("picture.mp4", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-frames:v", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        var sound = await MakeAsync("sound.m4a", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:a", "aac");
+        var source = await MakeAsync("picture-with-sound.mp4", "-i", picture, "-i", sound, "-map", "0:v", "-map", "1:a", "-c", "copy");
+
+        var job = await EncodeAsync(source, "test-tiny");
+
+        var video = await RenditionAsync(job, 0);
+        var audio = await RenditionAsync(job, 2);
+        var (videoSeconds, audioSeconds) = (await DurationAsync(video), await DurationAsync(audio));
+        Assert.InRange(videoSeconds, audioSeconds - 0.1, audioSeconds + 0.1);
+        Assert.InRange(await CountFramesAsync(video), 70, 80); // the one picture, 25 times a second
+    }
+
+    private static async Task<double> DurationAsync(string file)
+    {
+        var r = await Tools.FfprobeAsync("-show_entries", "stream=duration", "-of", "csv=p=0", file);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return double.Parse(r.Stdout.Trim().Split('\n')[0], CultureInfo.InvariantCulture);
+    }
+
     private async Task<JobRecord> EncodeAsync(string source, string profile)
     {
         var name = Path.GetFileNameWithoutExtension(source) + "-" + profile;

@@ -117,6 +117,12 @@ public static class EncodeArgumentBuilder
             sb.Append(scan.Filter).Append(',');
         }
 
+        if (plan.HoldLastPictureSeconds > 0)
+        {
+            // The fingerprint (split above) keeps the source's own pictures; the gate compares only where it has them.
+            sb.Append("tpad=stop_mode=clone:stop_duration=").Append(Num(plan.HoldLastPictureSeconds)).Append(',');
+        }
+
         if (plan.OutputFrameRate is { } fps)
         {
             sb.Append("fps=").Append(Num(fps)).Append(',');

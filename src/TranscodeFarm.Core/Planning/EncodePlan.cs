@@ -19,6 +19,13 @@ public sealed record EncodePlan(
 
     public bool IsAudioOnly => Video.Count == 0;
 
+    /// <summary>
+    /// Seconds the last picture is held after the video stream ends, so the picture lasts as long as the sound: a single
+    /// picture over a song, or a slideshow that stops early. Without it the video track ends at once and players stall
+    /// at its end (issue 16). 0: the video lasts as long as the file.
+    /// </summary>
+    public double HoldLastPictureSeconds { get; init; }
+
     /// <summary>Deinterlacing or inverse telecine applied to the source before everything else; null: progressive.</summary>
     public PlannedScan? Scan { get; init; }
 }

@@ -12,6 +12,9 @@ public static class LadderPlanner
     public const int MinDimension = 32;
     public const int MaxSourceDimension = 8192;
 
+    /// <summary>A video stream this much shorter than the file's sound gets its last picture held to the end.</summary>
+    public const double ShortVideoSeconds = 0.5;
+
     /// <summary>A rung taller than this share of the next taller rung is dropped (540 under a 576-line source's top rung).</summary>
     public const double NearDuplicate = 0.9;
 
@@ -64,6 +67,9 @@ public static class LadderPlanner
         {
             DisplayAspect = (dw / gcd, dh / gcd),
             Scan = scan,
+            HoldLastPictureSeconds = source.Audio is not null && v.StreamSeconds > 0 && source.DurationSeconds - v.StreamSeconds > ShortVideoSeconds
+                ? Math.Round(source.DurationSeconds - v.StreamSeconds, 3)
+                : 0,
         });
     }
 

@@ -31,6 +31,9 @@ public sealed record VideoSourceInfo(
 
     public bool IsQuarterTurn => Math.Abs(Rotation) % 180 == 90;
 
+    /// <summary>How long the video stream itself lasts (0: unknown); the file may last longer, for its sound.</summary>
+    public double StreamSeconds { get; init; }
+
     /// <summary>What the container says about fields (ffprobe's field_order).</summary>
     public FieldOrder FieldOrder { get; init; }
 
