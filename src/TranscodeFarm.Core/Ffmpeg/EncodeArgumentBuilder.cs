@@ -141,7 +141,7 @@ public static class EncodeArgumentBuilder
 
         if (withFingerprint)
         {
-            sb.Append(";[").Append(FingerprintLabel).Append("src]").Append(FingerprintArguments.FrameFilter)
+            sb.Append(";[").Append(FingerprintLabel).Append("src]").Append(FingerprintArguments.FrameFilterFor(plan.HdrSource))
               .Append('[').Append(FingerprintLabel).Append(']');
         }
 

@@ -44,7 +44,7 @@ public sealed record SourceColour(
     {
         var range = Range switch
         {
-            DynamicRange.Pq when Primaries == "bt2020" && BitDepth >= 10 => "HDR10",
+            DynamicRange.Pq when IsBt2020 && BitDepth >= 10 => "HDR10",
             DynamicRange.Pq => $"PQ ({BitDepth}-bit, {Primaries ?? "untagged"} primaries)",
             DynamicRange.Hlg => "HLG",
             _ => "SDR",
