@@ -144,6 +144,16 @@ public class HdrLadderTests
     }
 
     [Fact]
+    public void Default_profile_gives_an_hdr_source_a_tone_mapped_h264_ladder_only()
+    {
+        var profile = ProfileParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", "h264-cmaf.json")), "h264-cmaf.json").Profile!;
+        var plan = Plan(Hdr10, profile).Plan!;
+        Assert.Equal(["libx264"], plan.Video.Select(v => v.Codec).Distinct());
+        Assert.All(plan.Video, v => Assert.Equal(DynamicRange.Sdr, v.Range));
+        Assert.StartsWith("[0:v:0]" + ToneMap + ",split=4[s0][s1][s2][s3];", EncodeArgumentBuilder.BuildFilterGraph(plan), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Shipped_hdr_profile_is_valid_and_has_both_ladders()
     {
         var result = ProfileParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", "hevc-hdr10-cmaf.json")), "hevc-hdr10-cmaf.json");
