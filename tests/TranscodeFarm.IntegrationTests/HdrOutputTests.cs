@@ -108,6 +108,22 @@ public sealed class HdrOutputTests(SharedFarm shared)
         await AssertSdrAsync(folder, full.Uri, await Pq.Value);
     }
 
+    /// <summary>
+    /// The HDR10 asset with both ladders plays in headless Chromium (no HEVC decoder there): the players leave the hvc1/PQ
+    /// variant out and play the tone-mapped H.264 one, from HLS (VIDEO-RANGE, CODECS) and DASH (its own adaptation set).
+    /// </summary>
+    [Theory]
+    [InlineData(OutputLayout.HlsMaster, "hlsjs")]
+    [InlineData(OutputLayout.DashManifest, "shaka")]
+    public async Task Chromium_plays_the_sdr_ladder_of_an_hdr_asset(string manifest, string player)
+    {
+        var job = await JobAsync("pq", "hevc-hdr10-cmaf");
+        var result = await BrowserPlaybackTests.PlayAsync(
+            ["--url", $"{Farm.BaseUrl}/vod/{job.Outputs!.AssetId}/{manifest}", "--player", player, "--seconds", "1.5", "--timeout", "40"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        Assert.True(result.GetProperty("decodedFrames").GetInt32() > 10, result.ToString());
+    }
+
     /// <summary>8-bit BT.709 throughout, and each patch within 3 codes of the reference conversion of the source.</summary>
     private static async Task AssertSdrAsync(string folder, string playlist, string source)
     {
