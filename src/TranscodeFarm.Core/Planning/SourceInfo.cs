@@ -39,6 +39,9 @@ public sealed record VideoSourceInfo(
 
     /// <summary>The scan decided from <see cref="FieldOrder"/> and an idet pass (decision 027); null: not analysed, taken as progressive.</summary>
     public VideoScan? Scan { get; init; }
+
+    /// <summary>Transfer, primaries, bit depth and HDR metadata (decision 028); null: not probed, taken as SDR.</summary>
+    public SourceColour? Colour { get; init; }
 }
 
 public sealed record AudioSourceInfo(string Codec, int Channels, int SampleRate);
