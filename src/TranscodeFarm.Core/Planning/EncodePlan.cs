@@ -21,8 +21,8 @@ public sealed record EncodePlan(
 
     /// <summary>
     /// Seconds the last picture is held after the video stream ends, so the picture lasts as long as the sound: a single
-    /// picture over a song, or a slideshow that stops early. Without it the video track ends at once and players stall
-    /// at its end (issue 16). 0: the video lasts as long as the file.
+    /// picture over a song, or a slideshow that stops early. Without it the video track ends at once while the manifests
+    /// promise the sound's length (issue 16). 0: the video lasts as long as the file.
     /// </summary>
     public double HoldLastPictureSeconds { get; init; }
 
