@@ -79,11 +79,19 @@ public sealed record JobOutputs(
     /// <summary>Where this asset's objects are in the store: "{AssetId}/g{Generation}", or the asset alone for generation 0.</summary>
     public string ObjectPrefix => Assets.ObjectKeys.GenerationPrefix(AssetId, Generation);
 
+    /// <summary>What was found about the source's scan and done about it (decision 027), e.g. "interlaced tff 576i25 →
+    /// bwdif 50p (container: top field first; idet: …)"; null for a progressive source.</summary>
+    public string? SourceScan { get; init; }
+
     /// <summary>The first duplicate match, if any.</summary>
     public string? DuplicateOf => Matches?.FirstOrDefault(m => m.Kind == Fingerprints.MatchKinds.Duplicate)?.EntryId;
 }
 
-public sealed record RenditionSummary(string Name, string Kind, int? Width, int? Height, int BitrateKbps, string Codec);
+public sealed record RenditionSummary(string Name, string Kind, int? Width, int? Height, int BitrateKbps, string Codec)
+{
+    /// <summary>For an HDR source's video (decision 028): "PQ (HDR10 kept)", "SDR (tone-mapped from HLG)"; null otherwise.</summary>
+    public string? Colour { get; init; }
+}
 
 public sealed record JobEvent(string JobId, DateTimeOffset At, string State, string? WorkerId, string? Message);
 

@@ -17,6 +17,13 @@ public sealed record LadderProfile
     /// <summary>Frame rate cap; faster sources are reduced to this (e.g. 60 → 30).</summary>
     public double MaxFrameRate { get; init; } = 60;
 
+    /// <summary>
+    /// How an interlaced source is deinterlaced (decision 027): "field" makes a picture of every field (50i → 50p, the
+    /// motion the camera saw) when that fits under <see cref="MaxFrameRate"/>, else a picture per frame; "frame" always
+    /// one per frame (50i → 25p, half the pictures to encode).
+    /// </summary>
+    public string Deinterlace { get; init; } = DeinterlaceModes.Field;
+
     /// <summary>Protection for jobs that do not ask for their own; null: clear.</summary>
     public Drm.DrmSettings? Drm { get; init; }
 }
@@ -37,6 +44,15 @@ public sealed record VideoRendition
     /// denoise a low rung). A plain filter chain: no labels, no ';', no file-reading filters.</summary>
     public string? Filter { get; init; }
 
+    /// <summary>"sdr" (default): BT.709 8-bit, tone-mapped from an HDR source. "hdr": keeps an HDR source's transfer
+    /// (PQ or HLG), BT.2020 and its HDR10 metadata in HEVC Main10; left out for SDR sources (decision 028).</summary>
+    public string DynamicRange { get; init; } = Sdr;
+
+    public const string Sdr = "sdr";
+    public const string Hdr = "hdr";
+
+    public bool IsHdr => DynamicRange == Hdr;
+
     public int EffectiveMaxrateKbps => MaxrateKbps ?? (int)Math.Round(BitrateKbps * 1.1);
     public int EffectiveBufsizeKbps => BufsizeKbps ?? EffectiveMaxrateKbps * 2;
 }
@@ -52,4 +68,10 @@ public sealed record AudioRendition
     /// <summary>Extra ffmpeg audio filters for this rendition (e.g. "loudnorm=I=-23" for broadcast loudness). A plain
     /// filter chain, with the same rules as a video rendition's.</summary>
     public string? Filter { get; init; }
+}
+
+public static class DeinterlaceModes
+{
+    public const string Field = "field";
+    public const string Frame = "frame";
 }
