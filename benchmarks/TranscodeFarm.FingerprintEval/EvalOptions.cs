@@ -25,6 +25,9 @@ internal sealed record EvalOptions
     /// <summary>Skip the speed and the 10,000-asset latency parts (for iterating on accuracy).</summary>
     public bool AccuracyOnly { get; init; }
 
+    /// <summary>Only time queries over the synthetic assets, with and without mirrored hashes.</summary>
+    public bool LatencyOnly { get; init; }
+
     /// <summary>Make the corpus and stop.</summary>
     public bool BuildOnly { get; init; }
 
@@ -44,6 +47,7 @@ internal sealed record EvalOptions
             NegativesPerKind = (int)Number(args, "--negatives-per-kind", quick ? 3 : 6),
             AccuracyOnly = args.Contains("--accuracy-only"),
             BuildOnly = args.Contains("--build-only"),
+            LatencyOnly = args.Contains("--latency-only"),
             CorpusRoot = Path.GetFullPath(corpus),
             AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
             Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room

@@ -66,7 +66,8 @@ internal sealed class NegativeEvaluation(
     public void Calibration(Report report, AudioIndexOptions options)
     {
         var negativeRows = new List<(string Kind, double Ber, double Contrast, double Share)>();
-        foreach (var n in negatives.Where(n => n.Spec.Half == "A" && fingerprints[n.Path].Audio is not null))
+        // "Same music, other picture" is left out: its sound truly is an original's (the picture decides those).
+        foreach (var n in negatives.Where(n => n.Spec.Half == "A" && n.Spec.Kind != HardNegatives.Kinds[8] && fingerprints[n.Path].Audio is not null))
         {
             var audio = fingerprints[n.Path].Audio!;
             foreach (var o in originals.Where(o => fingerprints[o.Path].Audio is not null))
