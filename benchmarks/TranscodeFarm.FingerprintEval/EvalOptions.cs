@@ -28,6 +28,9 @@ internal sealed record EvalOptions
     /// <summary>Only time queries over the synthetic assets, with and without mirrored hashes.</summary>
     public bool LatencyOnly { get; init; }
 
+    /// <summary>Fingerprint the copies and negatives with <c>FingerprintExtractor.FastDecode</c> (issue 17: its effect on accuracy).</summary>
+    public bool FastDecode { get; init; }
+
     /// <summary>Make the corpus and stop.</summary>
     public bool BuildOnly { get; init; }
 
@@ -48,6 +51,7 @@ internal sealed record EvalOptions
             AccuracyOnly = args.Contains("--accuracy-only"),
             BuildOnly = args.Contains("--build-only"),
             LatencyOnly = args.Contains("--latency-only"),
+            FastDecode = args.Contains("--fast-decode"),
             CorpusRoot = Path.GetFullPath(corpus),
             AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
             Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room

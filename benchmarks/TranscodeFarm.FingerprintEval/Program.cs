@@ -42,7 +42,7 @@ if (options.LatencyOnly)
 
 var report = new Report();
 var ffmpegVersion = (await tool.LinesAsync("ffmpeg", ["-hide_banner", "-version"], TimeSpan.FromSeconds(30), CancellationToken.None))?.FirstOrDefault() ?? "ffmpeg ?";
-report.Line($"# Fingerprint evaluation{(options.Quick ? " (--quick)" : "")}: {Environment.ProcessorCount} cores, {ffmpegVersion}");
+report.Line($"# Fingerprint evaluation{(options.Quick ? " (--quick)" : "")}{(options.FastDecode ? " (--fast-decode: copies and negatives decoded skipping the loop filter and non-reference frames)" : "")}: {Environment.ProcessorCount} cores, {ffmpegVersion}");
 report.Line($"load average at start {Machine.LoadAverage()} (timings below are only comparable on an otherwise idle machine)");
 
 // 1. Corpus.
@@ -62,7 +62,17 @@ if (options.BuildOnly)
 
 // 2. Fingerprints, index, matchers.
 Console.Error.WriteLine($"fingerprinting {originals.Count + copies.Count + negatives.Count} files...");
-var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path), .. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None);
+// --fast-decode: queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
+// originals, like the farm's assets (fingerprinted inside the encode), decoded in full.
+var queryExtractor = options.FastDecode ? new FingerprintExtractor(runner, media, prober) { FastDecode = true } : extractor;
+var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path)], options.Jobs, CancellationToken.None);
+var (queryFingerprints, queryExtractSeconds) = await CorpusFingerprints.ExtractAsync(queryExtractor, [.. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None);
+foreach (var (path, fp) in queryFingerprints)
+{
+    fingerprints[path] = fp;
+}
+
+extractSeconds += queryExtractSeconds;
 using var index = new FingerprintIndex();
 foreach (var original in originals)
 {

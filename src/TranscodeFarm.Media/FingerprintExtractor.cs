@@ -10,6 +10,9 @@ public sealed record MediaFingerprint(VideoFingerprint Video, AudioFingerprint? 
 /// </summary>
 public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions options, MediaProber prober)
 {
+    /// <summary>Skip the loop filter and non-reference frames while decoding (<see cref="FingerprintArguments.FastDecodeOptions"/>): for measurement only.</summary>
+    public bool FastDecode { get; init; }
+
     public async Task<(MediaFingerprint? Fingerprint, string? Error)> ExtractAsync(string path, CancellationToken cancellationToken)
     {
         var probe = await prober.ProbeAsync(path, cancellationToken);
@@ -23,7 +26,7 @@ public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions opti
         {
             var chromaprint = source.Audio is null ? null : Path.Combine(work.FullName, "audio.fp");
             var frames = new List<FingerprintFrame>();
-            var args = FingerprintArguments.Build(path, source.Video is not null, chromaprint, source.Video?.Colour is { IsHdr: true } hdr ? hdr : null);
+            var args = FingerprintArguments.Build(path, source.Video is not null, chromaprint, source.Video?.Colour is { IsHdr: true } hdr ? hdr : null, FastDecode);
             var frameBytes = FingerprintArguments.FrameSize * FingerprintArguments.FrameSize;
             var result = await runner.RunAsync(new ProcessSpec(options.FfmpegPath, args, options.EncodeTimeoutFor(source.DurationSeconds)), new ProcessIo
             {
