@@ -68,3 +68,20 @@ public sealed class MirrorTests
         Assert.Empty(index.Query(new VideoFingerprint(flipped.Frames.Select(f => f with { MirroredHash = default }))));
     }
 }
+
+/// <summary>The measured-only fast decode (issue 17): decoder options go before the input, and nowhere by default.</summary>
+public sealed class FastDecodeArgumentsTests
+{
+    [Fact]
+    public void Fast_decode_options_precede_the_input_and_are_off_by_default()
+    {
+        var fast = FingerprintArguments.Build("/media/in.mp4", withVideo: true, chromaprintPath: null, fastDecode: true).ToList();
+        var plain = FingerprintArguments.Build("/media/in.mp4", withVideo: true, chromaprintPath: null).ToList();
+
+        Assert.True(fast.IndexOf("-skip_frame") < fast.IndexOf("-i"));
+        Assert.Equal("noref", fast[fast.IndexOf("-skip_frame") + 1]);
+        Assert.Equal("all", fast[fast.IndexOf("-skip_loop_filter") + 1]);
+        Assert.DoesNotContain("-skip_frame", plain);
+        Assert.Equal(plain, fast.Where((_, i) => i < fast.IndexOf("-skip_loop_filter") || i > fast.IndexOf("-skip_frame") + 1));
+    }
+}
