@@ -3,8 +3,10 @@
 # python3-skimage data, panned and zoomed; espeak-ng speech; music from Debian's abe-data) and transformed copies
 # (re-encode, 240p, crop, letterbox, overlay, eq, 24 fps, excerpt, flip, audio only), then prints precision, recall,
 # false positives and offset error per transformation, extraction speed on one core (1080p) and query latency over
-# 10,000 synthetic assets. A benchmark, not a test: it prints "GOAL MISSED" lines and exits 0.
+# 10,000 synthetic assets. Issue 17: hard negatives in two halves (false claims per kind, threshold sweep), picture alone
+# on muted copies. A benchmark, not a test: it prints "GOAL MISSED" lines and exits 0.
 #   benchmarks/fingerprint-eval.sh [--quick] [--corpus DIR] [--seconds 30] [--synthetic-assets 10000] [--queries 200] [--jobs 2]
+#     [--negatives-per-kind 6] [--accuracy-only] [--latency-only] [--fast-decode] [--build-only]
 # The corpus is kept (default benchmarks/TranscodeFarm.FingerprintEval/bin/corpus) and reused by the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
