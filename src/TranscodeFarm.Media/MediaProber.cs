@@ -42,6 +42,7 @@ public sealed class MediaProber(MediaOptions options) : IMediaProber
     {
         // Cover art in audio files shows up as a one-frame video stream; it is not video to encode.
         var video = a.VideoStreams.FirstOrDefault(v => !(v.Disposition?.GetValueOrDefault("attached_pic") ?? false));
+        var audioTracks = a.AudioStreams.Select((s, i) => AudioTrack(s, i)).ToList();
         var audio = a.AudioStreams.FirstOrDefault();
         var duration = a.Duration.TotalSeconds > 0 ? a.Duration.TotalSeconds : Math.Max(video?.Duration.TotalSeconds ?? 0, audio?.Duration.TotalSeconds ?? 0);
         if (video is { Width: null or 0 } or { Height: null or 0 })
@@ -56,9 +57,23 @@ public sealed class MediaProber(MediaOptions options) : IMediaProber
                 a.Format.FormatName,
                 duration,
                 video is null ? null : new VideoSourceInfo(video.CodecName ?? "unknown", video.Width!.Value, video.Height!.Value, fps, video.Rotation, sar),
-                audio is null ? null : new AudioSourceInfo(audio.CodecName ?? "unknown", audio.Channels ?? 2, audio.SampleRateHz ?? 48000)),
+                audioTracks.FirstOrDefault())
+            {
+                AudioTracks = audioTracks,
+            },
             null);
     }
+
+    /// <summary>One audio stream with what decision 029 labels it by: language and title tags, default and
+    /// visual_impaired (audio description) dispositions.</summary>
+    private static AudioSourceInfo AudioTrack(AudioStream s, int index) => new(s.CodecName ?? "unknown", s.Channels ?? 2, s.SampleRateHz ?? 48000)
+    {
+        Index = index,
+        Language = s.Language ?? s.Tags?.GetValueOrDefault("language"),
+        Title = s.Tags?.GetValueOrDefault("title") is { Length: > 0 } title ? title : null,
+        IsDefault = s.Disposition?.GetValueOrDefault("default") ?? false,
+        DescribesVideo = s.Disposition?.GetValueOrDefault("visual_impaired") ?? false,
+    };
 
     private static string FirstLines(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(4));

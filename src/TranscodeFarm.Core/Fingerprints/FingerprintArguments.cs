@@ -23,9 +23,9 @@ public static class FingerprintArguments
     public static string FrameFilter { get; } =
         string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond}:round=up,scale={FrameSize}:{FrameSize}:flags=area,format=gray");
 
-    /// <summary>The output arguments that write the first audio stream's raw Chromaprint sub-fingerprints to a file.</summary>
-    public static IReadOnlyList<string> ChromaprintOutput(string path) =>
-        ["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + path];
+    /// <summary>The output arguments that write an audio stream's (by default the first's) raw Chromaprint sub-fingerprints to a file.</summary>
+    public static IReadOnlyList<string> ChromaprintOutput(string path, int audioIndex = 0) =>
+        ["-map", string.Create(CultureInfo.InvariantCulture, $"0:a:{audioIndex}"), "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + path];
 
     public static IReadOnlyList<string> Build(string inputPath, bool withVideo, string? chromaprintPath)
     {

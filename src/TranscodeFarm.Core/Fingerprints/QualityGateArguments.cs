@@ -3,7 +3,9 @@ using TranscodeFarm.Core.Ffmpeg;
 namespace TranscodeFarm.Core.Fingerprints;
 
 /// <summary>One rendition the gate decodes: its stream in the encoder's output and where its result goes.</summary>
-public sealed record GateTrack(string Name, int StreamIndex, string OutputPath);
+/// <param name="SourceReferencePath">An audio rendition made from a source track other than the first: the Chromaprint
+/// of that track, written by the encode, to hold the rendition against (decision 029); null: the source fingerprint's.</param>
+public sealed record GateTrack(string Name, int StreamIndex, string OutputPath, string? SourceReferencePath = null);
 
 /// <summary>
 /// The quality gate's ffmpeg arguments, pure (decision 024). ONE process reads the encoder's output as it is made, from

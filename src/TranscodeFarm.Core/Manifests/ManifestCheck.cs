@@ -27,6 +27,34 @@ public static class ManifestCheck
         return new ManifestCheckResult(problems, files);
     }
 
+    /// <summary>RFC 8216 §4.3.4.1.1 and §4.3.4.2: every AUDIO group a variant names exists, a group has at most one
+    /// DEFAULT=YES, and NAME is unique within a group (decision 029).</summary>
+    private static void CheckAudioGroups(HlsMasterPlaylist master, List<string> problems)
+    {
+        var audio = master.Media.Where(m => m.Type == "AUDIO").ToList();
+        var groups = audio.GroupBy(m => m.Attributes.GetValueOrDefault("GROUP-ID") ?? "").ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var v in master.Variants)
+        {
+            if (v.Attributes.GetValueOrDefault("AUDIO") is { } group && !groups.ContainsKey(group))
+            {
+                problems.Add($"variant {v.Uri} names audio group '{group}', which has no EXT-X-MEDIA");
+            }
+        }
+
+        foreach (var (group, members) in groups)
+        {
+            if (members.Count(m => m.Attributes.GetValueOrDefault("DEFAULT") == "YES") > 1)
+            {
+                problems.Add($"audio group '{group}' has more than one DEFAULT=YES");
+            }
+
+            if (members.GroupBy(m => m.Attributes.GetValueOrDefault("NAME")).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                problems.Add($"audio group '{group}' has two renditions named '{twice.Key}'");
+            }
+        }
+    }
+
     private static void CheckHls(IReadOnlyDictionary<string, string> manifests, List<string> problems, HashSet<string> files)
     {
         if (!manifests.TryGetValue(OutputLayout.HlsMaster, out var masterText))
@@ -64,6 +92,7 @@ public static class ManifestCheck
             }
         }
 
+        CheckAudioGroups(master, problems);
         var playlists = master.Variants.Select(v => v.Uri).Concat(master.Media.Select(m => m.Uri).OfType<string>()).Distinct();
         foreach (var name in playlists)
         {

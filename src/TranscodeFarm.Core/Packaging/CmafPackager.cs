@@ -18,6 +18,9 @@ public sealed record PackagerOptions(double SegmentSeconds)
     /// <summary>Rendition names by track order (video first, as ffmpeg maps them); "track-N" where missing.</summary>
     public IReadOnlyList<string> TrackNames { get; init; } = [];
 
+    /// <summary>Audio tracks' language, name and role by track order, for the manifests; null or missing: "und".</summary>
+    public IReadOnlyList<Planning.AudioTrackLabel?> TrackLabels { get; init; } = [];
+
     /// <summary>How each track is encrypted (by representation id, "0", "1"...); null: clear.</summary>
     public Func<TrackInfo, int, TrackEncryption?> EncryptionFor { get; init; } = (_, _) => null;
 
@@ -69,7 +72,8 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             var name = i < options.TrackNames.Count ? options.TrackNames[i] : $"track-{id}";
             var encryption = options.EncryptionFor(info, i);
             var encryptor = encryption is null ? null : new SampleEncryptor(info, encryption);
-            var state = new TrackState(new PackagedTrack(id, name, info, encryption), new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
+            var label = i < options.TrackLabels.Count ? options.TrackLabels[i] : null;
+            var state = new TrackState(new PackagedTrack(id, name, info, encryption) { Label = label }, new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
             {
                 WholeSegmentKey = options.WholeSegmentKeyFor(info, i),
             };

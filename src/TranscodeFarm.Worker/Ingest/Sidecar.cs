@@ -13,6 +13,13 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core
 {
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>Labels for the source's audio tracks (decision 029):
+    /// "audio": [{"track": 1, "language": "fr", "name": "Français", "default": true, "description": false}].</summary>
+    public IReadOnlyList<Core.Planning.AudioTrackOverride>? Audio { get; init; }
+
+    /// <summary>The audio language players start with ("defaultAudioLanguage": "fr"), instead of a track's "default".</summary>
+    public string? DefaultAudioLanguage { get; init; }
+
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
@@ -53,11 +60,16 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core
                 return (null, "sidecar " + drmProblem);
             }
 
+            if (s is not null && Core.Planning.AudioOverrides.Validate(s.Audio, s.DefaultAudioLanguage) is [var audioProblem, ..])
+            {
+                return (null, "sidecar " + audioProblem);
+            }
+
             return (s ?? new Sidecar(null, null, null), null);
         }
         catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken)");
+            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken, audio, defaultAudioLanguage; in audio: track, language, name, default, description)");
         }
         catch (JsonException ex)
         {

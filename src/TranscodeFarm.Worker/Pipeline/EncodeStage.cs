@@ -6,6 +6,7 @@ using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.Core.Planning;
 using TranscodeFarm.Media;
 using TranscodeFarm.Catalog;
 
@@ -25,8 +26,6 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         var plan = source.Plan;
         // Chromaprint's output sits in the attempt's folder: ffmpeg writes it only at the end, and it is checked before
         // it is published.
-        var chromaprintPath = Path.Combine(work, FingerprintFiles.Audio);
-        var fingerprint = workerOptions.Value.Fingerprint ? new EncodeFingerprint(source.Info.Audio is null ? null : chromaprintPath) : null;
         // The quality gate rides the encode (decision 024); it is the pipeline's to dispose once it has judged.
         var gate = fingerprintOptions.Value.QualityGate ? EncodeGate.Start(qualityGate, plan, encryption, work, cancellationToken) : null;
         try
@@ -45,13 +44,13 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         Func<JobProgress, ValueTask> onProgress, CancellationToken cancellationToken)
     {
         var plan = source.Plan;
-        var chromaprintPath = Path.Combine(work, FingerprintFiles.Audio);
-        var fingerprint = workerOptions.Value.Fingerprint ? new EncodeFingerprint(source.Info.Audio is null ? null : chromaprintPath) : null;
+        var fingerprint = Fingerprint(source, work);
         var started = time.GetTimestamp();
         using var stopEncode = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds)
         {
             TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
+            TrackLabels = [.. plan.Video.Select(_ => (AudioTrackLabel?)null), .. plan.Audio.Select(a => a.Label)],
             EncryptionFor = encryption.For,
             WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
             Time = time,
@@ -106,6 +105,25 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
 
         var (files, audio) = await FingerprintFilesAsync(packager, fingerprint, cancellationToken);
         return new EncodedAsset(packager.Tracks, manifests!, packager.Fingerprint, audio, files, gate);
+    }
+
+    /// <summary>
+    /// What the encode also emits for fingerprints: Chromaprint of the first source audio track (the catalog's), and of
+    /// every other source track a rendition is made from, the quality gate's reference for those renditions.
+    /// </summary>
+    private EncodeFingerprint? Fingerprint(SourcePlan source, string work)
+    {
+        if (!workerOptions.Value.Fingerprint)
+        {
+            return null;
+        }
+
+        var others = source.Plan.Audio.Select(a => a.SourceIndex).Where(i => i > 0).Distinct()
+            .Select(i => (i, QualityGate.SourceAudioPrintPath(work, i))).ToList();
+        return new EncodeFingerprint(source.Info.Audio is null ? null : Path.Combine(work, FingerprintFiles.Audio))
+        {
+            SourceAudioPrints = fingerprintOptions.Value.QualityGate ? others : [],
+        };
     }
 
     /// <summary>The publisher's loop, its failure as a value: the encode is stopped at once (encoding on would only

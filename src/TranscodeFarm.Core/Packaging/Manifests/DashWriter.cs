@@ -23,7 +23,9 @@ public static class DashWriter
         var longest = tracks.SelectMany(t => t.Segments.Select(s => (double)s.Duration / t.Info.Timescale)).DefaultIfEmpty(2).Max();
         var period = new XElement(Ns + "Period", new XAttribute("id", "0"), new XAttribute("start", "PT0S"));
         var setId = 0;
-        foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId)).OrderBy(g => g.Key.Kind))
+        // Audio: one set per language, role and channel layout (decision 029), so a player lists and switches languages.
+        foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId, Audio: t.Info.Kind == TrackKind.Audio ? AudioSetKey(t) : null))
+                     .OrderBy(g => g.Key.Kind).ThenBy(g => g.Min(t => int.Parse(t.Id, CultureInfo.InvariantCulture))))
         {
             period.Add(AdaptationSet(setId++, group.Key.Kind, group.ToList()));
         }
@@ -48,9 +50,10 @@ public static class DashWriter
             new XAttribute("mimeType", video ? "video/mp4" : "audio/mp4"),
             new XAttribute("segmentAlignment", "true"),
             new XAttribute("startWithSAP", "1"));
+        var label = video ? null : tracks[0].Label;
         if (!video)
         {
-            set.Add(new XAttribute("lang", "und"));
+            set.Add(new XAttribute("lang", label?.Language ?? "und"));
         }
 
         if (tracks[0].Encryption is { } e)
@@ -58,9 +61,21 @@ public static class DashWriter
             set.Add(ContentProtection(e));
         }
 
+        if (label is not null)
+        {
+            set.Add(new XElement(Ns + "Label", label.Name));
+        }
+
+        if (label?.DescribesVideo == true)
+        {
+            // DVB/DASH-IF: audio description is Accessibility AudioPurposeCS 1 with Role "description".
+            set.Add(new XElement(Ns + "Accessibility", new XAttribute("schemeIdUri", "urn:tva:metadata:cs:AudioPurposeCS:2007"), new XAttribute("value", "1")));
+        }
+
         if (!video)
         {
-            set.Add(new XElement(Ns + "Role", new XAttribute("schemeIdUri", "urn:mpeg:dash:role:2011"), new XAttribute("value", "main")));
+            var role = label is null || label.IsDefault ? "main" : label.DescribesVideo ? "description" : "alternate";
+            set.Add(new XElement(Ns + "Role", new XAttribute("schemeIdUri", "urn:mpeg:dash:role:2011"), new XAttribute("value", role)));
         }
 
         foreach (var t in tracks.OrderByDescending(t => t.PeakBitrate))
@@ -70,6 +85,9 @@ public static class DashWriter
 
         return set;
     }
+
+    private static string AudioSetKey(PackagedTrack t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{t.Label?.Language}|{t.Label?.Name}|{t.Label?.DescribesVideo}|{t.Info.Channels}|{t.Info.Codec}");
 
     private static IEnumerable<XElement> ContentProtection(TrackEncryption e)
     {

@@ -9,6 +9,9 @@ namespace TranscodeFarm.Core.Packaging.Manifests;
 /// </summary>
 public static class HlsWriter
 {
+    /// <summary>Audio renditions that one EXT-X-MEDIA group holds: same codec, same channel count.</summary>
+    public sealed record AudioGroup(string Id, IReadOnlyList<PackagedTrack> Tracks);
+
     public const int Version = 7;
 
     public static string PlaylistName(PackagedTrack track) => Ffmpeg.OutputLayout.MediaPlaylist(int.Parse(track.Id, System.Globalization.CultureInfo.InvariantCulture));
@@ -34,31 +37,38 @@ public static class HlsWriter
             return sb.ToString();
         }
 
-        for (var i = 0; i < audio.Count; i++)
+        var groups = AudioGroups(audio);
+        foreach (var group in groups)
         {
-            var a = audio[i];
-            var isDefault = i == 0 ? "YES" : "NO";
-            sb.Append(Inv($"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"{Quote(a.Name)}\",LANGUAGE=\"und\",DEFAULT={isDefault},AUTOSELECT=YES,CHANNELS=\"{a.Info.Channels}\",URI=\"{PlaylistName(a)}\"\n"));
+            var isDefault = group.Tracks.FirstOrDefault(a => a.Label?.IsDefault == true) ?? group.Tracks.FirstOrDefault(a => a.Label?.DescribesVideo != true) ?? group.Tracks[0];
+            foreach (var a in group.Tracks)
+            {
+                sb.Append(MediaLine(group.Id, a, a == isDefault));
+            }
         }
 
-        var audioPeak = audio.Count == 0 ? 0 : audio.Max(a => a.PeakBitrate);
-        var audioAverage = audio.Count == 0 ? 0 : audio.Max(a => a.AverageBitrate);
-        var audioCodec = audio.Count == 0 ? null : audio[0].Info.Codec;
-        foreach (var v in video.OrderByDescending(v => v.PeakBitrate))
+        // Each variant once per audio group (RFC 8216 §4.3.4.2.1: a group's renditions share a codec and channel layout);
+        // stereo groups first, so a player that takes the first variant starts with stereo.
+        foreach (var group in groups.DefaultIfEmpty())
         {
-            var codecs = audioCodec is null ? v.Info.Codec : $"{v.Info.Codec},{audioCodec}";
-            sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={v.PeakBitrate + audioPeak},AVERAGE-BANDWIDTH={v.AverageBitrate + audioAverage},CODECS=\"{codecs}\",RESOLUTION={v.Info.Width}x{v.Info.Height}"));
-            if (v.TypicalSampleDuration > 0)
+            var audioPeak = group?.Tracks.Max(a => a.PeakBitrate) ?? 0;
+            var audioAverage = group?.Tracks.Max(a => a.AverageBitrate) ?? 0;
+            foreach (var v in video.OrderByDescending(v => v.PeakBitrate))
             {
-                sb.Append(Inv($",FRAME-RATE={(double)v.Info.Timescale / v.TypicalSampleDuration:0.000}"));
-            }
+                var codecs = group is null ? v.Info.Codec : $"{v.Info.Codec},{group.Tracks[0].Info.Codec}";
+                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={v.PeakBitrate + audioPeak},AVERAGE-BANDWIDTH={v.AverageBitrate + audioAverage},CODECS=\"{codecs}\",RESOLUTION={v.Info.Width}x{v.Info.Height}"));
+                if (v.TypicalSampleDuration > 0)
+                {
+                    sb.Append(Inv($",FRAME-RATE={(double)v.Info.Timescale / v.TypicalSampleDuration:0.000}"));
+                }
 
-            if (audio.Count > 0)
-            {
-                sb.Append(",AUDIO=\"audio\"");
-            }
+                if (group is not null)
+                {
+                    sb.Append(",AUDIO=\"").Append(group.Id).Append('"');
+                }
 
-            sb.Append('\n').Append(PlaylistName(v)).Append('\n');
+                sb.Append('\n').Append(PlaylistName(v)).Append('\n');
+            }
         }
 
         return sb.ToString();
@@ -93,6 +103,36 @@ public static class HlsWriter
         sb.Append("#EXT-X-ENDLIST\n");
         return sb.ToString();
     }
+
+    /// <summary>An audio group per codec and channel count ("audio-aac-2", "audio-aac-6"), fewest channels first.</summary>
+    public static IReadOnlyList<AudioGroup> AudioGroups(IReadOnlyList<PackagedTrack> audio) =>
+        audio.GroupBy(a => (a.Info.Codec, a.Info.Channels))
+            .OrderBy(g => g.Key.Channels).ThenBy(g => g.Key.Codec, StringComparer.Ordinal)
+            .Select(g => new AudioGroup(Inv($"audio-{CodecFamily(g.Key.Codec)}-{g.Key.Channels}"), g.ToList()))
+            .ToList();
+
+    /// <summary>One EXT-X-MEDIA line: language and name from the track's label (decision 029), "und" and the rendition's name without one.</summary>
+    public static string MediaLine(string groupId, PackagedTrack a, bool isDefault)
+    {
+        var language = a.Label?.Language ?? "und";
+        var name = a.Label?.Name ?? a.Name;
+        var line = new StringBuilder(Inv($"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"{groupId}\",LANGUAGE=\"{Quote(language)}\",NAME=\"{Quote(name)}\""));
+        line.Append(isDefault ? ",DEFAULT=YES" : ",DEFAULT=NO").Append(",AUTOSELECT=YES").Append(Inv($",CHANNELS=\"{a.Info.Channels}\""));
+        if (a.Label?.DescribesVideo == true)
+        {
+            line.Append(",CHARACTERISTICS=\"public.accessibility.describes-video\"");
+        }
+
+        return line.Append(Inv($",URI=\"{PlaylistName(a)}\"\n")).ToString();
+    }
+
+    private static string CodecFamily(string codec) => codec switch
+    {
+        _ when codec.StartsWith("mp4a.", StringComparison.Ordinal) => "aac",
+        "ec-3" => "ec3",
+        "ac-3" => "ac3",
+        _ => new string(codec.Where(char.IsAsciiLetterOrDigit).ToArray()),
+    };
 
     private static StringBuilder Header() => new StringBuilder("#EXTM3U\n").Append(Inv($"#EXT-X-VERSION:{Version}\n")).Append("#EXT-X-INDEPENDENT-SEGMENTS\n");
 

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Xml.Linq;
+using TranscodeFarm.Core.Ffmpeg;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Core.Manifests;
+using TranscodeFarm.IntegrationTests.Infrastructure;
+
+namespace TranscodeFarm.IntegrationTests;
+
+/// <summary>
+/// Several audio languages through a real farm (decision 029): a 3 s source with English stereo, French stereo, an
+/// English 5.1 mix and an English audio description, each a different "voice" melody so the quality gate holds every
+/// rendition against its own source track; a sidecar makes French the default and names it. ffprobe reads each
+/// rendition's language and channels from its own init segment; both manifests are parsed for groups and attributes.
+/// </summary>
+[Collection(SharedFarmCollection.Name)]
+public sealed class AudioTracksTests(SharedFarm shared)
+{
+    private const string SourceName = "four voices.mkv";
+    private static Task<JobRecord>? _job;
+    private FarmProcess Farm => shared.Farm;
+
+    internal static Task<JobRecord> JobAsync(FarmProcess farm) => _job ??= DropAsync(farm);
+
+    private static async Task<JobRecord> DropAsync(FarmProcess farm)
+    {
+        var folder = Directory.CreateTempSubdirectory("tf-audio-").FullName;
+        var source = Path.Combine(folder, SourceName);
+        static string Voice(double v, string layout) => string.Create(CultureInfo.InvariantCulture,
+            $"aevalsrc=0.4*sin(2*PI*(300+250*abs(sin(floor(t*3)*{v})))*t):s=48000:c={layout}:d=3");
+        string[] voices = [Voice(1.3, "stereo"), Voice(2.7, "stereo"), Voice(4.1, "5.1"), Voice(5.3, "stereo")];
+        List<string> args = ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=30:duration=3"];
+        foreach (var voice in voices)
+        {
+            args.AddRange(["-f", "lavfi", "-i", voice]);
+        }
+
+        args.AddRange(["-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:a", "-map", "4:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+            "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fre", "-metadata:s:a:2", "language=eng",
+            "-metadata:s:a:2", "title=English 5.1", "-metadata:s:a:3", "language=en",
+            "-disposition:a:0", "default", "-disposition:a:3", "visual_impaired", source]);
+        await Tools.CheckedFfmpegAsync([.. args]);
+        // Track 2 (French): named by the producer and made the default, over the source's English default.
+        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, SourceName + ".json"),
+            """{ "profile": "test-tiny-audio", "audio": [ { "track": 2, "name": "Français", "default": true } ] }""");
+        farm.Drop(source, SourceName);
+        return await farm.WaitForJobAsync(SourceName);
+    }
+
+    private string Folder(JobRecord job) => Path.Combine(Farm.StoreFolder, job.Outputs!.ObjectPrefix);
+
+    [Fact]
+    public async Task Every_track_becomes_a_rendition_with_its_language_and_channels_in_its_own_init_segment()
+    {
+        var job = await JobAsync(Farm);
+        Assert.True(job.State == JobState.Succeeded, job.Error + Farm.Output);
+        var audio = job.Outputs!.Renditions.Where(r => r.Kind == "audio").Select(r => r.Name).ToList();
+        Assert.Equal(["aac-stereo-fr", "aac-stereo-en", "aac-51-en", "aac-stereo-en-ad"], audio);
+
+        var mpd = DashParser.Parse(await File.ReadAllTextAsync(Path.Combine(Folder(job), OutputLayout.DashManifest)));
+        var found = new List<(string Language, string Channels)>();
+        foreach (var a in mpd.Representations.Where(r => r.ContentType == "audio").OrderBy(r => int.Parse(r.Id, CultureInfo.InvariantCulture)))
+        {
+            var init = Path.Combine(Folder(job), a.Initialization);
+            var probe = await Tools.FfprobeAsync("-show_entries", "stream=codec_name,channels:stream_tags=language", "-of", "default=nw=1", init);
+            Assert.True(probe.ExitCode == 0, probe.Stderr);
+            var fields = probe.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+            Assert.Equal("aac", fields["codec_name"]);
+            found.Add((fields["TAG:language"], fields["channels"]));
+        }
+
+        Assert.Equal([("fra", "2"), ("eng", "2"), ("eng", "6"), ("eng", "2")], found);
+    }
+
+    [Fact]
+    public async Task Hls_has_an_audio_group_per_layout_with_languages_names_default_and_audio_description()
+    {
+        var job = await JobAsync(Farm);
+        Assert.True(job.State == JobState.Succeeded, job.Error);
+        var text = await File.ReadAllTextAsync(Path.Combine(Folder(job), OutputLayout.HlsMaster));
+        var master = HlsParser.ParseMaster(text);
+        var media = master.Media.Where(m => m.Type == "AUDIO").Select(m => m.Attributes).ToList();
+        string Row(IReadOnlyDictionary<string, string> m) => string.Join(' ', new[] { "GROUP-ID", "LANGUAGE", "NAME", "CHANNELS", "DEFAULT", "AUTOSELECT" }
+            .Select(k => m.GetValueOrDefault(k)).Append(m.GetValueOrDefault("CHARACTERISTICS") ?? "-"));
+        Assert.Equal([
+            "audio-aac-2 fr Français 2 YES YES -",
+            "audio-aac-2 en English 2 NO YES -",
+            "audio-aac-2 en English (audio description) 2 NO YES public.accessibility.describes-video",
+            "audio-aac-6 en English 5.1 6 YES YES -",
+        ], media.Select(Row));
+
+        // Every variant names a group that exists; the one video rung is offered with each layout.
+        Assert.Equal(["audio-aac-2", "audio-aac-6"], master.Variants.Select(v => v.Attributes["AUDIO"]));
+        Assert.All(master.Variants, v => Assert.Equal("128x96", v.Resolution));
+        Assert.True(ManifestCheck.Check(Directory.EnumerateFiles(Folder(job)).Where(f => OutputLayout.IsManifest(Path.GetFileName(f)))
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText)).Ok);
+
+        // The asset's root copy leads every URI, EXT-X-MEDIA's included, into the published generation.
+        var root = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(Farm.StoreFolder, job.Outputs!.AssetId, OutputLayout.HlsMaster)));
+        var generation = $"g{job.Outputs.Generation}/";
+        Assert.All(root.Media.Select(m => m.Uri!).Concat(root.Variants.Select(v => v.Uri)), uri => Assert.StartsWith(generation, uri));
+        Assert.Equal(4, root.Media.Count);
+    }
+
+    [Fact]
+    public async Task Dash_has_an_adaptation_set_per_language_and_layout_with_lang_label_role_and_channels()
+    {
+        var job = await JobAsync(Farm);
+        Assert.True(job.State == JobState.Succeeded, job.Error);
+        var mpd = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Folder(job), OutputLayout.DashManifest)));
+        XNamespace ns = "urn:mpeg:dash:schema:mpd:2011";
+        var sets = mpd.Descendants(ns + "AdaptationSet").Where(s => (string?)s.Attribute("contentType") == "audio").Select(s => string.Join(' ',
+            (string?)s.Attribute("lang"),
+            (string?)s.Element(ns + "Label"),
+            (string?)s.Element(ns + "Role")?.Attribute("value"),
+            (string?)s.Element(ns + "Accessibility")?.Attribute("value") ?? "-",
+            (string?)s.Element(ns + "Representation")?.Element(ns + "AudioChannelConfiguration")?.Attribute("value"))).ToList();
+        Assert.Equal([
+            "fr Français main - 2",
+            "en English alternate - 2",
+            "en English 5.1 alternate - 6",
+            "en English (audio description) description 1 2",
+        ], sets);
+    }
+}
