@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Xml.Linq;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Jobs;
@@ -87,7 +88,10 @@ public sealed class AudioTracksTests(SharedFarm shared)
             "audio-aac-2 fr Français 2 YES YES -",
             "audio-aac-2 en English 2 NO YES -",
             "audio-aac-2 en English (audio description) 2 NO YES public.accessibility.describes-video",
-            "audio-aac-6 en English 5.1 6 YES YES -",
+            // The 5.1 group offers every language too: French and the description by their stereo playlists.
+            "audio-aac-6 fr Français 2 YES YES -",
+            "audio-aac-6 en English 5.1 6 NO YES -",
+            "audio-aac-6 en English (audio description) 2 NO YES public.accessibility.describes-video",
         ], media.Select(Row));
 
         // Every variant names a group that exists; the one video rung is offered with each layout.
@@ -100,7 +104,7 @@ public sealed class AudioTracksTests(SharedFarm shared)
         var root = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(Farm.StoreFolder, job.Outputs!.AssetId, OutputLayout.HlsMaster)));
         var generation = $"g{job.Outputs.Generation}/";
         Assert.All(root.Media.Select(m => m.Uri!).Concat(root.Variants.Select(v => v.Uri)), uri => Assert.StartsWith(generation, uri));
-        Assert.Equal(4, root.Media.Count);
+        Assert.Equal(6, root.Media.Count);
     }
 
     [Fact]
@@ -122,5 +126,25 @@ public sealed class AudioTracksTests(SharedFarm shared)
             "en English 5.1 alternate - 6",
             "en English (audio description) description 1 2",
         ], sets);
+    }
+
+    /// <summary>Real players (tests/browser): each lists every language, starts with the sidecar's default (French), and
+    /// after a switch to English keeps playing (currentTime advancing) with the audio decoder still fed.</summary>
+    [Theory]
+    [InlineData(OutputLayout.HlsMaster, "hlsjs")]
+    [InlineData(OutputLayout.DashManifest, "shaka")]
+    public async Task Players_list_every_language_and_keep_playing_after_a_switch(string manifest, string player)
+    {
+        var job = await JobAsync(Farm);
+        Assert.True(job.State == JobState.Succeeded, job.Error);
+        var result = await BrowserPlaybackTests.PlayAsync(["--url", $"{Farm.BaseUrl}/vod/{job.Outputs!.AssetId}/{manifest}", "--player", player,
+            "--seconds", "1", "--timeout", "40", "--switch-audio", "en"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        var languages = result.GetProperty("audioTracks").EnumerateArray().Select(t => t.GetProperty("language").GetString()).ToHashSet();
+        Assert.True(languages.SetEquals(["fr", "en"]), result.ToString());
+        Assert.Equal("fr", result.GetProperty("audioBefore").GetProperty("language").GetString());
+        Assert.Equal("en", result.GetProperty("audioAfter").GetProperty("language").GetString());
+        Assert.True(result.GetProperty("currentTime").GetDouble() - result.GetProperty("switchedAt").GetDouble() >= 1, result.ToString());
+        Assert.True(result.GetProperty("audioBytesAfter").GetInt64() > result.GetProperty("audioBytesAtSwitch").GetInt64(), result.ToString());
     }
 }

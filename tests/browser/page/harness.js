@@ -155,7 +155,46 @@
     return typeof video.webkitDecodedFrameCount === 'number' ? video.webkitDecodedFrameCount : 0;
   }
 
+  // Audio tracks as the player lists them, and the one playing: {language, name} and the active index.
+  function audioTracks() {
+    if (window.hls) {
+      const list = window.hls.audioTracks || [];
+      return { tracks: list.map((t) => ({ language: t.lang || '', name: t.name || '', characteristics: t.characteristics || '' })),
+        active: window.hls.audioTrack };
+    }
+    if (window.player) {
+      // shaka 5: the audio tracks that go with the current video track.
+      const list = window.player.getAudioTracks();
+      return { tracks: list.map((t) => ({ language: t.language, name: t.label || '', channels: t.channelsCount, roles: t.roles || [] })),
+        active: list.findIndex((t) => t.active) };
+    }
+    return { tracks: [], active: -1 };
+  }
+
+  // Switches to the first audio track of a language (hls.js: hls.audioTrack; shaka: selectAudioLanguage).
+  function switchAudio(language) {
+    const before = audioTracks();
+    if (window.hls) {
+      const index = before.tracks.findIndex((t) => t.language === language && !t.characteristics.includes('describes-video'));
+      if (index < 0) return { ok: false, before };
+      window.hls.audioTrack = index;
+    } else if (window.player) {
+      // The main track of that language, not its audio description.
+      const candidates = window.player.getAudioTracks().filter((t) => t.language === language);
+      const track = candidates.find((t) => !(t.roles || []).includes('description')) || candidates[0];
+      if (!track) return { ok: false, before };
+      window.player.selectAudioTrack(track);
+    }
+    return { ok: true, before };
+  }
+
+  function audioDecodedBytes() {
+    return typeof video.webkitAudioDecodedByteCount === 'number' ? video.webkitAudioDecodedByteCount : -1;
+  }
+
   window.harness = {
+    audioTracks,
+    switchAudio,
     start(cfg) {
       const run = cfg.player === 'shaka' ? startShaka : startHlsJs;
       run(cfg).catch((e) => fail(`${cfg.player} setup failed: ${e && e.message ? e.message : e}`));
@@ -167,6 +206,7 @@
         startTime: state.startTime,
         duration: video.duration,
         decodedFrames: decodedFrames(),
+        audioDecodedBytes: audioDecodedBytes(),
         videoWidth: video.videoWidth,
         readyState: video.readyState,
         paused: video.paused,

@@ -104,12 +104,27 @@ public static class HlsWriter
         return sb.ToString();
     }
 
-    /// <summary>An audio group per codec and channel count ("audio-aac-2", "audio-aac-6"), fewest channels first.</summary>
-    public static IReadOnlyList<AudioGroup> AudioGroups(IReadOnlyList<PackagedTrack> audio) =>
-        audio.GroupBy(a => (a.Info.Codec, a.Info.Channels))
+    /// <summary>
+    /// An audio group per codec and channel count ("audio-aac-2", "audio-aac-6"), fewest channels first. A player lists
+    /// the languages of the group its variant names, so each larger group also offers, by the same playlist, the
+    /// smallest group's rendition of every language and role it lacks (decision 029): French stereo beside English 5.1.
+    /// </summary>
+    public static IReadOnlyList<AudioGroup> AudioGroups(IReadOnlyList<PackagedTrack> audio)
+    {
+        var groups = audio.GroupBy(a => (a.Info.Codec, a.Info.Channels))
             .OrderBy(g => g.Key.Channels).ThenBy(g => g.Key.Codec, StringComparer.Ordinal)
-            .Select(g => new AudioGroup(Inv($"audio-{CodecFamily(g.Key.Codec)}-{g.Key.Channels}"), g.ToList()))
+            .Select(g => (g.Key.Codec, Id: Inv($"audio-{CodecFamily(g.Key.Codec)}-{g.Key.Channels}"), Tracks: g.ToList()))
             .ToList();
+        foreach (var (codec, _, tracks) in groups.Skip(1))
+        {
+            var smallest = groups.First(g => g.Codec == codec).Tracks;
+            var offered = tracks.Where(t => t.Label is not null).Select(t => (t.Label!.Language, t.Label.DescribesVideo)).ToHashSet();
+            tracks.AddRange(smallest.Where(t => t.Label is { } l && offered.Add((l.Language, l.DescribesVideo))));
+            tracks.Sort((a, b) => int.Parse(a.Id, CultureInfo.InvariantCulture).CompareTo(int.Parse(b.Id, CultureInfo.InvariantCulture)));
+        }
+
+        return groups.Select(g => new AudioGroup(g.Id, g.Tracks)).ToList();
+    }
 
     /// <summary>One EXT-X-MEDIA line: language and name from the track's label (decision 029), "und" and the rendition's name without one.</summary>
     public static string MediaLine(string groupId, PackagedTrack a, bool isDefault)
