@@ -213,7 +213,7 @@ public static class MoovReader
     /// samplingFrequencyIndex (4, plus 24 when 15), channelConfiguration (4): 1–6 are that many, 7 is 7.1; null for 0
     /// (a program config element says) or a config too short.
     /// </summary>
-    internal static int? AacChannels(ReadOnlySpan<byte> config)
+    public static int? AacChannels(ReadOnlySpan<byte> config)
     {
         var bit = 0;
         int Read(ReadOnlySpan<byte> c, int count)

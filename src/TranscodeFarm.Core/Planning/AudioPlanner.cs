@@ -57,7 +57,7 @@ public static class AudioPlanner
     /// </summary>
     public static IReadOnlyList<AudioSourceInfo> Select(AudioSelection selection, IReadOnlyList<AudioSourceInfo> tracks)
     {
-        var byPreference = tracks.OrderByDescending(t => t.IsDefault && !t.DescribesVideo).ThenBy(t => t.Index).ToList();
+        var byPreference = tracks.OrderByDescending(t => t.IsDefault && !t.DescribesVideo).ThenBy(t => t.DescribesVideo).ThenBy(t => t.Index).ToList();
         var candidates = selection.AudioDescription ? byPreference : byPreference.Where(t => !t.DescribesVideo).ToList();
         if (selection.Languages.Count > 0)
         {

@@ -40,7 +40,11 @@ public static class HlsWriter
         var groups = AudioGroups(audio);
         foreach (var group in groups)
         {
-            var isDefault = group.Tracks.FirstOrDefault(a => a.Label?.IsDefault == true) ?? group.Tracks.FirstOrDefault(a => a.Label?.DescribesVideo != true) ?? group.Tracks[0];
+            // The default track; in a group without it, the default language's other layout (its 5.1), else the first.
+            var defaultLanguage = audio.FirstOrDefault(a => a.Label?.IsDefault == true)?.Label!.Language;
+            var isDefault = group.Tracks.FirstOrDefault(a => a.Label?.IsDefault == true)
+                ?? group.Tracks.FirstOrDefault(a => a.Label is { DescribesVideo: false } l && l.Language == defaultLanguage)
+                ?? group.Tracks.FirstOrDefault(a => a.Label?.DescribesVideo != true) ?? group.Tracks[0];
             foreach (var a in group.Tracks)
             {
                 sb.Append(MediaLine(group.Id, a, a == isDefault));
