@@ -9,7 +9,7 @@ using TranscodeFarm.IntegrationTests.Infrastructure;
 namespace TranscodeFarm.IntegrationTests;
 
 /// <summary>
-/// Several audio languages through a real farm (decision 029): a 3 s source with English stereo, French stereo, an
+/// Several audio languages through a real farm (decision 029): a 6 s source with English stereo, French stereo, an
 /// English 5.1 mix and an English audio description, each a different "voice" melody so the quality gate holds every
 /// rendition against its own source track; a sidecar makes French the default and names it. ffprobe reads each
 /// rendition's language and channels from its own init segment; both manifests are parsed for groups and attributes.
@@ -21,16 +21,25 @@ public sealed class AudioTracksTests(SharedFarm shared)
     private static Task<JobRecord>? _job;
     private FarmProcess Farm => shared.Farm;
 
-    internal static Task<JobRecord> JobAsync(FarmProcess farm) => _job ??= DropAsync(farm);
+    internal static Task<JobRecord> JobAsync(FarmProcess farm) => _job ??= DropAsync(farm, SourceName, "");
 
-    private static async Task<JobRecord> DropAsync(FarmProcess farm)
+    /// <summary>The same source, ClearKey cenc: every audio track must be encrypted and still switch in a player.</summary>
+    private static Task<JobRecord> EncryptedJobAsync(FarmProcess farm) =>
+        _encryptedJob ??= DropAsync(farm, "four voices cenc.mkv", """, "drm": { "scheme": "cenc", "systems": ["clearkey"] }""");
+
+    private static Task<JobRecord>? _encryptedJob;
+    private static Task<string>? _source;
+
+    /// <summary>6 s: the gate compares audio only over enough overlap (shorter clips pass its audio check unchecked).</summary>
+    private static Task<string> SourceAsync() => _source ??= MakeSourceAsync();
+
+    private static async Task<string> MakeSourceAsync()
     {
-        var folder = Directory.CreateTempSubdirectory("tf-audio-").FullName;
-        var source = Path.Combine(folder, SourceName);
+        var source = Path.Combine(Directory.CreateTempSubdirectory("tf-audio-").FullName, SourceName);
         static string Voice(double v, string layout) => string.Create(CultureInfo.InvariantCulture,
-            $"aevalsrc=0.4*sin(2*PI*(300+250*abs(sin(floor(t*3)*{v})))*t):s=48000:c={layout}:d=3");
+            $"aevalsrc=0.4*sin(2*PI*(300+250*abs(sin(floor(t*3)*{v})))*t):s=48000:c={layout}:d=6");
         string[] voices = [Voice(1.3, "stereo"), Voice(2.7, "stereo"), Voice(4.1, "5.1"), Voice(5.3, "stereo")];
-        List<string> args = ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=30:duration=3"];
+        List<string> args = ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=30:duration=6"];
         foreach (var voice in voices)
         {
             args.AddRange(["-f", "lavfi", "-i", voice]);
@@ -42,11 +51,18 @@ public sealed class AudioTracksTests(SharedFarm shared)
             "-metadata:s:a:2", "title=English 5.1", "-metadata:s:a:3", "language=en",
             "-disposition:a:0", "default", "-disposition:a:3", "visual_impaired", source]);
         await Tools.CheckedFfmpegAsync([.. args]);
+        return source;
+    }
+
+    private static async Task<JobRecord> DropAsync(FarmProcess farm, string name, string moreSidecar)
+    {
+        var source = await SourceAsync();
+        Directory.CreateDirectory(farm.DropFolder);
         // Track 2 (French): named by the producer and made the default, over the source's English default.
-        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, SourceName + ".json"),
-            """{ "profile": "test-tiny-audio", "audio": [ { "track": 2, "name": "Français", "default": true } ] }""");
-        farm.Drop(source, SourceName);
-        return await farm.WaitForJobAsync(SourceName);
+        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, name + ".json"),
+            """{ "profile": "test-tiny-audio", "audio": [ { "track": 2, "name": "Français", "default": true } ]""" + moreSidecar + " }");
+        farm.Drop(source, name);
+        return await farm.WaitForJobAsync(name);
     }
 
     private string Folder(JobRecord job) => Path.Combine(Farm.StoreFolder, job.Outputs!.ObjectPrefix);
@@ -145,6 +161,33 @@ public sealed class AudioTracksTests(SharedFarm shared)
         Assert.Equal("fr", result.GetProperty("audioBefore").GetProperty("language").GetString());
         Assert.Equal("en", result.GetProperty("audioAfter").GetProperty("language").GetString());
         Assert.True(result.GetProperty("currentTime").GetDouble() - result.GetProperty("switchedAt").GetDouble() >= 1, result.ToString());
+        Assert.True(result.GetProperty("audioBytesAfter").GetInt64() > result.GetProperty("audioBytesAtSwitch").GetInt64(), result.ToString());
+    }
+
+    [Fact]
+    public async Task Encryption_covers_every_audio_track_and_an_encrypted_asset_still_switches_language()
+    {
+        var job = await EncryptedJobAsync(Farm);
+        Assert.True(job.State == JobState.Succeeded, job.Error + Farm.Output);
+        var folder = Folder(job);
+        var mpd = DashParser.Parse(await File.ReadAllTextAsync(Path.Combine(folder, OutputLayout.DashManifest)));
+        var audio = mpd.Representations.Where(r => r.ContentType == "audio").ToList();
+        Assert.Equal(4, audio.Count);
+        foreach (var a in audio)
+        {
+            var init = await File.ReadAllBytesAsync(Path.Combine(folder, a.Initialization));
+            Assert.True(init.AsSpan().IndexOf("enca"u8) > 0 && init.AsSpan().IndexOf("tenc"u8) > 0, $"{a.Initialization} is not signalled as encrypted");
+            var segment = await File.ReadAllBytesAsync(Path.Combine(folder, a.Segments[0]));
+            Assert.True(segment.AsSpan().IndexOf("senc"u8) > 0, $"{a.Segments[0]} has no sample encryption");
+        }
+
+        var asset = job.Outputs!.AssetId;
+        var token = await DrmAssets.TokenAsync(Farm, asset);
+        var result = await BrowserPlaybackTests.PlayAsync(["--url", $"{Farm.BaseUrl}/vod/{asset}/{OutputLayout.DashManifest}", "--player", "shaka",
+            "--license-url", $"{Farm.BaseUrl}/license/clearkey/{asset}?token={token}", "--seconds", "1", "--timeout", "40", "--switch-audio", "en"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        Assert.True(result.GetProperty("drm").GetBoolean(), result.ToString());
+        Assert.Equal("en", result.GetProperty("audioAfter").GetProperty("language").GetString());
         Assert.True(result.GetProperty("audioBytesAfter").GetInt64() > result.GetProperty("audioBytesAtSwitch").GetInt64(), result.ToString());
     }
 }
