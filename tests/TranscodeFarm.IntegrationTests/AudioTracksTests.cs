@@ -158,6 +158,9 @@ public sealed class AudioTracksTests(SharedFarm shared)
         Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
         var languages = result.GetProperty("audioTracks").EnumerateArray().Select(t => t.GetProperty("language").GetString()).ToHashSet();
         Assert.True(languages.SetEquals(["fr", "en"]), result.ToString());
+        // The audio description is listed as such: hls.js from CHARACTERISTICS, shaka from the DASH Role.
+        var tracks = result.GetProperty("audioTracks").ToString();
+        Assert.Contains(player == "hlsjs" ? "public.accessibility.describes-video" : "\"description\"", tracks);
         Assert.Equal("fr", result.GetProperty("audioBefore").GetProperty("language").GetString());
         Assert.Equal("en", result.GetProperty("audioAfter").GetProperty("language").GetString());
         Assert.True(result.GetProperty("currentTime").GetDouble() - result.GetProperty("switchedAt").GetDouble() >= 1, result.ToString());
