@@ -12,6 +12,9 @@ namespace TranscodeFarm.Core.Planning;
 /// </summary>
 public static class AudioPlanner
 {
+    /// <summary>The most source tracks an asset keeps whatever the profile says (the profile's maxTracks is 1 to 16).</summary>
+    public const int MaxKeptTracks = 16;
+
     public static IReadOnlyList<PlannedAudio> Plan(LadderProfile profile, IReadOnlyList<AudioSourceInfo> tracks)
     {
         if (tracks.Count == 0 || profile.Audio.Count == 0)
@@ -57,6 +60,10 @@ public static class AudioPlanner
     /// </summary>
     public static IReadOnlyList<AudioSourceInfo> Select(AudioSelection selection, IReadOnlyList<AudioSourceInfo> tracks)
     {
+        // A stream ffprobe could not name cannot be decoded: mapping it would fail the whole encode, so it is left out
+        // (unless it is all there is, and then the encode's error says why).
+        var decodable = tracks.Where(t => t.Codec is not ("unknown" or "none")).ToList();
+        tracks = decodable.Count > 0 ? decodable : tracks;
         var byPreference = tracks.OrderByDescending(t => t.IsDefault && !t.DescribesVideo).ThenBy(t => t.DescribesVideo).ThenBy(t => t.Index).ToList();
         var candidates = selection.AudioDescription ? byPreference : byPreference.Where(t => !t.DescribesVideo).ToList();
         if (selection.Languages.Count > 0)
@@ -74,7 +81,8 @@ public static class AudioPlanner
             candidates = [byPreference[0]];
         }
 
-        return selection.MaxTracks is { } max ? candidates.Take(max).ToList() : candidates;
+        // A hostile source with dozens of streams must not multiply the encode: never more than MaxKeptTracks.
+        return candidates.Take(Math.Min(selection.MaxTracks ?? MaxKeptTracks, MaxKeptTracks)).ToList();
     }
 
     /// <summary>Labels by source index: language, a name unique among the kept tracks, and exactly one default.</summary>

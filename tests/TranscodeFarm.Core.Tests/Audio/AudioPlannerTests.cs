@@ -75,6 +75,14 @@ public class AudioPlannerTests
     }
 
     [Fact]
+    public void Undecodable_streams_are_left_out_and_a_hostile_track_count_is_capped()
+    {
+        Assert.Equal([1], AudioPlanner.Select(new AudioSelection(), [new AudioSourceInfo("unknown", 2, 48000) { Index = 0 }, Track(1, "en")]).Select(t => t.Index));
+        var many = Enumerable.Range(0, 40).Select(i => Track(i, "en")).ToList();
+        Assert.Equal(AudioPlanner.MaxKeptTracks, AudioPlanner.Select(new AudioSelection(), many).Count);
+    }
+
+    [Fact]
     public void No_matching_language_keeps_the_default_track_rather_than_silence()
     {
         var kept = AudioPlanner.Select(new AudioSelection { Languages = ["ja"] }, [Track(0, "en"), Track(1, "fr", isDefault: true)]);
