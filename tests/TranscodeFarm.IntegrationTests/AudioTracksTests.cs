@@ -193,4 +193,41 @@ public sealed class AudioTracksTests(SharedFarm shared)
         Assert.Equal("en", result.GetProperty("audioAfter").GetProperty("language").GetString());
         Assert.True(result.GetProperty("audioBytesAfter").GetInt64() > result.GetProperty("audioBytesAtSwitch").GetInt64(), result.ToString());
     }
+
+    /// <summary>Audio-only with two languages: HLS gets the same group, with one variant playing the default; both
+    /// players list both languages and switch.</summary>
+    [Theory]
+    [InlineData(OutputLayout.HlsMaster, "hlsjs")]
+    [InlineData(OutputLayout.DashManifest, "shaka")]
+    public async Task An_audio_only_asset_with_two_languages_lists_and_switches_them(string manifest, string player)
+    {
+        var job = await (_audioOnlyJob ??= AudioOnlyJobAsync(Farm));
+        Assert.True(job.State == JobState.Succeeded, job.Error + Farm.Output);
+        var master = HlsParser.ParseMaster(await File.ReadAllTextAsync(Path.Combine(Folder(job), OutputLayout.HlsMaster)));
+        Assert.Equal(["en", "fr"], master.Media.Select(m => m.Attributes["LANGUAGE"]));
+        Assert.Equal("audio-aac-2", Assert.Single(master.Variants).Attributes["AUDIO"]);
+
+        var result = await BrowserPlaybackTests.PlayAsync(["--url", $"{Farm.BaseUrl}/vod/{job.Outputs!.AssetId}/{manifest}", "--player", player,
+            "--seconds", "1", "--timeout", "40", "--switch-audio", "fr"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        Assert.Equal("en", result.GetProperty("audioBefore").GetProperty("language").GetString());
+        Assert.Equal("fr", result.GetProperty("audioAfter").GetProperty("language").GetString());
+        Assert.True(result.GetProperty("audioBytesAfter").GetInt64() > result.GetProperty("audioBytesAtSwitch").GetInt64(), result.ToString());
+    }
+
+    private static Task<JobRecord>? _audioOnlyJob;
+
+    private static async Task<JobRecord> AudioOnlyJobAsync(FarmProcess farm)
+    {
+        const string name = "two voices.mka";
+        var source = Path.Combine(Directory.CreateTempSubdirectory("tf-audio-only-").FullName, name);
+        await Tools.CheckedFfmpegAsync(
+            "-f", "lavfi", "-i", "aevalsrc=0.4*sin(2*PI*(300+250*abs(sin(floor(t*3)*1.7)))*t):s=48000:c=stereo:d=6",
+            "-f", "lavfi", "-i", "aevalsrc=0.4*sin(2*PI*(300+250*abs(sin(floor(t*3)*3.1)))*t):s=48000:c=stereo:d=6",
+            "-map", "0:a", "-map", "1:a", "-c:a", "aac", "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra", source);
+        Directory.CreateDirectory(farm.DropFolder);
+        await File.WriteAllTextAsync(Path.Combine(farm.DropFolder, name + ".json"), """{ "profile": "test-tiny-audio" }""");
+        farm.Drop(source, name);
+        return await farm.WaitForJobAsync(name);
+    }
 }

@@ -26,6 +26,19 @@ public static class HlsWriter
             sb.Append(key).Append('\n');
         }
 
+        if (video.Count == 0 && audio.Select(a => a.Label).Distinct().Count() > 1 && audio.All(a => a.Label is not null))
+        {
+            // Audio-only with several languages: the same groups, and one variant per group that plays its default.
+            foreach (var group in AudioGroups(audio))
+            {
+                var first = WriteGroup(sb, group, audio);
+                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={group.Tracks.Max(a => a.PeakBitrate)},AVERAGE-BANDWIDTH={group.Tracks.Max(a => a.AverageBitrate)},CODECS=\"{first.Info.Codec}\",AUDIO=\"{group.Id}\"\n"));
+                sb.Append(PlaylistName(first)).Append('\n');
+            }
+
+            return sb.ToString();
+        }
+
         if (video.Count == 0)
         {
             foreach (var a in audio)
@@ -40,15 +53,7 @@ public static class HlsWriter
         var groups = AudioGroups(audio);
         foreach (var group in groups)
         {
-            // The default track; in a group without it, the default language's other layout (its 5.1), else the first.
-            var defaultLanguage = audio.FirstOrDefault(a => a.Label?.IsDefault == true)?.Label!.Language;
-            var isDefault = group.Tracks.FirstOrDefault(a => a.Label?.IsDefault == true)
-                ?? group.Tracks.FirstOrDefault(a => a.Label is { DescribesVideo: false } l && l.Language == defaultLanguage)
-                ?? group.Tracks.FirstOrDefault(a => a.Label?.DescribesVideo != true) ?? group.Tracks[0];
-            foreach (var a in group.Tracks)
-            {
-                sb.Append(MediaLine(group.Id, a, a == isDefault));
-            }
+            WriteGroup(sb, group, audio);
         }
 
         // Each variant once per audio group (RFC 8216 §4.3.4.2.1: a group's renditions share a codec and channel layout);
@@ -128,6 +133,22 @@ public static class HlsWriter
         }
 
         return groups.Select(g => new AudioGroup(g.Id, g.Tracks)).ToList();
+    }
+
+    /// <summary>A group's EXT-X-MEDIA lines; returns its DEFAULT=YES track.</summary>
+    private static PackagedTrack WriteGroup(StringBuilder sb, AudioGroup group, IReadOnlyList<PackagedTrack> audio)
+    {
+        // The default track; in a group without it, the default language's other layout (its 5.1), else the first.
+        var defaultLanguage = audio.FirstOrDefault(a => a.Label?.IsDefault == true)?.Label!.Language;
+        var isDefault = group.Tracks.FirstOrDefault(a => a.Label?.IsDefault == true)
+            ?? group.Tracks.FirstOrDefault(a => a.Label is { DescribesVideo: false } l && l.Language == defaultLanguage)
+            ?? group.Tracks.FirstOrDefault(a => a.Label?.DescribesVideo != true) ?? group.Tracks[0];
+        foreach (var a in group.Tracks)
+        {
+            sb.Append(MediaLine(group.Id, a, a == isDefault));
+        }
+
+        return isDefault;
     }
 
     /// <summary>One EXT-X-MEDIA line: language and name from the track's label (decision 029), "und" and the rendition's name without one.</summary>
