@@ -57,6 +57,17 @@ public class AudioManifestTests
     }
 
     [Fact]
+    public async Task Audio_only_with_several_languages_gets_a_variant_per_group_that_names_it()
+    {
+        var audio = (await TracksAsync()).Skip(1).ToList();
+        var master = HlsParser.ParseMaster(HlsWriter.Master(audio));
+        Assert.Equal(["audio-aac-2 media_1.m3u8 mp4a.40.2", "audio-aac-6 media_3.m3u8 mp4a.40.2"],
+            master.Variants.Select(v => $"{v.Attributes["AUDIO"]} {v.Uri} {v.Codecs}"));
+        Assert.Equal(6, master.Media.Count);
+        Assert.False(master.Variants[0].Attributes.ContainsKey("RESOLUTION"));
+    }
+
+    [Fact]
     public void The_manifest_check_refuses_a_missing_group_two_defaults_and_a_repeated_name()
     {
         const string master = """
