@@ -21,6 +21,9 @@ public sealed record PackagerOptions(double SegmentSeconds)
     /// <summary>Audio tracks' language, name and role by track order, for the manifests; null or missing: "und".</summary>
     public IReadOnlyList<Planning.AudioTrackLabel?> TrackLabels { get; init; } = [];
 
+    /// <summary>Dynamic range of each video track by track order, as planned (decision 028); SDR where missing.</summary>
+    public IReadOnlyList<Planning.DynamicRange> TrackRanges { get; init; } = [];
+
     /// <summary>How each track is encrypted (by representation id, "0", "1"...); null: clear.</summary>
     public Func<TrackInfo, int, TrackEncryption?> EncryptionFor { get; init; } = (_, _) => null;
 
@@ -73,7 +76,8 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             var encryption = options.EncryptionFor(info, i);
             var encryptor = encryption is null ? null : new SampleEncryptor(info, encryption);
             var label = i < options.TrackLabels.Count ? options.TrackLabels[i] : null;
-            var state = new TrackState(new PackagedTrack(id, name, info, encryption) { Label = label }, new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
+            var range = i < options.TrackRanges.Count ? options.TrackRanges[i] : default;
+            var state = new TrackState(new PackagedTrack(id, name, info, encryption) { Range = range, Label = label }, new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
             {
                 WholeSegmentKey = options.WholeSegmentKeyFor(info, i),
             };

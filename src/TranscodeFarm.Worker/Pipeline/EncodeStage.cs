@@ -51,6 +51,7 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         {
             TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
             TrackLabels = [.. plan.Video.Select(_ => (AudioTrackLabel?)null), .. plan.Audio.Select(a => a.Label)],
+            TrackRanges = [.. plan.Video.Select(v => v.Range)],
             EncryptionFor = encryption.For,
             WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
             Time = time,

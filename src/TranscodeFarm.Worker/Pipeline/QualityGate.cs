@@ -18,9 +18,9 @@ public sealed class QualityGate(ProcessRunner runner, MediaOptions options)
 {
     public GateRun Start(EncodePlan plan, string workFolder, CancellationToken cancellationToken)
     {
-        var video = plan.Video.Select((v, i) => new GateTrack(v.Name, i, Path.Combine(workFolder, $"gate-{i}.gray"))).ToList();
+        var video = plan.Video.Select((v, i) => new GateTrack(v.Name, i, Path.Combine(workFolder, $"gate-{i}.gray"), v.Range == DynamicRange.Sdr ? null : plan.HdrSource)).ToList();
         var audio = plan.Audio.Select((a, i) => new GateTrack(a.Name, plan.Video.Count + i, Path.Combine(workFolder, $"gate-{plan.Video.Count + i}.fp"),
-            a.SourceIndex > 0 ? SourceAudioPrintPath(workFolder, a.SourceIndex) : null)).ToList();
+            SourceReferencePath: a.SourceIndex > 0 ? SourceAudioPrintPath(workFolder, a.SourceIndex) : null)).ToList();
         var spec = new ProcessSpec(options.FfmpegPath, QualityGateArguments.Build(video, audio), options.EncodeTimeoutFor(plan.SourceDurationSeconds))
         {
             QuitCommand = null, // stdin is the media: a stop ends the feed instead

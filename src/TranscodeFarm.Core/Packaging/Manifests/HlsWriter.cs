@@ -71,6 +71,8 @@ public static class HlsWriter
                     sb.Append(Inv($",FRAME-RATE={(double)v.Info.Timescale / v.TypicalSampleDuration:0.000}"));
                 }
 
+                // Every variant says its range (RFC 8216bis): a player on an SDR display skips PQ and HLG variants.
+                sb.Append(",VIDEO-RANGE=").Append(VideoRange(v.Range));
                 if (group is not null)
                 {
                     sb.Append(",AUDIO=\"").Append(group.Id).Append('"');
@@ -172,6 +174,14 @@ public static class HlsWriter
         "ec-3" => "ec3",
         "ac-3" => "ac3",
         _ => new string(codec.Where(char.IsAsciiLetterOrDigit).ToArray()),
+    };
+
+    /// <summary>The VIDEO-RANGE value: SDR, PQ or HLG.</summary>
+    public static string VideoRange(Planning.DynamicRange range) => range switch
+    {
+        Planning.DynamicRange.Pq => "PQ",
+        Planning.DynamicRange.Hlg => "HLG",
+        _ => "SDR",
     };
 
     private static StringBuilder Header() => new StringBuilder("#EXTM3U\n").Append(Inv($"#EXT-X-VERSION:{Version}\n")).Append("#EXT-X-INDEPENDENT-SEGMENTS\n");
