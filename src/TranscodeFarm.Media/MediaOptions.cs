@@ -9,6 +9,9 @@ public sealed class MediaOptions
 
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>One text subtitle stream to WebVTT: ffmpeg reads the whole source, but decodes no picture or sound.</summary>
+    public TimeSpan SubtitleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>An encode may take this many times the source duration...</summary>
     public double EncodeTimeoutFactor { get; set; } = 20;
 

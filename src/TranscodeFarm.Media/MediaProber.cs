@@ -2,6 +2,7 @@ using FFMpegCore;
 using FFMpegCore.Exceptions;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Subtitles;
 
 namespace TranscodeFarm.Media;
 
@@ -56,9 +57,24 @@ public sealed class MediaProber(MediaOptions options) : IMediaProber
                 a.Format.FormatName,
                 duration,
                 video is null ? null : new VideoSourceInfo(video.CodecName ?? "unknown", video.Width!.Value, video.Height!.Value, fps, video.Rotation, sar),
-                audio is null ? null : new AudioSourceInfo(audio.CodecName ?? "unknown", audio.Channels ?? 2, audio.SampleRateHz ?? 48000)),
+                audio is null ? null : new AudioSourceInfo(audio.CodecName ?? "unknown", audio.Channels ?? 2, audio.SampleRateHz ?? 48000))
+            {
+                Subtitles = SubtitleStreams(a),
+            },
             null);
     }
+
+    private static List<SubtitleStreamInfo> SubtitleStreams(IMediaAnalysis a) =>
+        [.. a.SubtitleStreams.Select((s, n) => new SubtitleStreamInfo(
+            n,
+            s.CodecName ?? "unknown",
+            s.Language,
+            s.Tags?.GetValueOrDefault("title"),
+            Flag(s, "forced"),
+            Flag(s, "hearing_impaired"),
+            Flag(s, "default")))];
+
+    private static bool Flag(MediaStream s, string disposition) => s.Disposition?.GetValueOrDefault(disposition) ?? false;
 
     private static string FirstLines(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(4));

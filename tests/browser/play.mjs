@@ -66,6 +66,8 @@ function parse(argv) {
       seconds: { type: 'string', default: '3' },
       timeout: { type: 'string', default: '45' },
       verbose: { type: 'boolean', default: false },
+      subtitles: { type: 'string' },
+      'probe-times': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -93,6 +95,8 @@ function parse(argv) {
   return {
     url: loopbackUrl(values.url, '--url'), player: values.player, keys, licenseUrl, seconds, timeout,
     verbose: values.verbose,
+    subtitles: values.subtitles || null,
+    probeTimes: (values['probe-times'] || '').split(',').filter((t) => t !== '').map(Number),
   };
 }
 
@@ -288,6 +292,17 @@ async function main() {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+    // --subtitles LANG: once playing, list the player's text tracks, turn on LANG's, and read the active cue at each
+    // --probe-times second (seek there, wait for the cue to be shown).
+    let subtitles;
+    if (ok && opts.subtitles) {
+      try {
+        subtitles = await withDeadline(page.evaluate((a) => window.harness.subtitles(a.lang, a.times), { lang: opts.subtitles, times: opts.probeTimes }));
+      } catch (e) {
+        ok = false;
+        error = `subtitles: ${e.message.split('\n')[0]}`;
+      }
+    }
     // Browsers report CORS refusals only on the console; the players just see a network error.
     const cors = consoleLines.find((l) => l.includes('CORS policy'));
     if (!ok && error && cors) error += ` [${cors.replace(/^\[console\.error\] /, '')}]`;
@@ -302,6 +317,7 @@ async function main() {
       decodedFrames: snap ? snap.decodedFrames : 0,
       error: ok ? null : error,
       drm: snap ? snap.drm : false,
+      ...(subtitles ? { subtitles } : {}),
     }, ok ? 0 : 1);
     if (opts.verbose) log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {

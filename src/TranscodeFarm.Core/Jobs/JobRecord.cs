@@ -79,6 +79,10 @@ public sealed record JobOutputs(
     /// <summary>Where this asset's objects are in the store: "{AssetId}/g{Generation}", or the asset alone for generation 0.</summary>
     public string ObjectPrefix => Assets.ObjectKeys.GenerationPrefix(AssetId, Generation);
 
+    /// <summary>What the job left out and why, though it succeeded (an optional subtitle file that was malformed, a
+    /// picture subtitle stream); null when nothing was.</summary>
+    public IReadOnlyList<string>? Notes { get; init; }
+
     /// <summary>The first duplicate match, if any.</summary>
     public string? DuplicateOf => Matches?.FirstOrDefault(m => m.Kind == Fingerprints.MatchKinds.Duplicate)?.EntryId;
 }

@@ -5,7 +5,11 @@ public sealed record SourceInfo(
     string FormatName,
     double DurationSeconds,
     VideoSourceInfo? Video,
-    AudioSourceInfo? Audio);
+    AudioSourceInfo? Audio)
+{
+    /// <summary>The source's subtitle streams, text and pictures, in stream order.</summary>
+    public IReadOnlyList<Subtitles.SubtitleStreamInfo> Subtitles { get; init; } = [];
+}
 
 /// <param name="Width">Coded width, before rotation.</param>
 /// <param name="Height">Coded height, before rotation.</param>

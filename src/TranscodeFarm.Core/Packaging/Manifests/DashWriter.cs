@@ -17,7 +17,7 @@ public static class DashWriter
     private static readonly XNamespace Ns = "urn:mpeg:dash:schema:mpd:2011";
     private static readonly XNamespace Cenc = "urn:mpeg:cenc:2013";
 
-    public static string Write(IReadOnlyList<PackagedTrack> tracks, string? title)
+    public static string Write(IReadOnlyList<PackagedTrack> tracks, string? title, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null)
     {
         var duration = tracks.Count == 0 ? 0 : tracks.Max(t => t.DurationSeconds);
         var longest = tracks.SelectMany(t => t.Segments.Select(s => (double)s.Duration / t.Info.Timescale)).DefaultIfEmpty(2).Max();
@@ -27,6 +27,8 @@ public static class DashWriter
         {
             period.Add(AdaptationSet(setId++, group.Key.Kind, group.ToList()));
         }
+
+        period.Add(DashSubtitles.AdaptationSets(Ns, setId, subtitles ?? []));
 
         var mpd = new XElement(Ns + "MPD",
             new XAttribute(XNamespace.Xmlns + "cenc", Cenc.NamespaceName),

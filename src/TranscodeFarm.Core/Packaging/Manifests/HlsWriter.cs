@@ -13,7 +13,7 @@ public static class HlsWriter
 
     public static string PlaylistName(PackagedTrack track) => Ffmpeg.OutputLayout.MediaPlaylist(int.Parse(track.Id, System.Globalization.CultureInfo.InvariantCulture));
 
-    public static string Master(IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null)
+    public static string Master(IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null)
     {
         var video = tracks.Where(t => t.Info.Kind == TrackKind.Video).ToList();
         var audio = tracks.Where(t => t.Info.Kind == TrackKind.Audio).ToList();
@@ -23,11 +23,16 @@ public static class HlsWriter
             sb.Append(key).Append('\n');
         }
 
+        foreach (var tag in HlsSubtitles.MediaTags(subtitles ?? []))
+        {
+            sb.Append(tag).Append('\n');
+        }
+
         if (video.Count == 0)
         {
             foreach (var a in audio)
             {
-                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={a.PeakBitrate},AVERAGE-BANDWIDTH={a.AverageBitrate},CODECS=\"{a.Info.Codec}\"\n"));
+                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={a.PeakBitrate},AVERAGE-BANDWIDTH={a.AverageBitrate},CODECS=\"{a.Info.Codec}\"{HlsSubtitles.VariantAttribute(subtitles)}\n"));
                 sb.Append(PlaylistName(a)).Append('\n');
             }
 
@@ -57,6 +62,8 @@ public static class HlsWriter
             {
                 sb.Append(",AUDIO=\"audio\"");
             }
+
+            sb.Append(HlsSubtitles.VariantAttribute(subtitles));
 
             sb.Append('\n').Append(PlaylistName(v)).Append('\n');
         }
