@@ -87,7 +87,7 @@ public sealed class BrowserPlaybackTests(SharedFarm shared)
         Assert.False(string.IsNullOrEmpty(result.GetProperty("error").GetString()));
     }
 
-    private static async Task<JsonElement> PlayAsync(IEnumerable<string> args)
+    internal static async Task<JsonElement> PlayAsync(IEnumerable<string> args)
     {
         var harness = Path.Combine(RepositoryRoot(), "tests", "browser");
         Assert.True(Directory.Exists(Path.Combine(harness, "node_modules")), "the browser harness is not installed: run scripts/browser-deps.sh");

@@ -219,3 +219,33 @@ public sealed class SubtitleTests(SharedFarm shared)
         return response.Content.Headers.ContentType?.MediaType;
     }
 }
+
+/// <summary>
+/// hls.js and shaka in headless Chromium list the subtitle tracks, and with the Arabic one turned on show its cues at
+/// the source's times (the page seeks into each cue and reads the text track's active cue). Three runs, ~10 s each.
+/// </summary>
+[Collection(SharedFarmCollection.Name)]
+public sealed class SubtitlePlaybackTests(SharedFarm shared)
+{
+    [Theory]
+    [InlineData(OutputLayout.HlsMaster, "hlsjs")]
+    [InlineData(OutputLayout.HlsMaster, "shaka")]
+    [InlineData(OutputLayout.DashManifest, "shaka")]
+    public async Task Players_list_the_subtitle_tracks_and_show_the_arabic_cues_at_their_times(string manifest, string player)
+    {
+        var job = await SubtitleTests.SidecarJobAsync(shared.Farm);
+        Assert.True(job.State == JobState.Succeeded, job.Error);
+        // 1.0 s is inside the first cue, 3.0 s inside the second, which is in both HLS segments.
+        var result = await BrowserPlaybackTests.PlayAsync(["--url", $"{shared.Farm.BaseUrl}/vod/{job.Outputs!.AssetId}/{manifest}", "--player", player,
+            "--seconds", "1", "--timeout", "60", "--subtitles", "ar", "--probe-times", "1.0,3.0"]);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        var subtitles = result.GetProperty("subtitles");
+        var languages = subtitles.GetProperty("tracks").EnumerateArray().Select(t => t.GetProperty("language").GetString()).Order().ToList();
+        Assert.True(languages.SequenceEqual(["ar", "he"]), result.ToString());
+        var active = subtitles.GetProperty("active").EnumerateArray().Select(a => a.GetProperty("texts").EnumerateArray().Select(t => t.GetString()).ToList()).ToList();
+        Assert.True(active[0].SequenceEqual(["مرحبا <b>بالعالم</b>"]) && active[1].SequenceEqual(["سطر ثان\nوسطر ثالث"]), result.ToString());
+        var cues = subtitles.GetProperty("cues").EnumerateArray()
+            .Select(c => (Math.Round(c.GetProperty("start").GetDouble(), 2), Math.Round(c.GetProperty("end").GetDouble(), 2))).Distinct().Order().ToList();
+        Assert.True(cues.SequenceEqual([(0.2, 1.8), (2.0, 4.2)]), result.ToString());
+    }
+}

@@ -252,7 +252,7 @@ async function main() {
       harnessError(`could not open the player page: ${why}`, opts.player);
       return;
     }
-    const cfg = { url: opts.url, player: opts.player, clearKeys: null, licenseUrl: opts.licenseUrl };
+    const cfg = { url: opts.url, player: opts.player, clearKeys: null, licenseUrl: opts.licenseUrl, textLanguage: opts.subtitles };
     if (opts.keys.length) {
       if (opts.player === 'shaka') cfg.clearKeys = Object.fromEntries(opts.keys.map((k) => [k.kid, k.key]));
       else cfg.licenseUrl = origin + '/license';
