@@ -22,7 +22,7 @@ public static class SrtParser
             }
 
             var blockStart = i;
-            if (!lines[i].Contains("-->", StringComparison.Ordinal))
+            if (!lines[i].Contains("-->", StringComparison.Ordinal) && lines[i].Trim().All(char.IsAsciiDigit))
             {
                 i++; // the counter ("12"); its value is not checked, players ignore it too
             }
