@@ -3,7 +3,10 @@
 # front of the SAME origin (a separate nginx serving files, one log line per fetch) with the SAME objects, in one run.
 #
 #   benchmarks/edge.sh [--seconds N] [--only edge|nginx|varnish[,...]] [--keep] [--warmup N] [--bursts N]
-#                      [--burst-size N] [--cold-rate RATE] [--no-store-copy]
+#                      [--burst-size N] [--cold-rate RATE] [--no-store-copy] [--baseline GIT-REF]
+#
+# --baseline REF also builds the edge at git commit REF (a detached worktree in the work folder) and measures it the
+# same way, right before this tree's edge, with an edge/baseline ratio: "no slower than before" in the same run.
 #
 # Per cache, one at a time, the cache pinned to one core (taskset -c 1) and the load on the other (taskset -c 0):
 #   correctness + caching check (status, content type, SHA-256, X-Cache/Age on a repeat), warm-up, then wrk for
@@ -30,6 +33,7 @@ burst_size=300
 cold_rate=1536k # bytes/s for cold-* objects at the origin: a 1.5 MiB segment takes ~1 s
 only="edge,nginx,varnish"
 keep=0
+baseline_ref=""
 store_copy=1 # lay the objects out in the edge's filesystem store too (for builds without Edge:Origin)
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -42,11 +46,13 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-store-copy) store_copy=0; shift ;;
+    --baseline) baseline_ref="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 peers=()
+[ -n "$baseline_ref" ] && peers+=(baseline)
 for p in edge nginx varnish; do
   [[ ",$only," == *",$p,"* ]] && peers+=("$p")
 done
@@ -55,6 +61,7 @@ for v in "$seconds" "$warmup" "$bursts" "$burst_size"; do
   [[ "$v" =~ ^[0-9]+$ ]] || { echo "--seconds, --warmup, --bursts and --burst-size take whole numbers" >&2; exit 2; }
 done
 has() { [[ " ${peers[*]} " == *" $1 "* ]]; }
+is_edge() { [ "$1" = edge ] || [ "$1" = baseline ]; } # this tree's edge, or the same edge built at --baseline
 
 # --- tools --------------------------------------------------------------------------------------------------------
 needed=(wrk curl nginx) # the origin is nginx in every case
@@ -79,6 +86,14 @@ if has edge; then
     { cat "$build_log" >&2; rm -f "$build_log"; echo "the edge does not build" >&2; exit 1; }
   rm -f "$build_log"
 fi
+if [ -n "$baseline_ref" ]; then
+  baseline_src=$(mktemp -d /tmp/transcodefarm-edgebench-baseline-XXXXXX)
+  echo "building the baseline edge at $baseline_ref ($(git rev-parse --short "$baseline_ref^{commit}"))..."
+  git worktree add --detach "$baseline_src" "$baseline_ref" > /dev/null 2>&1 || { echo "cannot check out $baseline_ref" >&2; exit 2; }
+  dotnet build "$baseline_src/src/TranscodeFarm.Cli" -c Release -nologo -clp:ErrorsOnly > "$baseline_src/build.log" 2>&1 ||
+    { cat "$baseline_src/build.log" >&2; echo "the baseline edge does not build" >&2; exit 1; }
+  baseline_dll=$baseline_src/src/TranscodeFarm.Cli/bin/Release/net10.0/transcodefarm.dll
+fi
 
 # --- work folder, process bookkeeping -----------------------------------------------------------------------------
 T=$(mktemp -d /tmp/transcodefarm-edgebench-XXXXXX)
@@ -102,6 +117,7 @@ cleanup() {
   trap - EXIT INT TERM
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
   if [ "$keep" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
+  if [ -n "${baseline_src:-}" ]; then git worktree remove --force "$baseline_src" 2>/dev/null || rm -rf "$baseline_src"; fi
   exit $rc
 }
 trap cleanup EXIT
@@ -164,19 +180,21 @@ origin_count() { # origin_count [URI]: origin requests so far (for one URI, or a
 origin_base=$(origin_count)
 
 # --- the caches ---------------------------------------------------------------------------------------------------
-start_edge() {
+start_baseline() { start_edge "$baseline_dll" baseline; }
+start_edge() { # start_edge [DLL NAME]
+  local dll=${1:-$edge_dll} name=${2:-edge}
   port=$(pick_port)
-  mkdir -p "$T/edge"
+  mkdir -p "$T/$name"
   TRANSCODEFARM__Edge__Origin="http://127.0.0.1:$origin_port/" \
   TRANSCODEFARM__Edge__CacheBytes=$((512 * 1024 * 1024)) \
   TRANSCODEFARM__Edge__ManifestTtl=01:00:00 \
   TRANSCODEFARM__Logging__Format=json \
   TRANSCODEFARM__Logging__LogLevel__Default=Warning \
-    taskset -c "$server_cpu" dotnet "$edge_dll" edge --url "http://127.0.0.1:$port" --data-dir "$T/edge" \
-    > "$T/edge/edge.log" 2>&1 &
+    taskset -c "$server_cpu" dotnet "$dll" edge --url "http://127.0.0.1:$port" --data-dir "$T/$name" \
+    > "$T/$name/edge.log" 2>&1 &
   server_pid=$!
   pids+=($!)
-  wait_http "http://127.0.0.1:$port/healthz" "$server_pid" edge "$T/edge/edge.log"
+  wait_http "http://127.0.0.1:$port/healthz" "$server_pid" "$name" "$T/$name/edge.log"
 }
 start_nginx() {
   port=$(pick_port)
@@ -201,7 +219,7 @@ vmhwm_kib() { awk '/^VmHWM:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0;
 peak_rss_mib() { # the cache's own memory: the dotnet process; nginx's worker(s); varnish's cache child
   local peer=$1 pid=$2 sum=0 c
   case "$peer" in
-    edge) sum=$(vmhwm_kib "$pid") ;;
+    edge|baseline) sum=$(vmhwm_kib "$pid") ;;
     nginx) for c in $(pgrep -P "$pid"); do
              grep -q "worker process" "/proc/$c/cmdline" 2>/dev/null && sum=$((sum + $(vmhwm_kib "$c")))
            done ;;
@@ -274,18 +292,18 @@ cold_bursts() {
     name="cold-$peer-$i-$RANDOM$RANDOM"
     add_cold "$name"
     path="/$name/seg-00001.m4s"
-    [ "$peer" = edge ] && before=$(edge_metric miss)
+    is_edge "$peer" && before=$(edge_metric miss)
     declare -A B=()
     while read -r key val; do B[$key]=$val; done < <(taskset -c "$client_cpu" python3 benchmarks/edge/burst.py \
       --port "$port" --path "/vod$path" -n "$burst_size" --length "$seg_bytes" --sha256 "$(sha_of "$www$path")" --timeout 60)
     sleep 0.3 # the origin writes its log line when its response ends
     n=$(origin_count "$path")
-    [ "$peer" = edge ] && { after=$(edge_metric miss); reads+=($((after - before))); }
+    is_edge "$peer" && { after=$(edge_metric miss); reads+=($((after - before))); }
     fetches+=("$n"); oks+=("${B[ok]:-0}"); secs+=("${B[seconds]:-0}")
     printf '  burst %d: %s origin fetch(es), %s/%s bodies identical to the file (%s distinct), %s s to the last byte, statuses %s, X-Cache %s%s\n' \
       "$i" "$n" "${B[ok]:-0}" "$burst_size" "${B[distinct]:-?}" "${B[seconds]:-?}" "${B[statuses]:-?}" "${B[xcache]:--}" \
       "$([ "${B[errors]:-0}" != 0 ] && echo ", ${B[errors]} errors (${B[error]:-})")"
-    [ "$peer" = edge ] && [ "${R[edge,mode]}" = store ] && echo "           (store mode: the edge read its store $((after - before)) time(s); the origin is not used)"
+    is_edge "$peer" && [ "${R[$peer,mode]}" = store ] && echo "           (store mode: the edge read its store $((after - before)) time(s); the origin is not used)"
     unset B
   done
   R[$peer,cold_fetches]=$(IFS=' '; echo "${fetches[*]}")
@@ -300,12 +318,12 @@ measure() {
   echo "== $peer =="
   "start_$peer"
   echo "  listening on 127.0.0.1:$port (pid $server_pid, core $server_cpu; wrk and the origin on core $client_cpu)"
-  if [ "$peer" = edge ]; then
+  if is_edge "$peer"; then
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/vod/probe/origin-only.m3u8")" = 200 ]; then
-      R[edge,mode]=origin
+      R[$peer,mode]=origin
       echo "  mode: HTTP origin (Edge:Origin=http://127.0.0.1:$origin_port/)"
     else
-      R[edge,mode]=store
+      R[$peer,mode]=store
       echo "  mode: filesystem store $store (this build ignores Edge:Origin: origin fetches cannot be counted for the edge)"
     fi
   fi
@@ -315,16 +333,16 @@ measure() {
   wrk_run "$peer" warmup 128 "${hot_urls[0]}" 1 quiet
   local o_before m_before=0 s_before=0
   o_before=$(origin_count)
-  [ "$peer" = edge ] && { m_before=$(edge_metric miss); s_before=$(edge_metric bypass); }
+  is_edge "$peer" && { m_before=$(edge_metric miss); s_before=$(edge_metric bypass); }
   wrk_run "$peer" seg16 16 hot/seg-00001.m4s "$seconds"
   wrk_run "$peer" seg128 128 hot/seg-00001.m4s "$seconds"
   wrk_run "$peer" m3u8 16 hot/master.m3u8 "$seconds"
   wrk_run "$peer" mpd 16 hot/manifest.mpd "$seconds"
   R[$peer,hot_origin]=$(( $(origin_count) - o_before ))
   local note="origin fetches during the hot runs: ${R[$peer,hot_origin]}"
-  if [ "$peer" = edge ]; then
-    R[edge,hot_misses]=$(( $(edge_metric miss) + $(edge_metric bypass) - m_before - s_before ))
-    note+="; edge misses+bypasses (store or origin reads) during the hot runs: ${R[edge,hot_misses]}"
+  if is_edge "$peer"; then
+    R[$peer,hot_misses]=$(( $(edge_metric miss) + $(edge_metric bypass) - m_before - s_before ))
+    note+="; edge misses+bypasses (store or origin reads) during the hot runs: ${R[$peer,hot_misses]}"
   fi
   echo "  $note"
   cold_bursts "$peer"
@@ -343,24 +361,33 @@ for p in "${peers[@]}"; do measure "$p"; done
 
 # --- table --------------------------------------------------------------------------------------------------------
 val() { echo "${R[$1,$2]:--}"; }
-ratio() { # ratio KEY PEER: edge/peer
+ratio() { # ratio KEY PEER: edge/peer (PEER may be baseline)
   local e=${R[edge,$1]:-} o=${R[$2,$1]:-}
   if [[ "$e" =~ ^[0-9.]+$ && "$o" =~ ^[0-9.]+$ ]] && awk -v o="$o" 'BEGIN{exit !(o>0)}'; then
     awk -v e="$e" -v o="$o" 'BEGIN{printf "%.2f", e/o}'
   else echo "-"; fi
 }
+columns=(edge nginx varnish)
+[ -n "$baseline_ref" ] && columns=(edge baseline nginx varnish)
 row() { # row LABEL KEY [noratio]
   local cols=() p
-  for p in edge nginx varnish; do cols+=("$(val "$p" "$2")"); done
+  for p in "${columns[@]}"; do cols+=("$(val "$p" "$2")"); done
   if [ "${3:-}" = noratio ]; then
-    printf '%-44s %12s %12s %12s %13s %13s\n' "$1" "${cols[@]}" - -
+    cols+=(- -)
+    [ -n "$baseline_ref" ] && cols+=(-)
   else
-    printf '%-44s %12s %12s %12s %13s %13s\n' "$1" "${cols[@]}" "$(ratio "$2" nginx)" "$(ratio "$2" varnish)"
+    [ -n "$baseline_ref" ] && cols+=("$(ratio "$2" baseline)")
+    cols+=("$(ratio "$2" nginx)" "$(ratio "$2" varnish)")
   fi
+  printf '%-44s' "$1"; printf ' %13s' "${cols[@]}"; printf '\n'
 }
 echo
 echo "== results (wrk ${seconds}s, cache on 1 core; MB = 2^20 bytes; higher is better unless noted) =="
-printf '%-44s %12s %12s %12s %13s %13s\n' "" edge nginx varnish edge/nginx edge/varnish
+header=("${columns[@]}")
+[ -n "$baseline_ref" ] && header+=(edge/baseline)
+header+=(edge/nginx edge/varnish)
+printf '%-44s' ""; printf ' %13s' "${header[@]}"; printf '\n'
+[ -n "$baseline_ref" ] && echo "(baseline: the edge built at $baseline_ref, $(git rev-parse --short "$baseline_ref^{commit}"))"
 row "1.5 MiB segment, 16c: req/s" seg16_rps
 row "1.5 MiB segment, 16c: MB/s" seg16_mbs
 row "1.5 MiB segment, 128c: req/s" seg128_rps
@@ -388,21 +415,21 @@ echo "== summary =="
 for p in "${peers[@]}"; do
   verdict="caches"
   if [ "${R[$p,hot_origin]}" != 0 ]; then verdict="DID NOT CACHE (origin log grew by ${R[$p,hot_origin]} during the hot runs)"; fi
-  if [ "$p" = edge ] && [ "${R[edge,hot_misses]:-0}" != 0 ]; then verdict="DID NOT CACHE everything (${R[edge,hot_misses]} misses during the hot runs)"; fi
+  if is_edge "$p" && [ "${R[$p,hot_misses]:-0}" != 0 ]; then verdict="DID NOT CACHE everything (${R[$p,hot_misses]} misses during the hot runs)"; fi
   extra=""
-  [ "$p" = edge ] && extra=", ${R[edge,hot_misses]} misses in /metrics"
+  is_edge "$p" && extra=", ${R[$p,hot_misses]} misses in /metrics"
   echo "- $p $verdict: ${R[$p,hot_origin]} origin fetches during the hot runs$extra; repeat request: ${R[$p,repeat]}"
 done
 for p in "${peers[@]}"; do
-  if [ "$p" = edge ] && [ "${R[edge,mode]}" = store ]; then
-    echo "- cold burst, edge: store mode, no origin involved (store reads per burst: ${R[edge,cold_reads]}); bodies identical: ${R[edge,cold_ok]} of $burst_size"
+  if is_edge "$p" && [ "${R[$p,mode]}" = store ]; then
+    echo "- cold burst, $p: store mode, no origin involved (store reads per burst: ${R[$p,cold_reads]}); bodies identical: ${R[$p,cold_ok]} of $burst_size"
     continue
   fi
   goal="exactly 1 origin fetch per burst: $(awk -v f="${R[$p,cold_fetches]}" 'BEGIN{n=split(f,a," "); for(i=1;i<=n;i++) if(a[i]!=1) {print "NO"; exit} print "yes"}')"
   echo "- cold burst, $p: origin fetches ${R[$p,cold_fetches]} ($goal); bodies identical: ${R[$p,cold_ok]} of $burst_size; median ${R[$p,cold_s]} s to the last byte"
 done
 if has edge; then
-  for p in nginx varnish; do
+  for p in baseline nginx varnish; do
     has "$p" || continue
     echo "- edge/$p: segment 16c $(ratio seg16_rps "$p"), 128c $(ratio seg128_rps "$p"), master $(ratio m3u8_rps "$p"), MPD $(ratio mpd_rps "$p") (req/s); peak RSS $(ratio rss "$p")"
   done

@@ -7,6 +7,8 @@ source scripts/lib.sh
 ensure_ffmpeg
 # libfaketime: the lease tests run a worker whose clock is skewed.
 ensure_apt_packages libfaketime
+# promtool and a real Prometheus: the shipped alerting rules and dashboards are tested against them (MonitoringTests).
+ensure_apt_packages prometheus
 # Real players for the browser playback tests: Debian Chromium, node, shaka-player and hls.js (tests/browser).
 scripts/browser-deps.sh
 ffmpeg -hide_banner -version | head -n 1

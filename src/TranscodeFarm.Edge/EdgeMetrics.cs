@@ -50,6 +50,9 @@ public static class EdgeMetrics
     public static readonly Counter OriginFetches = Metrics.CreateCounter(
         "transcodefarm_edge_origin_fetches_total", "Fetches from the origin by object type and result (ok, not_modified, not_found, failed).", "type", "result");
 
+    public static readonly Counter OriginSliceFetches = Metrics.CreateCounter(
+        "transcodefarm_edge_origin_slice_fetches_total", "Range requests to the origin for slices of objects too large to cache whole (Edge:SliceBytes).");
+
     public static readonly Counter OriginErrors = Metrics.CreateCounter(
         "transcodefarm_edge_origin_errors_total", "Failed origin fetches by kind (timeout, unreachable, refused, server_error, protocol, body, truncated).", "kind");
 

@@ -27,8 +27,16 @@ public sealed class EdgeOptions
     /// <summary>Disk the disk tier may use (files, headers included), kept by Edge:CachePolicy.</summary>
     public long DiskCacheBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
-    /// <summary>Larger objects are streamed from the origin instead of cached.</summary>
+    /// <summary>Larger objects are cached in slices of Edge:SliceBytes instead of whole.</summary>
     public long MaxCachedObjectBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>An object larger than Edge:MaxCachedObjectBytes is fetched and cached in slices of this size (one origin
+    /// Range request each, only those a request covers); never more than Edge:MaxCachedObjectBytes (a smaller limit makes
+    /// the slices that size). 0: such objects are streamed from the origin uncached, as before slicing.</summary>
+    public long SliceBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>The slice size in effect (see <see cref="SliceBytes"/>); 0 when large objects are not sliced.</summary>
+    public long EffectiveSliceBytes => Math.Min(SliceBytes, MaxCachedObjectBytes);
 
     /// <summary>Bodies being fetched from the origin that may be buffered at once (shared by all their waiters, and counted
     /// until the last of them is done); past it a miss streams straight through, unbuffered and uncached.</summary>
@@ -130,6 +138,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (o.DiskCacheBytes < 0)
         {
             errors.Add($"Edge:DiskCacheBytes must not be negative (got {o.DiskCacheBytes})");
+        }
+
+        if (o.SliceBytes < 0)
+        {
+            errors.Add($"Edge:SliceBytes must not be negative (got {o.SliceBytes}; 0 streams large objects uncached)");
         }
 
         if (o.MaxInFlightBytes < 0)

@@ -73,7 +73,9 @@ public sealed class CliTests(SharedFarm shared)
 
         var list = await Tools.CliAsync(env, "jobs", "list", "--json", "--state", "succeeded");
         using var jobs = JsonDocument.Parse(list.Stdout);
-        var id = jobs.RootElement.EnumerateArray().First(j => j.GetProperty("title").GetString() == "CLI").GetProperty("id").GetString()!;
+        var listed = jobs.RootElement.EnumerateArray().First(j => j.GetProperty("title").GetString() == "CLI");
+        Assert.Equal("succeeded", listed.GetProperty("state").GetString()); // enum names, never numbers
+        var id = listed.GetProperty("id").GetString()!;
         var show = await Tools.CliAsync(env, "jobs", "show", id);
         Assert.Contains("claimed", show.Stdout);
         Assert.Contains("succeeded", show.Stdout);

@@ -203,17 +203,20 @@ public sealed class EdgeCdnTests
         Assert.Contains("Edge:AdminToken", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task Http_semantics_hold_on_cached_coalesced_and_bypassed_objects()
+    [Theory]
+    [InlineData("4194304")] // the large object is cached in slices of 1,000,000 bytes (Edge:MaxCachedObjectBytes caps them)
+    [InlineData("0")] // slicing off: it streams from the origin (BYPASS)
+    public async Task Http_semantics_hold_on_cached_sliced_and_bypassed_objects(string sliceBytes)
     {
-        var (origin, edge) = await StartAsync(new() { ["Edge:MaxCachedObjectBytes"] = "1000000" });
+        var (origin, edge) = await StartAsync(new() { ["Edge:MaxCachedObjectBytes"] = "1000000", ["Edge:SliceBytes"] = sliceBytes });
         await using var _ = origin;
         await using var __ = edge;
         var small = RandomBytes(300_000);
         var large = RandomBytes(3_000_000);
         origin.Put("a8/seg-0-00001.m4s", small);
         origin.Put("a8/seg-0-00002.m4s", large);
-        foreach (var (path, body, first) in new[] { ("/vod/a8/seg-0-00001.m4s", small, "MISS"), ("/vod/a8/seg-0-00002.m4s", large, "BYPASS") })
+        var sliced = sliceBytes != "0";
+        foreach (var (path, body, first) in new[] { ("/vod/a8/seg-0-00001.m4s", small, "MISS"), ("/vod/a8/seg-0-00002.m4s", large, sliced ? "SLICED" : "BYPASS") })
         {
             // HEAD: headers only, the length of the object, no body.
             using (var head = await edge.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path)))
@@ -282,11 +285,17 @@ public sealed class EdgeCdnTests
             {
                 Assert.Equal("*", withCors.Headers.GetValues("Access-Control-Allow-Origin").Single());
                 Assert.Equal(first == "BYPASS" ? "BYPASS" : "HIT", withCors.Headers.GetValues("X-Cache").Single());
-                if (first != "BYPASS")
+                if (first == "MISS")
                 {
                     Assert.NotNull(withCors.Headers.Age);
                 }
             }
+        }
+
+        if (sliced)
+        {
+            // Every request above after the first whole read was served from the three cached slices.
+            Assert.Equal(3, origin.Ranges("a8/seg-0-00002.m4s").Count);
         }
     }
 
@@ -298,7 +307,7 @@ public sealed class EdgeCdnTests
         return response.Headers.GetValues("X-Cache").Single();
     }
 
-    private static async Task<HttpResponseMessage> PurgeAsync(EdgeProcess edge, string query, string? token)
+    internal static async Task<HttpResponseMessage> PurgeAsync(EdgeProcess edge, string query, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/purge?" + query);
         if (token is not null)

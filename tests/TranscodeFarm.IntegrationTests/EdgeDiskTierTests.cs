@@ -266,7 +266,7 @@ public sealed class EdgeDiskTierTests
     }
 
     /// <summary>Disk writes run in the background: wait until the edge says they are renamed into place.</summary>
-    private static async Task WaitForDiskWritesAsync(EdgeProcess edge, int count)
+    internal static async Task WaitForDiskWritesAsync(EdgeProcess edge, int count)
     {
         var clock = Stopwatch.StartNew();
         while (EdgeTests.MetricValue(await edge.MetricsAsync(), "transcodefarm_edge_disk_cache_writes_total{result=\"ok\"}") is var written

@@ -87,7 +87,7 @@ public sealed class QualityGateTests
         return path;
     }
 
-    private static string Profile(string name, string? videoFilter, string? audioFilter) => JsonSerializer.Serialize(new
+    internal static string Profile(string name, string? videoFilter, string? audioFilter) => JsonSerializer.Serialize(new
     {
         name,
         segmentSeconds = 2,

@@ -26,15 +26,13 @@ public static class AssetsCommands
         cmd.SetAction(async (parse, ct) =>
         {
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
-            var table = new Table().AddColumns("asset", "state", "generation", "change", "changed", "token required", "reason");
-            foreach (var a in await farm.Get<IAssetDirectory>().ListAsync(null, parse.GetValue(limit), ct))
-            {
-                table.AddRow(a.AssetId, a.State.ToString().ToLowerInvariant(), a.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    a.ChangeSeq.ToString(System.Globalization.CultureInfo.InvariantCulture), a.ChangedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
-                    a.RequireToken ? "yes" : "no", Markup.Escape(a.Reason ?? ""));
-            }
-
-            AnsiConsole.Write(table);
+            var assets = await farm.Get<IAssetDirectory>().ListAsync(null, parse.GetValue(limit), ct);
+            CliOutput.WriteTable(["asset", "state", "generation", "change", "changed", "token required", "reason"], assets.Select(a => (IReadOnlyList<string>)
+            [
+                a.AssetId, a.State.ToString().ToLowerInvariant(), a.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                a.ChangeSeq.ToString(System.Globalization.CultureInfo.InvariantCulture), a.ChangedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                a.RequireToken ? "yes" : "no", a.Reason ?? "",
+            ]));
             return 0;
         });
         return cmd;

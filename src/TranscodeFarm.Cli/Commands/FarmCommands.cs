@@ -35,21 +35,16 @@ public static class FarmCommands
             var workers = await farm.Get<IWorkerRegistry>().ListWorkersAsync(ct);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(workers, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true }));
+                CliOutput.WriteJson(workers);
                 return 0;
             }
 
-            var table = new Table().AddColumns("id", "host", "slots", "capabilities", "version", "heartbeat", "status");
             var now = TimeProvider.System.GetUtcNow();
-            foreach (var w in workers)
-            {
-                var age = now - w.HeartbeatAt;
-                var alive = age < farm.Worker.LeaseDuration;
-                table.AddRow(w.Id, w.Host, w.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(" ", w.Capabilities), w.Version,
-                    $"{age.TotalSeconds:0} s ago", alive ? "[green]alive[/]" : "[red]silent[/]");
-            }
-
-            AnsiConsole.Write(table);
+            CliOutput.WriteTable(["id", "host", "slots", "capabilities", "version", "heartbeat", "status"], workers.Select(w => (IReadOnlyList<string>)
+            [
+                w.Id, w.Host, w.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(" ", w.Capabilities), w.Version,
+                $"{(now - w.HeartbeatAt).TotalSeconds:0} s ago", now - w.HeartbeatAt < farm.Worker.LeaseDuration ? "alive" : "silent",
+            ]), (column, cell) => column == 6 ? (cell == "alive" ? "green" : "red") : null);
             Console.WriteLine($"{workers.Count} worker(s) in {farm.Get<FarmDatabase>().Describe}");
             return 0;
         });

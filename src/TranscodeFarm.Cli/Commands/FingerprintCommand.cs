@@ -62,7 +62,7 @@ public static class FingerprintCommand
             }).ToList();
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(matches, JsonSerializerOptions.Web));
+                Console.WriteLine(JsonSerializer.Serialize(matches, CliOutput.Json));
             }
             else
             {

@@ -8,8 +8,6 @@ namespace TranscodeFarm.Cli.Commands;
 
 public static class JobsCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create()
     {
         var cmd = new Command("jobs", "List, inspect, retry and cancel jobs");
@@ -41,18 +39,16 @@ public static class JobsCommands
             var jobs = await farm.Queue.ListAsync(filter, parse.GetValue(limit), ct);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(jobs, Json));
+                CliOutput.WriteJson(jobs);
                 return 0;
             }
 
-            var table = new Table().AddColumns("id", "state", "source", "profile", "attempts", "updated", "progress / error");
-            foreach (var j in jobs)
-            {
-                var detail = j.State == JobState.Running && j.Progress is { } p ? $"{p.Stage.Name()} {p.Fraction:P0}" : (j.Error ?? "").Split('\n')[0];
-                table.AddRow(j.Id, j.State.ToWire(), Markup.Escape(j.SourceName), j.Profile, $"{j.Attempts}/{j.MaxAttempts}", j.UpdatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(detail));
-            }
-
-            AnsiConsole.Write(table);
+            CliOutput.WriteTable(["id", "state", "source", "profile", "attempts", "updated", "progress / error"], jobs.Select(j => (IReadOnlyList<string>)
+            [
+                j.Id, j.State.ToWire(), j.SourceName, j.Profile, $"{j.Attempts}/{j.MaxAttempts}",
+                j.UpdatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                j.State == JobState.Running && j.Progress is { } p ? $"{p.Stage.Name()} {p.Fraction:P0}" : (j.Error ?? "").Split('\n')[0],
+            ]));
             return 0;
         });
         return cmd;
@@ -72,7 +68,7 @@ public static class JobsCommands
             var events = await farm.Queue.EventsAsync(job.Id, ct);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { job, events }, Json));
+                CliOutput.WriteJson(new { job, events });
                 return 0;
             }
 

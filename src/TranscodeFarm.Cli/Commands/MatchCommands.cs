@@ -53,7 +53,7 @@ public static class MatchCommands
             var report = new MatchReport(query, matches, catalog.Count);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(report, JsonSerializerOptions.Web));
+                Console.WriteLine(JsonSerializer.Serialize(report, CliOutput.Json));
             }
             else
             {
@@ -131,7 +131,7 @@ public static class MatchCommands
             var entries = await farm.Get<IFingerprintStore>().ListAsync(parse.GetValue(name), 1000, ct);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(entries, JsonSerializerOptions.Web));
+                Console.WriteLine(JsonSerializer.Serialize(entries, CliOutput.Json));
                 return 0;
             }
 

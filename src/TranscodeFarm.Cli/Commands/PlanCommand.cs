@@ -67,8 +67,7 @@ public static class PlanCommand
                     return 0;
                 }
 
-                var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
-                Console.WriteLine(JsonSerializer.Serialize(new { source = probe.Source, plan = planned.Plan, ffmpeg = args }, options));
+                CliOutput.WriteJson(new { source = probe.Source, plan = planned.Plan, ffmpeg = args });
                 return 0;
             }
             finally

@@ -12,14 +12,13 @@ public static class ProfilesCommands
         list.SetAction(parse =>
         {
             using var farm = FarmServices.Create(parse);
-            var table = new Table().AddColumns("name", "renditions", "segment", "description");
-            foreach (var p in farm.Profiles.All.OrderBy(p => p.Name, StringComparer.Ordinal))
-            {
-                var rungs = string.Join(" ", p.Video.Select(v => $"{v.Height}p@{v.BitrateKbps}k").Concat(p.Audio.Select(a => $"aac@{a.BitrateKbps}k")));
-                table.AddRow(p.Name, rungs, $"{p.SegmentSeconds} s", Markup.Escape(p.Description));
-            }
-
-            AnsiConsole.Write(table);
+            CliOutput.WriteTable(["name", "renditions", "segment", "description"], farm.Profiles.All.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (IReadOnlyList<string>)
+            [
+                p.Name,
+                string.Join(" ", p.Video.Select(v => $"{v.Height}p@{v.BitrateKbps}k").Concat(p.Audio.Select(a => $"aac@{a.BitrateKbps}k"))),
+                $"{p.SegmentSeconds} s",
+                p.Description,
+            ]));
             Console.WriteLine($"from {farm.Profiles.Directory}");
             return 0;
         });
@@ -31,7 +30,7 @@ public static class ProfilesCommands
         {
             using var farm = FarmServices.Create(parse);
             var profile = farm.Profiles.Find(parse.GetValue(name)!) ?? throw new CliException($"unknown profile '{parse.GetValue(name)}' (available: {farm.Profiles.Names})");
-            Console.WriteLine(JsonSerializer.Serialize(profile, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            CliOutput.WriteJson(profile);
             return 0;
         });
 

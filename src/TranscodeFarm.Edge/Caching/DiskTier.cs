@@ -48,6 +48,9 @@ public sealed partial class DiskTier
 
     public long Evictions => _index.Evictions;
 
+    /// <summary>Whether the key is on disk, without counting a request.</summary>
+    public bool Contains(string key) => !_broken && _index.Contains(key);
+
     private string PathOf(string key) => Path.Combine(_directory, DiskEntryHeader.FileName(key));
 
     /// <summary>

@@ -6,6 +6,7 @@ using TranscodeFarm.Core.Assets;
 using TranscodeFarm.Core.Caching;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Edge.Origins;
+using TranscodeFarm.Storage;
 
 namespace TranscodeFarm.Edge.Caching;
 
@@ -23,6 +24,10 @@ public sealed partial class EdgeCache
     private readonly PolicyCache<CachedObject> _entries;
     private readonly ChunkPool _pool;
     private readonly ConcurrentDictionary<string, ObjectFill> _fills = new(StringComparer.Ordinal);
+    /// <summary>Heads of immutable objects too large to cache whole, learnt from one whole fetch: later requests go straight
+    /// to their slices. Bounded by count; a forgotten head costs one more whole fetch, opened and dropped unread.</summary>
+    private readonly ConcurrentDictionary<string, ObjectInfo> _largeHeads = new(StringComparer.Ordinal);
+    private const int MaxLargeHeads = 4096;
     private readonly EdgeOptions _options;
     private readonly IEdgeOrigin _origin;
     private readonly TimeProvider _time;
@@ -63,6 +68,15 @@ public sealed partial class EdgeCache
     public IEdgeOrigin Origin => _origin;
 
     public long InFlightBytes => Interlocked.Read(ref _inFlightBytes);
+
+    /// <summary>The slice size for objects too large to cache whole; 0 when they are streamed uncached.</summary>
+    public long SliceBytes => _options.EffectiveSliceBytes;
+
+    /// <summary>The head of a large object whose slices are cached (learnt from an earlier fetch), or null.</summary>
+    public ObjectInfo? LargeHead(string key) => _largeHeads.TryGetValue(key, out var info) ? info : null;
+
+    /// <summary>Whether a cache key is held in memory or on disk, without counting a request.</summary>
+    public bool IsResident(string cacheKey) => _entries.Contains(cacheKey) || _disk?.Contains(cacheKey) == true;
 
     /// <summary>
     /// The cached object with a reference to its body taken for the caller, who must <c>Data.Release()</c> it once;
@@ -107,6 +121,62 @@ public sealed partial class EdgeCache
     }
 
     /// <summary>
+    /// Like <see cref="Fetch"/> for slice <paramref name="index"/> of the large object <paramref name="head"/> describes:
+    /// one Range request, coalesced, cached under the slice's own key in both tiers.
+    /// </summary>
+    public (ObjectFill Fill, bool Started) FetchSlice(string key, ObjectInfo head, long index, long assetChangeSeq)
+    {
+        var sliceKey = Slices.KeyOf(key, index);
+        while (true)
+        {
+            if (_fills.TryGetValue(sliceKey, out var running))
+            {
+                if (running.TryJoin())
+                {
+                    EdgeMetrics.CoalescedWaiters.Inc();
+                    return (running, false);
+                }
+
+                continue;
+            }
+
+            var fill = new ObjectFill(sliceKey);
+            fill.TryJoin();
+            if (_fills.TryAdd(sliceKey, fill))
+            {
+                _ = RunAsync(fill, null, assetChangeSeq, SliceOf(head, index));
+                return (fill, true);
+            }
+        }
+    }
+
+    /// <summary>Starts fetching a slice nobody waits for yet (the next one a whole read will want), unless it is held or
+    /// already on its way.</summary>
+    public void PrefetchSlice(string key, ObjectInfo head, long index, long assetChangeSeq)
+    {
+        var sliceKey = Slices.KeyOf(key, index);
+        if (_fills.ContainsKey(sliceKey) || IsResident(sliceKey))
+        {
+            return;
+        }
+
+        var fill = new ObjectFill(sliceKey);
+        if (_fills.TryAdd(sliceKey, fill))
+        {
+            _ = RunAsync(fill, null, assetChangeSeq, SliceOf(head, index));
+        }
+    }
+
+    private SliceRequest SliceOf(ObjectInfo head, long index)
+    {
+        var (offset, length) = Slices.Extent(index, head.Length, SliceBytes);
+        return new SliceRequest(head, new ByteRange(offset, offset + length - 1));
+    }
+
+    /// <summary>A slice to fetch: its bytes of the object, and the head it must still match (same ETag and length).</summary>
+    private sealed record SliceRequest(ObjectInfo Head, ByteRange Range);
+
+    /// <summary>
     /// Starts a background refresh of <paramref name="key"/> (conditional on <paramref name="stale"/>'s ETag) unless a fetch
     /// is already in flight; the caller does not wait for it and holds nothing.
     /// </summary>
@@ -124,9 +194,19 @@ public sealed partial class EdgeCache
         }
     }
 
-    /// <summary>Drops cached objects and forgets fetches in flight whose key matches; returns the objects dropped.</summary>
-    public int Purge(Func<string, bool> match)
+    /// <summary>Drops cached objects (a large object's slices with it) and forgets fetches in flight whose object key
+    /// matches; returns the cache entries dropped.</summary>
+    public int Purge(Func<string, bool> matchObject)
     {
+        bool match(string cacheKey) => matchObject(Slices.ObjectKeyOf(cacheKey));
+        foreach (var key in _largeHeads.Keys)
+        {
+            if (matchObject(key))
+            {
+                _largeHeads.TryRemove(key, out _);
+            }
+        }
+
         foreach (var (key, fill) in _fills)
         {
             if (match(key))
@@ -142,9 +222,10 @@ public sealed partial class EdgeCache
         return dropped;
     }
 
-    private async Task RunAsync(ObjectFill fill, CachedObject? stale, long assetChangeSeq)
+    private async Task RunAsync(ObjectFill fill, CachedObject? stale, long assetChangeSeq, SliceRequest? slice = null)
     {
-        var kind = OutputLayout.Classify(fill.Key[(fill.Key.LastIndexOf('/') + 1)..]).Kind;
+        var objectKey = Slices.ObjectKeyOf(fill.Key);
+        var kind = OutputLayout.Classify(objectKey[(objectKey.LastIndexOf('/') + 1)..]).Kind;
         var started = _time.GetTimestamp();
         try
         {
@@ -154,8 +235,14 @@ public sealed partial class EdgeCache
                 return;
             }
 
-            await using var response = await _origin.FetchAsync(fill.Key, new OriginRequest(stale?.Info.ETag is { Length: > 0 } etag ? etag : null, null, assetChangeSeq), _stopping);
+            var request = new OriginRequest(stale?.Info.ETag is { Length: > 0 } etag ? etag : null, slice?.Range, assetChangeSeq);
+            await using var response = await _origin.FetchAsync(objectKey, request, _stopping);
             EdgeMetrics.OriginFetched(kind, response.Status, response.Error, _time.GetElapsedTime(started).TotalSeconds);
+            if (slice is not null)
+            {
+                EdgeMetrics.OriginSliceFetches.Inc();
+            }
+
             switch (response.Status)
             {
                 case OriginStatus.NotModified:
@@ -164,6 +251,7 @@ public sealed partial class EdgeCache
                     return;
                 case OriginStatus.NotFound:
                     _entries.Remove(fill.Key);
+                    _largeHeads.TryRemove(objectKey, out _);
                     fill.Answer(new FillHead(FillOutcome.NotFound));
                     return;
                 case OriginStatus.Failed:
@@ -173,8 +261,27 @@ public sealed partial class EdgeCache
             }
 
             var info = response.Info!;
-            if (info.Length > _options.MaxCachedObjectBytes)
+            if (slice is not null)
             {
+                if (info.Length != slice.Head.Length || info.ETag != slice.Head.ETag)
+                {
+                    // Replaced at the origin since its head was learnt (only outside generations): start over from the head.
+                    _largeHeads.TryRemove(objectKey, out _);
+                    const string changed = "the object changed at the origin while it was read in slices";
+                    LogOriginFailed(_logger, fill.Key, OriginError.Protocol, changed);
+                    fill.Answer(new FillHead(FillOutcome.Failed, Error: OriginError.Protocol, Message: changed));
+                    return;
+                }
+
+                info = info with { Length = slice.Range.Length }; // what this cache entry holds: the slice's bytes
+            }
+            else if (info.Length > _options.MaxCachedObjectBytes)
+            {
+                if (SliceBytes > 0 && !ObjectKeys.IsMutable(objectKey))
+                {
+                    RememberLargeHead(objectKey, info);
+                }
+
                 fill.Answer(new FillHead(FillOutcome.TooLarge, info));
                 return;
             }
@@ -311,6 +418,19 @@ public sealed partial class EdgeCache
         }
 
         fill.Complete();
+    }
+
+    private void RememberLargeHead(string key, ObjectInfo info)
+    {
+        if (_largeHeads.Count >= MaxLargeHeads)
+        {
+            foreach (var old in _largeHeads.Keys.Take(MaxLargeHeads / 8))
+            {
+                _largeHeads.TryRemove(old, out _);
+            }
+        }
+
+        _largeHeads[key] = info;
     }
 
     private void UpdateGauges()

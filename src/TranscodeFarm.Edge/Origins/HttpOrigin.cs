@@ -91,6 +91,13 @@ public sealed class HttpOrigin(HttpClient client, Uri baseUrl, string credential
                 return OriginResponse.Failed(OriginError.Protocol, $"{Describe} sent {key} without a Content-Length");
             }
 
+            if (request.Range is { } asked && (response.StatusCode != HttpStatusCode.PartialContent
+                || response.Content.Headers.ContentRange is not { From: { } from, To: { } to } || from != asked.From || to != asked.To))
+            {
+                // A slice is cached as the bytes it names: a whole body, or other bytes, must never be stored in its place.
+                return OriginResponse.Failed(OriginError.Protocol, $"{Describe} did not answer the byte range {asked.From}-{asked.To} of {key} as asked");
+            }
+
             var info = new ObjectInfo(
                 key,
                 request.Range is null ? length : response.Content.Headers.ContentRange?.Length ?? length,

@@ -14,7 +14,8 @@ namespace TranscodeFarm.Edge.Serving;
 /// <summary>
 /// GET and HEAD of <c>/vod/{asset}/{file}</c>: access (published assets only, playback tokens), then the cache (HIT),
 /// a stale copy (STALE, refreshed in the background or kept while the origin fails), the fetch already in flight
-/// (COALESCED), a new fetch (MISS) or, for objects too large to cache, a stream from the origin (BYPASS).
+/// (COALESCED), a new fetch (MISS); an object too large to cache whole from its cached slices (HIT, or MISS when a covered
+/// slice had to be fetched), or, with slicing off (Edge:SliceBytes 0) or for a manifest, a stream from the origin (BYPASS).
 /// </summary>
 public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, PlaybackAccess access, AssetLabels labels,
     IOptions<EdgeOptions> options, ILogger<MediaHandler> logger)
@@ -100,6 +101,12 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
         }
 
         var reply = new Reply(context, key, assetId, kind, rendition, token, labels, rootFolder);
+        if (cache.LargeHead(key) is { } large)
+        {
+            await reply.FromSlicesAsync(cache, large, changeSeq);
+            return;
+        }
+
         var entry = cache.Peek(key);
         try
         {
@@ -145,6 +152,9 @@ public sealed partial class MediaHandler(EdgeCache cache, EdgeAssets assets, Pla
                     return;
                 case FillOutcome.NotFound:
                     await RefuseAsync(context, kind, "not_found", StatusCodes.Status404NotFound, "no such object");
+                    return;
+                case FillOutcome.TooLarge when cache.LargeHead(key) is { } large:
+                    await reply.FromSlicesAsync(cache, large, changeSeq);
                     return;
                 case FillOutcome.TooLarge or FillOutcome.NoBuffer:
                     await reply.FromOriginAsync(cache.Origin, head.Info!, head.Outcome == FillOutcome.TooLarge ? "BYPASS" : "MISS", changeSeq);

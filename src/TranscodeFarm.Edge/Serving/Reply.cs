@@ -43,21 +43,110 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
             using var buffer = new MemoryStream();
             await (whole.Body ?? throw new IOException($"origin: {whole.Message ?? whole.Status.ToString()}")).CopyToAsync(buffer, context.RequestAborted);
             return buffer.ToArray();
-        }, async (from, count) =>
+        }, (from, count) => StreamOriginAsync(origin, from == 0 && count == info.Length ? null : new ByteRange(from, from + count - 1), changeSeq));
+    }
+
+    /// <summary>
+    /// An object too large to cache whole (<paramref name="head"/>), from its slices: each one the request covers comes from
+    /// the cache or one coalesced Range fetch, and a whole read fetches the next slice while it sends this one. X-Cache says
+    /// HIT when every covered slice was held (memory or disk), else MISS.
+    /// </summary>
+    public Task FromSlicesAsync(EdgeCache cache, ObjectInfo head, long changeSeq)
+    {
+        var sliceBytes = cache.SliceBytes;
+        var (from, count) = BodyAsked(head);
+        var held = count == 0 || HttpMethods.IsHead(context.Request.Method) || AllHeld(cache, head, from, count, sliceBytes);
+        return SendAsync(head, FormatDate(head), held ? "HIT" : "MISS", null,
+            () => throw new InvalidOperationException("a sliced object is never a manifest"),
+            (first, length) => WriteSlicesAsync(cache, head, changeSeq, first, length));
+    }
+
+    private bool AllHeld(EdgeCache cache, ObjectInfo head, long from, long count, long sliceBytes)
+    {
+        var (first, last) = Core.Caching.Slices.Covering(from, count, sliceBytes);
+        for (var index = first; index <= last; index++)
         {
-            var range = from == 0 && count == info.Length ? (ByteRange?)null : new ByteRange(from, from + count - 1);
-            await using var part = await origin.FetchAsync(key, new OriginRequest(null, range, changeSeq), context.RequestAborted);
-            if (part.Body is null)
+            if (!cache.IsResident(Core.Caching.Slices.KeyOf(key, index)))
             {
-                EdgeMetrics.OriginErrors.WithLabels(part.Error == OriginError.Timeout ? "timeout" : "body").Inc();
-                context.Abort(); // the headers promised a body the origin no longer gives
-                return;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task WriteSlicesAsync(EdgeCache cache, ObjectInfo head, long changeSeq, long from, long count)
+    {
+        var sliceBytes = cache.SliceBytes;
+        var end = from + count;
+        var (first, last) = Core.Caching.Slices.Covering(from, count, sliceBytes);
+        for (var index = first; index <= last && !context.RequestAborted.IsCancellationRequested; index++)
+        {
+            if (index < last)
+            {
+                cache.PrefetchSlice(key, head, index + 1, changeSeq);
             }
 
-            // A chunk-sized copy buffer: the default (81,920 bytes, pooled as 128 KiB) is a large-object-heap array whenever
-            // the shared pool has none left, which is what many concurrent pass-through misses make.
-            await part.Body.CopyToAsync(Response.Body, ChunkPool.DefaultChunkSize, context.RequestAborted);
-        });
+            var (offset, length) = Core.Caching.Slices.Extent(index, head.Length, sliceBytes);
+            var within = Math.Max(from, offset) - offset;
+            await WriteSliceAsync(cache, head, changeSeq, index, offset, within, Math.Min(end, offset + length) - offset - within);
+        }
+    }
+
+    /// <summary>Bytes [<paramref name="within"/>, +<paramref name="count"/>) of slice <paramref name="index"/>, which starts at
+    /// <paramref name="offset"/> in the object.</summary>
+    private async Task WriteSliceAsync(EdgeCache cache, ObjectInfo head, long changeSeq, long index, long offset, long within, long count)
+    {
+        if (cache.Peek(Core.Caching.Slices.KeyOf(key, index)) is { } held)
+        {
+            try
+            {
+                await WritePiecesAsync(held.Data, within, within + count);
+            }
+            finally
+            {
+                held.Data.Release();
+            }
+
+            return;
+        }
+
+        var (fill, _) = cache.FetchSlice(key, head, index, changeSeq);
+        try
+        {
+            var answer = await fill.Head.WaitAsync(context.RequestAborted);
+            switch (answer.Outcome)
+            {
+                case FillOutcome.Streaming:
+                    await StreamFillAsync(fill, within, count);
+                    return;
+                case FillOutcome.NoBuffer:
+                    await StreamOriginAsync(cache.Origin, new ByteRange(offset + within, offset + within + count - 1), changeSeq);
+                    return;
+                default:
+                    // The headers are sent: IOException makes SendAsync break the response, so the player sees it short.
+                    throw new IOException($"slice {index} of {key}: {answer.Message ?? answer.Outcome.ToString()}");
+            }
+        }
+        finally
+        {
+            fill.Leave();
+        }
+    }
+
+    private async Task StreamOriginAsync(IEdgeOrigin origin, ByteRange? range, long changeSeq)
+    {
+        await using var part = await origin.FetchAsync(key, new OriginRequest(null, range, changeSeq), context.RequestAborted);
+        if (part.Body is null)
+        {
+            EdgeMetrics.OriginErrors.WithLabels(part.Error == OriginError.Timeout ? "timeout" : "body").Inc();
+            context.Abort(); // the headers promised a body the origin no longer gives
+            return;
+        }
+
+        // A chunk-sized copy buffer: the default (81,920 bytes, pooled as 128 KiB) is a large-object-heap array whenever
+        // the shared pool has none left, which is what many concurrent pass-through misses make.
+        await part.Body.CopyToAsync(Response.Body, ChunkPool.DefaultChunkSize, context.RequestAborted);
     }
 
     private async Task SendAsync(ObjectInfo info, string lastModified, string cacheResult, TimeSpan? age, Func<Task<byte[]>> whole, Func<long, long, Task> write)
@@ -207,6 +296,23 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
     private static bool Matches(IList<EntityTagHeaderValue> tags, string etag) =>
         etag.Length > 0 && EntityTagHeaderValue.TryParse(etag, out var current)
         && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
+
+    /// <summary>The bytes a GET will send (the one range asked, else all); (0, 0) when none will be (unsatisfiable).</summary>
+    private (long From, long Count) BodyAsked(ObjectInfo info)
+    {
+        if (RangeAsked(info) is not { } range)
+        {
+            return (0, info.Length);
+        }
+
+        var (rangeKind, first, last) = RangeHeader.Parse(range, info.Length);
+        return rangeKind switch
+        {
+            RangeKind.Unsatisfiable => (0, 0),
+            RangeKind.Single => (first, last - first + 1),
+            _ => (0, info.Length),
+        };
+    }
 
     /// <summary>The Range header to honour, or null: only on GET, and only while If-Range (if sent) still matches.</summary>
     private string? RangeAsked(ObjectInfo info)

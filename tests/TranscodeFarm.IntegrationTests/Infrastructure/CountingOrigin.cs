@@ -16,6 +16,8 @@ public sealed class CountingOrigin : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (byte[] Body, string Type, string ETag)> _objects = new();
     private readonly ConcurrentDictionary<string, int> _fetches = new();
     private readonly ConcurrentDictionary<string, int> _conditional = new();
+    private readonly ConcurrentQueue<(string Key, string Range)> _ranges = new();
+    private long _bytesSent;
     private WebApplication? _app;
 
     public CountingOrigin() => Port = Tools.FreePort();
@@ -31,6 +33,9 @@ public sealed class CountingOrigin : IAsyncDisposable
 
     public bool Hang { get; set; }
 
+    /// <summary>Answer every request with the whole object (200), as an origin without range support does.</summary>
+    public bool IgnoreRanges { get; set; }
+
     public void Put(string key, byte[] body, string contentType = "video/iso.segment") =>
         _objects[key] = (body, contentType, $"\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..16]}\"");
 
@@ -39,6 +44,12 @@ public sealed class CountingOrigin : IAsyncDisposable
     public int ConditionalFetches(string key) => _conditional.GetValueOrDefault(key);
 
     public int TotalFetches => _fetches.Values.Sum();
+
+    /// <summary>The Range headers asked for <paramref name="key"/>, in arrival order (e.g. "bytes=0-1023").</summary>
+    public IReadOnlyList<string> Ranges(string key) => _ranges.Where(r => r.Key == key).Select(r => r.Range).ToList();
+
+    /// <summary>Body bytes written to the edge's connections, all objects together (a write the edge cut short is not counted).</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     public async Task StartAsync()
     {
@@ -99,7 +110,13 @@ public sealed class CountingOrigin : IAsyncDisposable
         context.Response.Headers.ETag = o.ETag;
         context.Response.Headers.LastModified = DateTimeOffset.UnixEpoch.AddDays(20000).ToString("R", CultureInfo.InvariantCulture);
         var (from, length) = (0, o.Body.Length);
-        if (context.Request.Headers.Range.ToString() is { Length: > 6 } range && range.StartsWith("bytes=", StringComparison.Ordinal))
+        var range = context.Request.Headers.Range.ToString();
+        if (range.Length > 0)
+        {
+            _ranges.Enqueue((key, range));
+        }
+
+        if (range.Length > 6 && range.StartsWith("bytes=", StringComparison.Ordinal) && !IgnoreRanges)
         {
             var parts = range[6..].Split('-');
             from = int.Parse(parts[0], CultureInfo.InvariantCulture);
@@ -115,6 +132,7 @@ public sealed class CountingOrigin : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(o.Body.AsMemory(from + sent, Math.Min(chunk, length - sent)), token);
             await context.Response.Body.FlushAsync(token);
+            Interlocked.Add(ref _bytesSent, Math.Min(chunk, length - sent));
             if (ChunkDelay > TimeSpan.Zero)
             {
                 await Task.Delay(ChunkDelay, token);

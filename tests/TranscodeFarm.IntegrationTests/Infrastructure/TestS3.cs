@@ -22,7 +22,7 @@ public static class TestS3
         Assert.True(r.ExitCode == 0, $"rgw.sh {verb}: {r.Stderr}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TranscodeFarm.sln")))
