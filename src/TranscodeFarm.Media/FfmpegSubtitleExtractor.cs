@@ -5,22 +5,23 @@ namespace TranscodeFarm.Media;
 
 /// <summary>
 /// One bounded ffmpeg run per text subtitle stream: WebVTT on stdout, at most <see cref="MaxBytes"/> of it, within
-/// <see cref="MediaOptions.SubtitleTimeout"/>. The output is parsed by the pure WebVTT parser, like a producer's file.
+/// <see cref="MediaOptions.SubtitleTimeoutFor"/>. The output is parsed by the pure WebVTT parser, like a producer's file.
 /// </summary>
 public sealed class FfmpegSubtitleExtractor(ProcessRunner runner, MediaOptions options) : ISubtitleExtractor
 {
     /// <summary>Far above any real subtitle track (a feature film's is ~100 KB); beyond it the run is stopped.</summary>
     public const int MaxBytes = 16 * 1024 * 1024;
 
-    public async Task<(string? WebVtt, string? Error)> ExtractAsync(string sourcePath, int streamNumber, CancellationToken cancellationToken)
+    public async Task<(string? WebVtt, string? Error)> ExtractAsync(string sourcePath, int streamNumber, double durationSeconds, CancellationToken cancellationToken)
     {
         var output = new MemoryStream();
-        var spec = new ProcessSpec(options.FfmpegPath, SubtitleArguments.ExtractWebVtt(sourcePath, streamNumber), options.SubtitleTimeout);
+        var timeout = options.SubtitleTimeoutFor(durationSeconds);
+        var spec = new ProcessSpec(options.FfmpegPath, SubtitleArguments.ExtractWebVtt(sourcePath, streamNumber), timeout);
         var result = await runner.RunAsync(spec, new ProcessIo { StdoutConsumer = (stdout, ct) => CopyBoundedAsync(stdout, output, ct) }, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         return result switch
         {
-            { Outcome: ProcessOutcome.TimedOut } => (null, $"ffmpeg did not finish within {options.SubtitleTimeout.TotalSeconds:0} s"),
+            { Outcome: ProcessOutcome.TimedOut } => (null, $"ffmpeg did not finish within {timeout.TotalSeconds:0} s"),
             { ConsumerError: { } tooBig } => (null, tooBig.Message),
             { Succeeded: false } => (null, $"ffmpeg failed (exit {result.ExitCode}): {result.StderrTail.Trim()}"),
             _ => (Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length), null),

@@ -5,5 +5,6 @@ public interface ISubtitleExtractor
 {
     /// <param name="sourcePath">A path the farm controls, checked like every source before ffmpeg opens it.</param>
     /// <param name="streamNumber">The stream's position among the source's subtitle streams.</param>
-    Task<(string? WebVtt, string? Error)> ExtractAsync(string sourcePath, int streamNumber, CancellationToken cancellationToken);
+    /// <param name="durationSeconds">The source's duration, which bounds how long the run may take.</param>
+    Task<(string? WebVtt, string? Error)> ExtractAsync(string sourcePath, int streamNumber, double durationSeconds, CancellationToken cancellationToken);
 }

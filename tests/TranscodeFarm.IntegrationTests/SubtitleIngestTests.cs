@@ -94,7 +94,7 @@ public sealed class SubtitleIngestTests : IDisposable
         Assert.Equal((0, codec, "heb", true), (stream.Number, stream.Codec, stream.Language, stream.Default));
         Assert.True(stream.IsText);
 
-        var (webVtt, error) = await new FfmpegSubtitleExtractor(new ProcessRunner(TimeProvider.System), media).ExtractAsync(source, 0, CancellationToken.None);
+        var (webVtt, error) = await new FfmpegSubtitleExtractor(new ProcessRunner(TimeProvider.System), media).ExtractAsync(source, 0, 2, CancellationToken.None);
         Assert.Null(error);
         var parsed = WebVttParser.Parse(webVtt!);
         Assert.True(parsed.Ok, parsed.Describe());
@@ -102,12 +102,96 @@ public sealed class SubtitleIngestTests : IDisposable
     }
 
     [Fact]
+    public void A_long_source_gets_more_time_to_be_read_for_its_subtitles()
+    {
+        var media = new MediaOptions();
+        Assert.Equal(TimeSpan.FromMinutes(2), media.SubtitleTimeoutFor(60));
+        Assert.Equal(TimeSpan.FromMinutes(30), media.SubtitleTimeoutFor(2 * 3600));
+    }
+
+    [Fact]
     public async Task Extracting_a_stream_that_is_not_there_says_why()
     {
         var source = Path.Combine(_dir, "plain.mp4");
         Assert.Equal(0, (await Tools.FfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10:duration=1", "-c:v", "libx264", "-preset", "ultrafast", source)).ExitCode);
-        var (webVtt, error) = await new FfmpegSubtitleExtractor(new ProcessRunner(TimeProvider.System), new MediaOptions()).ExtractAsync(source, 0, CancellationToken.None);
+        var (webVtt, error) = await new FfmpegSubtitleExtractor(new ProcessRunner(TimeProvider.System), new MediaOptions()).ExtractAsync(source, 0, 2, CancellationToken.None);
         Assert.Null(webVtt);
         Assert.Contains("ffmpeg failed", error, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The subtitle stage over a fake extractor (the seam): what is kept, what is left out with a note, what fails the job.</summary>
+public sealed class SubtitleStageTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("subs-stage-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Source_streams_are_kept_or_left_out_with_a_note_and_files_follow_them()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "subtitle-1.srt"), "1\n00:00:01,000 --> 00:00:02,000\nfile cue\n");
+        await File.WriteAllTextAsync(Path.Combine(_dir, SubtitleCompanions.ListFile), JsonSerializer.Serialize(
+            new[] { new SubtitleCompanion("subtitle-1.srt", "film.de.srt", "de", null, false, false, false, false) }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        var info = new Core.Planning.SourceInfo("matroska,webm", 4, null, null)
+        {
+            Subtitles =
+            [
+                new SubtitleStreamInfo(0, "subrip", "eng", "English", false, false, true),
+                new SubtitleStreamInfo(1, "hdmv_pgs_subtitle", "fre", null, false, false, false),
+                new SubtitleStreamInfo(2, "ass", "spa", null, true, false, false),
+            ],
+        };
+        var stage = new Worker.Pipeline.SubtitleStage(new FakeExtractor(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Worker.Pipeline.SubtitleStage>.Instance);
+        var gathered = await stage.GatherAsync(Job(), Plan(info), CancellationToken.None);
+
+        Assert.Equal(["English", "de"], gathered.Tracks.Select(t => t.Label.Name));
+        Assert.Equal([new SubtitleCue(0, 1000, "from stream 0")], gathered.Tracks[0].Cues);
+        Assert.True(gathered.Tracks[0].Label.Default);
+        Assert.Equal([new SubtitleCue(1000, 2000, "file cue")], gathered.Tracks[1].Cues);
+        Assert.Equal(
+            [
+                "source subtitle stream 1 (hdmv_pgs_subtitle) is pictures, not text: left out (it would need OCR)",
+                "source subtitle stream 2 (ass) could not be read, left out: ffmpeg failed (exit 1): broken",
+            ],
+            gathered.Notes);
+    }
+
+    [Theory]
+    [InlineData(false, "subtitle file 'film.en.srt' is refused: not UTF-8 text")]
+    [InlineData(true, null)]
+    public async Task A_file_that_is_not_utf8_fails_the_job_unless_optional(bool optional, string? failure)
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "subtitle-1.srt"), [0x31, 0x0a, 0xe9, 0xff, 0x0a]);
+        await File.WriteAllTextAsync(Path.Combine(_dir, SubtitleCompanions.ListFile), JsonSerializer.Serialize(
+            new[] { new SubtitleCompanion("subtitle-1.srt", "film.en.srt", "en", null, false, false, false, optional) }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        var stage = new Worker.Pipeline.SubtitleStage(new FakeExtractor(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Worker.Pipeline.SubtitleStage>.Instance);
+        var plan = Plan(new Core.Planning.SourceInfo("mov,mp4", 4, null, null));
+        if (failure is null)
+        {
+            var gathered = await stage.GatherAsync(Job(), plan, CancellationToken.None);
+            Assert.Empty(gathered.Tracks);
+            Assert.Equal("subtitle file 'film.en.srt' is refused: not UTF-8 text (optional: left out)", Assert.Single(gathered.Notes));
+        }
+        else
+        {
+            var thrown = await Assert.ThrowsAsync<Worker.Pipeline.StageFailure>(() => stage.GatherAsync(Job(), plan, CancellationToken.None));
+            Assert.Equal("probe: " + failure, thrown.Result.Describe());
+        }
+    }
+
+    private Core.Jobs.JobRecord Job() => new()
+    {
+        Id = "a1", IdempotencyKey = "k", SourcePath = Path.Combine(_dir, "source.mkv"), SourceName = "film.mkv", Profile = "p", Origin = Core.Jobs.JobOrigin.DropFolder,
+    };
+
+    private static Worker.Pipeline.SourcePlan Plan(Core.Planning.SourceInfo info) => new(
+        "/nowhere/source.mkv", info, new Core.Profiles.LadderProfile { Name = "test" },
+        new Core.Planning.EncodePlan("test", [], [], SegmentSeconds: 1, GopSeconds: 1, OutputFrameRate: null, SourceDurationSeconds: 4));
+
+    private sealed class FakeExtractor : ISubtitleExtractor
+    {
+        public Task<(string? WebVtt, string? Error)> ExtractAsync(string sourcePath, int streamNumber, double durationSeconds, CancellationToken cancellationToken) =>
+            Task.FromResult<(string?, string?)>(streamNumber == 0 ? ("WEBVTT\n\n00:00.000 --> 00:01.000\nfrom stream 0\n", null) : (null, "ffmpeg failed (exit 1): broken"));
     }
 }

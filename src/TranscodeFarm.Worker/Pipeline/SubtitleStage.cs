@@ -38,7 +38,7 @@ public sealed partial class SubtitleStage(ISubtitleExtractor extractor, ILogger<
                 continue;
             }
 
-            var (vtt, error) = await extractor.ExtractAsync(source.Path, stream.Number, cancellationToken);
+            var (vtt, error) = await extractor.ExtractAsync(source.Path, stream.Number, source.Info.DurationSeconds, cancellationToken);
             var parsed = vtt is null ? null : WebVttParser.Parse(vtt);
             if (parsed is not { Ok: true })
             {
