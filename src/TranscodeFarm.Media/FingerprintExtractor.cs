@@ -23,7 +23,7 @@ public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions opti
         {
             var chromaprint = source.Audio is null ? null : Path.Combine(work.FullName, "audio.fp");
             var frames = new List<FingerprintFrame>();
-            var args = FingerprintArguments.Build(path, source.Video is not null, chromaprint);
+            var args = FingerprintArguments.Build(path, source.Video is not null, chromaprint, source.Video?.Colour is { IsHdr: true } hdr ? hdr : null);
             var frameBytes = FingerprintArguments.FrameSize * FingerprintArguments.FrameSize;
             var result = await runner.RunAsync(new ProcessSpec(options.FfmpegPath, args, options.EncodeTimeoutFor(source.DurationSeconds)), new ProcessIo
             {

@@ -27,6 +27,8 @@ public sealed class MediaOptions
 
     public string FfmpegPath => string.IsNullOrEmpty(FfmpegFolder) ? "ffmpeg" : Path.Combine(FfmpegFolder, "ffmpeg");
 
+    public string FfprobePath => string.IsNullOrEmpty(FfmpegFolder) ? "ffprobe" : Path.Combine(FfmpegFolder, "ffprobe");
+
     /// <summary>...and never more than this, whatever a damaged file claims its duration is.</summary>
     public TimeSpan MaxEncodeTimeout { get; set; } = TimeSpan.FromHours(24);
 

@@ -11,6 +11,8 @@ public sealed record ProbeResult(SourceInfo? Source, string? Error);
 /// <summary>ffprobe through FFMpegCore's analysis, reduced to <see cref="SourceInfo"/>; failures become reasons.</summary>
 public sealed class MediaProber(MediaOptions options) : IMediaProber
 {
+    private readonly ProcessRunner _runner = new(TimeProvider.System);
+
     /// <param name="path">A path the farm controls (no user-chosen characters): FFMpegCore quotes it into one string.</param>
     public async Task<ProbeResult> ProbeAsync(string path, CancellationToken cancellationToken)
     {
@@ -36,7 +38,45 @@ public sealed class MediaProber(MediaOptions options) : IMediaProber
             return new ProbeResult(null, "ffprobe could not read the file as media: " + FirstLines(ex.Message));
         }
 
-        return ToSourceInfo(analysis);
+        var result = ToSourceInfo(analysis);
+        if (result.Source?.Video is not { } video)
+        {
+            return result;
+        }
+
+        var (colour, error) = await ProbeColourAsync(path, timeout.Token);
+        return error is not null
+            ? new ProbeResult(null, error)
+            : result with { Source = result.Source with { Video = video with { Colour = colour } } };
+    }
+
+    /// <summary>
+    /// Transfer, primaries, bit depth and HDR side data of the first frame (decision 028): FFMpegCore's analysis reads
+    /// neither frames nor side data, so this is one more ffprobe of one packet, parsed by <see cref="ColourProbe"/>.
+    /// </summary>
+    private async Task<(SourceColour? Colour, string? Error)> ProbeColourAsync(string path, CancellationToken cancellationToken)
+    {
+        var json = new System.Text.StringBuilder();
+        var result = await _runner.RunAsync(new ProcessSpec(options.FfprobePath, ColourProbe.Arguments(path), options.ProbeTimeout) { QuitCommand = null }, line =>
+        {
+            json.Append(line).Append('\n');
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return (null, result.Outcome == ProcessOutcome.TimedOut
+                ? $"ffprobe did not read the video's colour within {options.ProbeTimeout.TotalSeconds:0} s"
+                : "ffprobe could not read the video's colour: " + FirstLines(result.StderrTail));
+        }
+
+        try
+        {
+            return (ColourProbe.Parse(json.ToString()), null);
+        }
+        catch (FormatException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     internal static ProbeResult ToSourceInfo(IMediaAnalysis a)

@@ -32,6 +32,8 @@ public sealed class EdgeSliceTests(ITestOutputHelper output)
         Assert.Equal([SliceRange(slice, body.Length)], origin.Ranges("s1/film.mp4"));
         // One whole fetch learnt the object's length and was dropped unread; everything else was the one slice.
         Assert.Equal(2, origin.Fetches("s1/film.mp4"));
+        // The edge read exactly the one slice; the dropped whole fetch cost at most what the sockets buffered.
+        Assert.Equal(Slice, EdgeTests.MetricValue(await edge.MetricsAsync(), "transcodefarm_edge_origin_bytes_total{type=\"other\"}"));
         output.WriteLine($"origin sent {origin.BytesSent:N0} bytes for a 1,000-byte range of a {body.Length:N0}-byte object");
         Assert.True(origin.BytesSent < 3 * Slice, $"the origin sent {origin.BytesSent:N0} bytes");
 

@@ -44,7 +44,7 @@ public static class EncodeArgumentBuilder
 
         for (var i = 0; i < plan.Video.Count; i++)
         {
-            AddVideoOutput(args, plan.Video[i], i);
+            AddVideoOutput(args, plan.Video[i], i, plan.HdrSource);
         }
 
         for (var i = 0; i < plan.Audio.Count; i++)
@@ -76,6 +76,15 @@ public static class EncodeArgumentBuilder
                 // After the yuv420p above, which would otherwise apply to every video stream: for one stream, ffmpeg
                 // keeps the last matching option. PNG has no yuv420p; gray keeps the frames one byte per pixel.
                 args.AddRange([$"-pix_fmt:v:{fingerprintStream}", "gray"]);
+            }
+
+            for (var i = 0; i < plan.Video.Count; i++)
+            {
+                if (plan.Video[i].Range != DynamicRange.Sdr)
+                {
+                    // Never 8-bit HDR: an HDR rung is Main10 whatever the ladder-wide format above says.
+                    args.AddRange([$"-pix_fmt:v:{Num(i)}", "yuv420p10le"]);
+                }
             }
         }
 
@@ -115,11 +124,7 @@ public static class EncodeArgumentBuilder
             sb.Append("fps=").Append(Num(fps)).Append(',');
         }
 
-        sb.Append("split=").Append(plan.Video.Count);
-        for (var i = 0; i < plan.Video.Count; i++)
-        {
-            sb.Append("[s").Append(i).Append(']');
-        }
+        AppendSplit(sb, plan);
 
         for (var i = 0; i < plan.Video.Count; i++)
         {
@@ -136,14 +141,55 @@ public static class EncodeArgumentBuilder
 
         if (withFingerprint)
         {
-            sb.Append(";[").Append(FingerprintLabel).Append("src]").Append(FingerprintArguments.FrameFilter)
+            sb.Append(";[").Append(FingerprintLabel).Append("src]").Append(FingerprintArguments.FrameFilterFor(plan.HdrSource))
               .Append('[').Append(FingerprintLabel).Append(']');
         }
 
         return sb.ToString();
     }
 
-    private static void AddVideoOutput(List<string> args, PlannedVideo v, int i)
+    /// <summary>
+    /// Splits the decoded source into one [sN] per rung. An HDR source's SDR rungs share one tone map, before their split,
+    /// so it runs once per frame rather than once per rung; its HDR rungs take the frames as they are (decision 028).
+    /// </summary>
+    private static void AppendSplit(StringBuilder sb, EncodePlan plan)
+    {
+        if (plan.HdrSource is not { } hdr)
+        {
+            AppendSplit(sb, Enumerable.Range(0, plan.Video.Count).ToList());
+            return;
+        }
+
+        var sdr = Enumerable.Range(0, plan.Video.Count).Where(i => plan.Video[i].Range == DynamicRange.Sdr).ToList();
+        var kept = Enumerable.Range(0, plan.Video.Count).Where(i => plan.Video[i].Range != DynamicRange.Sdr).ToList();
+        var toneMap = HdrArguments.ToneMapToBt709(hdr) + ',';
+        if (kept.Count == 0)
+        {
+            AppendSplit(sb.Append(toneMap), sdr);
+        }
+        else if (sdr.Count == 0)
+        {
+            AppendSplit(sb, kept);
+        }
+        else
+        {
+            sb.Append("split=2[sdrsrc][hdrsrc];[sdrsrc]").Append(toneMap);
+            AppendSplit(sb, sdr);
+            sb.Append(";[hdrsrc]");
+            AppendSplit(sb, kept);
+        }
+    }
+
+    private static void AppendSplit(StringBuilder sb, List<int> rungs)
+    {
+        sb.Append("split=").Append(rungs.Count);
+        foreach (var i in rungs)
+        {
+            sb.Append("[s").Append(i).Append(']');
+        }
+    }
+
+    private static void AddVideoOutput(List<string> args, PlannedVideo v, int i, SourceColour? hdrSource)
     {
         var s = Num(i);
         args.AddRange([
@@ -162,6 +208,11 @@ public static class EncodeArgumentBuilder
         if (v.Level is not null)
         {
             args.AddRange([$"-level:v:{s}", v.Level]);
+        }
+
+        if (hdrSource is not null)
+        {
+            args.AddRange(v.Range == DynamicRange.Sdr ? HdrArguments.Bt709Tags(s) : HdrArguments.HdrOutput(s, hdrSource));
         }
     }
 

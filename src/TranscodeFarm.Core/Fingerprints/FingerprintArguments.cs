@@ -23,11 +23,22 @@ public static class FingerprintArguments
     public static string FrameFilter { get; } =
         string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond}:round=up,scale={FrameSize}:{FrameSize}:flags=area,format=gray");
 
+    /// <summary>
+    /// <see cref="FrameFilter"/> for a source, tone-mapped first when it is HDR (decision 028): fingerprints describe the
+    /// picture as an SDR screen shows it, so an HDR master, its SDR rungs and an SDR copy of the same film hash alike, and
+    /// the quality gate compares like with like. The tone map runs after the 2/s sampling: on the kept frames only.
+    /// </summary>
+    public static string FrameFilterFor(Planning.SourceColour? hdrSource) =>
+        hdrSource is null
+            ? FrameFilter
+            : string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond}:round=up,{HdrArguments.ToneMapToBt709(hdrSource)},{QualityGateArguments.KeyframeFilter}");
+
     /// <summary>The output arguments that write the first audio stream's raw Chromaprint sub-fingerprints to a file.</summary>
     public static IReadOnlyList<string> ChromaprintOutput(string path) =>
         ["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + path];
 
-    public static IReadOnlyList<string> Build(string inputPath, bool withVideo, string? chromaprintPath)
+    /// <param name="hdrSource">The source's colour when it is HDR: its frames are tone-mapped (<see cref="FrameFilterFor"/>).</param>
+    public static IReadOnlyList<string> Build(string inputPath, bool withVideo, string? chromaprintPath, Planning.SourceColour? hdrSource = null)
     {
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y" };
         args.AddRange(SourceFormats.Input(inputPath)); // a producer's file (a match upload): the allow-list applies
@@ -35,7 +46,7 @@ public static class FingerprintArguments
         {
             args.AddRange([
                 "-map", "0:v:0",
-                "-vf", FrameFilter,
+                "-vf", FrameFilterFor(hdrSource),
                 "-f", "rawvideo", "pipe:1",
             ]);
         }

@@ -3,7 +3,12 @@ using TranscodeFarm.Core.Ffmpeg;
 namespace TranscodeFarm.Core.Fingerprints;
 
 /// <summary>One rendition the gate decodes: its stream in the encoder's output and where its result goes.</summary>
-public sealed record GateTrack(string Name, int StreamIndex, string OutputPath);
+/// <param name="HdrSource">For an HDR rendition, the source's colour: its keyframes are tone-mapped like the fingerprint's frames.</param>
+public sealed record GateTrack(string Name, int StreamIndex, string OutputPath, Planning.SourceColour? HdrSource = null)
+{
+    /// <summary>The keyframes' chain: tone-mapped first for an HDR rendition, since the fingerprint is (decision 028).</summary>
+    public string Filter => HdrSource is null ? QualityGateArguments.KeyframeFilter : $"{HdrArguments.ToneMapToBt709(HdrSource)},{QualityGateArguments.KeyframeFilter}";
+}
 
 /// <summary>
 /// The quality gate's ffmpeg arguments, pure (decision 024). ONE process reads the encoder's output as it is made, from
@@ -29,7 +34,7 @@ public static class QualityGateArguments
         };
         foreach (var v in video)
         {
-            args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", KeyframeFilter, "-fps_mode", "passthrough", "-f", "rawvideo", "file:" + v.OutputPath]);
+            args.AddRange(["-map", $"0:{v.StreamIndex}", "-vf", v.Filter, "-fps_mode", "passthrough", "-f", "rawvideo", "file:" + v.OutputPath]);
         }
 
         foreach (var a in audio)

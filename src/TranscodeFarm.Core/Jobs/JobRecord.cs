@@ -87,7 +87,11 @@ public sealed record JobOutputs(
     public string? DuplicateOf => Matches?.FirstOrDefault(m => m.Kind == Fingerprints.MatchKinds.Duplicate)?.EntryId;
 }
 
-public sealed record RenditionSummary(string Name, string Kind, int? Width, int? Height, int BitrateKbps, string Codec);
+public sealed record RenditionSummary(string Name, string Kind, int? Width, int? Height, int BitrateKbps, string Codec)
+{
+    /// <summary>For an HDR source's video (decision 028): "PQ (HDR10 kept)", "SDR (tone-mapped from HLG)"; null otherwise.</summary>
+    public string? Colour { get; init; }
+}
 
 public sealed record JobEvent(string JobId, DateTimeOffset At, string State, string? WorkerId, string? Message);
 

@@ -17,6 +17,9 @@ public sealed class PackagedTrack(string id, string name, TrackInfo info, TrackE
 
     public TrackEncryption? Encryption { get; } = encryption;
 
+    /// <summary>The video's dynamic range as planned: HLS VIDEO-RANGE, the DASH colour properties.</summary>
+    public Planning.DynamicRange Range { get; init; }
+
     public string InitFileName => $"init-{Id}.mp4";
 
     public List<PackagedSegment> Segments { get; } = [];

@@ -18,6 +18,9 @@ public sealed record EncodePlan(
     public (int Num, int Den) DisplayAspect { get; init; } = (16, 9);
 
     public bool IsAudioOnly => Video.Count == 0;
+
+    /// <summary>The source's colour when it is HDR: SDR rungs are tone-mapped from it, HDR rungs keep it (decision 028).</summary>
+    public SourceColour? HdrSource { get; init; }
 }
 
 public sealed record PlannedVideo(
@@ -31,6 +34,10 @@ public sealed record PlannedVideo(
     string Preset,
     string? Profile,
     string? Level,
-    string? Filter = null);
+    string? Filter = null)
+{
+    /// <summary>Sdr: BT.709 8-bit (tone-mapped when the source is HDR); Pq or Hlg: the source's HDR kept in HEVC Main10.</summary>
+    public DynamicRange Range { get; init; }
+}
 
 public sealed record PlannedAudio(string Name, int BitrateKbps, int Channels, int SampleRate, string Codec, string? Filter = null);

@@ -43,10 +43,20 @@ public static class LadderPlanner
             return PlanResult.Fail($"the video is {v.Width}x{v.Height}; the largest supported size is {MaxSourceDimension}x{MaxSourceDimension}");
         }
 
-        var video = PlanVideo(profile, v.DisplaySize);
+        if (v.Colour?.DolbyVision is { BaseLayerRange: null } dv)
+        {
+            return PlanResult.Fail($"the source is Dolby Vision profile {dv.Profile} with no HDR10, HLG or SDR base layer "
+                + $"(compatibility id {dv.CompatibilityId}): only a Dolby Vision decoder can show its colours; send an HDR10 or profile 8 master");
+        }
+
+        var hdr = v.Colour is { IsHdr: true } ? v.Colour : null;
+        var video = PlanRanges(profile, v.DisplaySize, hdr);
         if (video.Count == 0)
         {
-            return PlanResult.Fail($"profile '{profile.Name}' has no video renditions for a video source");
+            return PlanResult.Fail(profile.Video.Count > 0
+                ? $"profile '{profile.Name}' has only HDR renditions (dynamicRange \"hdr\") and the source is {v.Colour?.Describe() ?? "SDR"}"
+                    + (hdr is null ? "" : $" in {hdr.Primaries}/{hdr.Matrix}, which HDR renditions do not convert (BT.2020 only)")
+                : $"profile '{profile.Name}' has no video renditions for a video source");
         }
 
         double? fps = v.FrameRate > profile.MaxFrameRate || v.FrameRate <= 0 || double.IsNaN(v.FrameRate)
@@ -57,7 +67,25 @@ public static class LadderPlanner
         return PlanResult.Ok(new EncodePlan(profile.Name, video, audio, profile.SegmentSeconds, profile.GopSeconds, fps, source.DurationSeconds)
         {
             DisplayAspect = (dw / gcd, dh / gcd),
+            HdrSource = hdr,
         });
+    }
+
+    /// <summary>
+    /// SDR rungs first (they play everywhere), then the HDR rungs, each list planned on its own so an HDR and an SDR rung of
+    /// the same size are both kept. HDR rungs exist only for an HDR source in BT.2020 (SDR cannot be made HDR, and other
+    /// primaries are not converted: such a source gets its tone-mapped SDR rungs only).
+    /// </summary>
+    private static List<PlannedVideo> PlanRanges(LadderProfile profile, (int Width, int Height) display, SourceColour? hdr)
+    {
+        var planned = PlanVideo(profile with { Video = [.. profile.Video.Where(r => !r.IsHdr)] }, display);
+        if (hdr is { IsBt2020: true })
+        {
+            planned.AddRange(PlanVideo(profile with { Video = [.. profile.Video.Where(r => r.IsHdr)] }, display)
+                .Select(p => p with { Range = hdr.Range, Profile = p.Profile ?? "main10" }));
+        }
+
+        return planned;
     }
 
     private static int Gcd(int a, int b) => b == 0 ? Math.Max(1, a) : Gcd(b, a % b);

@@ -34,6 +34,9 @@ public sealed record VideoSourceInfo(
     }
 
     public bool IsQuarterTurn => Math.Abs(Rotation) % 180 == 90;
+
+    /// <summary>Transfer, primaries, bit depth and HDR metadata (decision 028); null: not probed, taken as SDR.</summary>
+    public SourceColour? Colour { get; init; }
 }
 
 public sealed record AudioSourceInfo(string Codec, int Channels, int SampleRate);

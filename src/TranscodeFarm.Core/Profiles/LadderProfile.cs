@@ -37,6 +37,15 @@ public sealed record VideoRendition
     /// denoise a low rung). A plain filter chain: no labels, no ';', no file-reading filters.</summary>
     public string? Filter { get; init; }
 
+    /// <summary>"sdr" (default): BT.709 8-bit, tone-mapped from an HDR source. "hdr": keeps an HDR source's transfer
+    /// (PQ or HLG), BT.2020 and its HDR10 metadata in HEVC Main10; left out for SDR sources (decision 028).</summary>
+    public string DynamicRange { get; init; } = Sdr;
+
+    public const string Sdr = "sdr";
+    public const string Hdr = "hdr";
+
+    public bool IsHdr => DynamicRange == Hdr;
+
     public int EffectiveMaxrateKbps => MaxrateKbps ?? (int)Math.Round(BitrateKbps * 1.1);
     public int EffectiveBufsizeKbps => BufsizeKbps ?? EffectiveMaxrateKbps * 2;
 }

@@ -98,6 +98,33 @@ public static partial class ProfileValidator
         {
             errors.Add($"{at}.filter must be a plain filter chain of at most 500 characters (no '[', ']', ';', quotes, or movie/amovie sources)");
         }
+
+        ValidateDynamicRange(v, at, errors);
+    }
+
+    /// <summary>An HDR rung is HEVC Main10 from libx265: the one encoder here that takes the HDR10 metadata (x265-params).</summary>
+    private static void ValidateDynamicRange(VideoRendition v, string at, List<string> errors)
+    {
+        if (v.DynamicRange is not (VideoRendition.Sdr or VideoRendition.Hdr))
+        {
+            errors.Add($"{at}.dynamicRange '{v.DynamicRange}' must be \"sdr\" or \"hdr\"");
+            return;
+        }
+
+        if (!v.IsHdr)
+        {
+            return;
+        }
+
+        if (v.Codec != "libx265")
+        {
+            errors.Add($"{at}.codec '{v.Codec}' cannot make an HDR rendition (dynamicRange \"hdr\" needs libx265)");
+        }
+
+        if (v.Profile is not null and not "main10")
+        {
+            errors.Add($"{at}.profile '{v.Profile}' cannot carry HDR (dynamicRange \"hdr\" needs main10, or leave profile out)");
+        }
     }
 
     /// <summary>A chain that cannot rewire the graph (labels, ';') or read files (movie sources).</summary>

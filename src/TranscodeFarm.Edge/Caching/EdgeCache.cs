@@ -95,11 +95,15 @@ public sealed partial class EdgeCache
     /// Joins the fetch in flight for <paramref name="key"/>, or starts one (conditional on <paramref name="stale"/>'s ETag).
     /// Started is true for the request that started it. The caller holds a join and must <see cref="ObjectFill.Leave"/> once.
     /// </summary>
-    public (ObjectFill Fill, bool Started) Fetch(string key, CachedObject? stale, long assetChangeSeq)
+    public (ObjectFill Fill, bool Started) Fetch(string key, CachedObject? stale, long assetChangeSeq) =>
+        JoinOrStart(key, fill => RunAsync(fill, stale, assetChangeSeq));
+
+    /// <summary>Joins the fill in flight for <paramref name="cacheKey"/>, or starts one with <paramref name="run"/>.</summary>
+    private (ObjectFill Fill, bool Started) JoinOrStart(string cacheKey, Func<ObjectFill, Task> run)
     {
         while (true)
         {
-            if (_fills.TryGetValue(key, out var running))
+            if (_fills.TryGetValue(cacheKey, out var running))
             {
                 if (running.TryJoin())
                 {
@@ -110,11 +114,11 @@ public sealed partial class EdgeCache
                 continue; // everyone left it: it is being forgotten; look again
             }
 
-            var fill = new ObjectFill(key);
+            var fill = new ObjectFill(cacheKey);
             fill.TryJoin(); // the caller's, taken before anyone else can see the fill
-            if (_fills.TryAdd(key, fill))
+            if (_fills.TryAdd(cacheKey, fill))
             {
-                _ = RunAsync(fill, stale, assetChangeSeq);
+                _ = run(fill);
                 return (fill, true);
             }
         }
@@ -124,31 +128,8 @@ public sealed partial class EdgeCache
     /// Like <see cref="Fetch"/> for slice <paramref name="index"/> of the large object <paramref name="head"/> describes:
     /// one Range request, coalesced, cached under the slice's own key in both tiers.
     /// </summary>
-    public (ObjectFill Fill, bool Started) FetchSlice(string key, ObjectInfo head, long index, long assetChangeSeq)
-    {
-        var sliceKey = Slices.KeyOf(key, index);
-        while (true)
-        {
-            if (_fills.TryGetValue(sliceKey, out var running))
-            {
-                if (running.TryJoin())
-                {
-                    EdgeMetrics.CoalescedWaiters.Inc();
-                    return (running, false);
-                }
-
-                continue;
-            }
-
-            var fill = new ObjectFill(sliceKey);
-            fill.TryJoin();
-            if (_fills.TryAdd(sliceKey, fill))
-            {
-                _ = RunAsync(fill, null, assetChangeSeq, SliceOf(head, index));
-                return (fill, true);
-            }
-        }
-    }
+    public (ObjectFill Fill, bool Started) FetchSlice(string key, ObjectInfo head, long index, long assetChangeSeq) =>
+        JoinOrStart(Slices.KeyOf(key, index), fill => RunAsync(fill, null, assetChangeSeq, SliceOf(head, index)));
 
     /// <summary>Starts fetching a slice nobody waits for yet (the next one a whole read will want), unless it is held or
     /// already on its way.</summary>

@@ -53,6 +53,7 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds)
         {
             TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
+            TrackRanges = [.. plan.Video.Select(v => v.Range)],
             EncryptionFor = encryption.For,
             WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
             Time = time,

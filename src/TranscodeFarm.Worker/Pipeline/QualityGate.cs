@@ -18,7 +18,7 @@ public sealed class QualityGate(ProcessRunner runner, MediaOptions options)
 {
     public GateRun Start(EncodePlan plan, string workFolder, CancellationToken cancellationToken)
     {
-        var video = plan.Video.Select((v, i) => new GateTrack(v.Name, i, Path.Combine(workFolder, $"gate-{i}.gray"))).ToList();
+        var video = plan.Video.Select((v, i) => new GateTrack(v.Name, i, Path.Combine(workFolder, $"gate-{i}.gray"), v.Range == DynamicRange.Sdr ? null : plan.HdrSource)).ToList();
         var audio = plan.Audio.Select((a, i) => new GateTrack(a.Name, plan.Video.Count + i, Path.Combine(workFolder, $"gate-{plan.Video.Count + i}.fp"))).ToList();
         var spec = new ProcessSpec(options.FfmpegPath, QualityGateArguments.Build(video, audio), options.EncodeTimeoutFor(plan.SourceDurationSeconds))
         {

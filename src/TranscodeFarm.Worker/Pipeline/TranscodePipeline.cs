@@ -82,7 +82,12 @@ public sealed partial class TranscodePipeline(TranscodeStages stages, AssetPubli
         $"{job.Id}/{OutputLayout.HlsMaster}",
         encryption.WritesDash ? $"{job.Id}/{OutputLayout.DashManifest}" : "",
         [
-            .. source.Plan.Video.Select(v => new RenditionSummary(v.Name, "video", v.Width, v.Height, v.BitrateKbps, v.Codec)),
+            .. source.Plan.Video.Select(v => new RenditionSummary(v.Name, "video", v.Width, v.Height, v.BitrateKbps, v.Codec)
+            {
+                Colour = source.Plan.HdrSource is not { } hdr ? null
+                    : v.Range == Core.Planning.DynamicRange.Sdr ? $"SDR (tone-mapped from {hdr.Describe()})"
+                    : $"{Core.Packaging.Manifests.HlsWriter.VideoRange(v.Range)} ({hdr.Describe()} kept)",
+            }),
             .. source.Plan.Audio.Select(a => new RenditionSummary(a.Name, "audio", null, null, a.BitrateKbps, a.Codec)),
         ],
         source.Info.DurationSeconds,

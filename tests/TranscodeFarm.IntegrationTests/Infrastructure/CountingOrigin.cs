@@ -132,6 +132,11 @@ public sealed class CountingOrigin : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(o.Body.AsMemory(from + sent, Math.Min(chunk, length - sent)), token);
             await context.Response.Body.FlushAsync(token);
+            if (token.IsCancellationRequested)
+            {
+                break; // Kestrel accepts writes to a connection the client closed and drops them: those were never sent
+            }
+
             Interlocked.Add(ref _bytesSent, Math.Min(chunk, length - sent));
             if (ChunkDelay > TimeSpan.Zero)
             {

@@ -23,7 +23,9 @@ public static class DashWriter
         var longest = tracks.SelectMany(t => t.Segments.Select(s => (double)s.Duration / t.Info.Timescale)).DefaultIfEmpty(2).Max();
         var period = new XElement(Ns + "Period", new XAttribute("id", "0"), new XAttribute("start", "PT0S"));
         var setId = 0;
-        foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId)).OrderBy(g => g.Key.Kind))
+        // HDR and SDR renditions go to different adaptation sets: a set has one colour signalling, and a player that cannot
+        // show PQ must be able to leave the whole set out.
+        foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId, t.Range)).OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Range))
         {
             period.Add(AdaptationSet(setId++, group.Key.Kind, group.ToList()));
         }
@@ -60,6 +62,11 @@ public static class DashWriter
             set.Add(ContentProtection(e));
         }
 
+        if (video)
+        {
+            set.Add(ColourProperties(tracks[0].Range));
+        }
+
         if (!video)
         {
             set.Add(new XElement(Ns + "Role", new XAttribute("schemeIdUri", "urn:mpeg:dash:role:2011"), new XAttribute("value", "main")));
@@ -72,6 +79,27 @@ public static class DashWriter
 
         return set;
     }
+
+    /// <summary>
+    /// HDR sets say their colour with the ISO/IEC 23001-8 (CICP) code points, as DASH-IF IOP asks: the transfer as an
+    /// EssentialProperty (PQ 16, HLG 18; a player that does not know it must skip the set rather than show washed-out
+    /// colours), BT.2020 primaries (9) and non-constant-luminance matrix (9) as SupplementalProperty. SDR sets say nothing
+    /// (BT.709 is what a player assumes).
+    /// </summary>
+    private static IEnumerable<XElement> ColourProperties(Planning.DynamicRange range)
+    {
+        if (range == Planning.DynamicRange.Sdr)
+        {
+            yield break;
+        }
+
+        yield return Property("EssentialProperty", "TransferCharacteristics", range == Planning.DynamicRange.Pq ? 16 : 18);
+        yield return Property("SupplementalProperty", "ColourPrimaries", 9);
+        yield return Property("SupplementalProperty", "MatrixCoefficients", 9);
+    }
+
+    private static XElement Property(string element, string cicp, int value) =>
+        new(Ns + element, new XAttribute("schemeIdUri", "urn:mpeg:mpegB:cicp:" + cicp), new XAttribute("value", value));
 
     private static IEnumerable<XElement> ContentProtection(TrackEncryption e)
     {

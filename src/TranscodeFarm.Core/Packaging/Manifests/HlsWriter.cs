@@ -58,6 +58,8 @@ public static class HlsWriter
                 sb.Append(Inv($",FRAME-RATE={(double)v.Info.Timescale / v.TypicalSampleDuration:0.000}"));
             }
 
+            // Every variant says its range (RFC 8216bis): a player on an SDR display skips PQ and HLG variants.
+            sb.Append(",VIDEO-RANGE=").Append(VideoRange(v.Range));
             if (audio.Count > 0)
             {
                 sb.Append(",AUDIO=\"audio\"");
@@ -100,6 +102,14 @@ public static class HlsWriter
         sb.Append("#EXT-X-ENDLIST\n");
         return sb.ToString();
     }
+
+    /// <summary>The VIDEO-RANGE value: SDR, PQ or HLG.</summary>
+    public static string VideoRange(Planning.DynamicRange range) => range switch
+    {
+        Planning.DynamicRange.Pq => "PQ",
+        Planning.DynamicRange.Hlg => "HLG",
+        _ => "SDR",
+    };
 
     private static StringBuilder Header() => new StringBuilder("#EXTM3U\n").Append(Inv($"#EXT-X-VERSION:{Version}\n")).Append("#EXT-X-INDEPENDENT-SEGMENTS\n");
 
