@@ -17,7 +17,7 @@ internal sealed class AssetManifests
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly bool _withDash;
 
-    private AssetManifests(IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, IReadOnlyList<SubtitleRendition> subtitles)
+    private AssetManifests(IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, IReadOnlyList<SubtitleRendition> subtitles, IReadOnlySet<string> captioned)
     {
         _withDash = encryption.WritesDash;
         var playlists = new List<PackagedObject>();
@@ -31,10 +31,10 @@ internal sealed class AssetManifests
             playlists.Add(Add(s.PlaylistName, PackagedKind.MediaPlaylist, HlsSubtitles.Media(s)));
         }
 
-        var tops = new List<PackagedObject> { Add(OutputLayout.HlsMaster, PackagedKind.HlsMaster, HlsWriter.Master(tracks, encryption.HlsSessionKeys(), subtitles)) };
+        var tops = new List<PackagedObject> { Add(OutputLayout.HlsMaster, PackagedKind.HlsMaster, HlsWriter.Master(tracks, encryption.HlsSessionKeys(), subtitles, captioned)) };
         if (_withDash)
         {
-            tops.Add(Add(OutputLayout.DashManifest, PackagedKind.DashManifest, DashWriter.Write(tracks, title, subtitles)));
+            tops.Add(Add(OutputLayout.DashManifest, PackagedKind.DashManifest, DashWriter.Write(tracks, title, subtitles, captioned)));
         }
 
         MediaPlaylists = playlists;
@@ -49,10 +49,11 @@ internal sealed class AssetManifests
 
     /// <summary>Renders every manifest, or says why the packaged tracks cannot make a whole asset.</summary>
     public static (AssetManifests? Manifests, string? Problem) Render(
-        IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, IReadOnlyList<SubtitleRendition>? subtitles = null) =>
+        IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, IReadOnlyList<SubtitleRendition>? subtitles = null,
+        IReadOnlySet<string>? captioned = null) =>
         tracks.Count == 0 || tracks.Any(t => t.Segments.Count == 0)
             ? (null, "packaging produced no segments for at least one rendition (the source has no decodable media?)")
-            : (new AssetManifests(tracks, encryption, title, subtitles ?? []), null);
+            : (new AssetManifests(tracks, encryption, title, subtitles ?? [], captioned ?? new HashSet<string>()), null);
 
     /// <summary>
     /// Checks the manifests against the HLS and DASH rules players depend on, and that every object they reference is one

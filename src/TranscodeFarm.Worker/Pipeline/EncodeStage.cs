@@ -96,7 +96,7 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         WorkerMetrics.EncodedSeconds.Inc(source.Info.DurationSeconds);
         await onProgress(new JobProgress(PipelineStage.Package, 1, null));
         var subtitles = await PublishSubtitlesAsync(source, packager.Tracks, publisher, cancellationToken);
-        var (manifests, unpackaged) = AssetManifests.Render(packager.Tracks, encryption, job.Title ?? job.SourceName, subtitles);
+        var (manifests, unpackaged) = AssetManifests.Render(packager.Tracks, encryption, job.Title ?? job.SourceName, subtitles, ClosedCaptions.Renditions(source.Info, plan));
         if ((unpackaged ?? manifests!.Check(publisher.HasUploaded)) is { } incomplete)
         {
             throw StageFailure.BadInput(PipelineStage.Package, incomplete);

@@ -128,7 +128,7 @@ public sealed class SubtitlePackagingTests
     }
 
     /// <summary>A packaged track with three segments of 2, 2 and 1 s.</summary>
-    private static PackagedTrack Track(string id, TrackKind kind)
+    internal static PackagedTrack Track(string id, TrackKind kind)
     {
         var video = kind == TrackKind.Video;
         var info = new TrackInfo

@@ -37,6 +37,10 @@ public static class DashSubtitles
         }
     }
 
+    /// <summary>CEA-608 channel 1 in the video (SCTE 214-1): "CC1" with no language, as the source does not say.</summary>
+    public static XElement ClosedCaptions(XNamespace ns) =>
+        new(ns + "Accessibility", new XAttribute("schemeIdUri", "urn:scte:dash:cc:cea-608:2015"), new XAttribute("value", Subtitles.ClosedCaptions.InstreamId));
+
     private static XElement Role(XNamespace ns, string value) =>
         new(ns + "Role", new XAttribute("schemeIdUri", "urn:mpeg:dash:role:2011"), new XAttribute("value", value));
 }

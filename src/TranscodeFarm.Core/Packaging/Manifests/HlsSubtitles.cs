@@ -35,6 +35,10 @@ public static class HlsSubtitles
         }
     }
 
+    /// <summary>CEA-608 channel 1 in the video: no URI, the player reads the captions from the video's SEI.</summary>
+    public static readonly string ClosedCaptionsTag =
+        $"#EXT-X-MEDIA:TYPE=CLOSED-CAPTIONS,GROUP-ID=\"{ClosedCaptions.GroupId}\",NAME=\"{ClosedCaptions.InstreamId}\",DEFAULT=NO,AUTOSELECT=YES,INSTREAM-ID=\"{ClosedCaptions.InstreamId}\"";
+
     /// <summary>The attribute every EXT-X-STREAM-INF gets when the asset has subtitles.</summary>
     public static string VariantAttribute(IReadOnlyList<SubtitleRendition>? subtitles) =>
         subtitles is { Count: > 0 } ? $",SUBTITLES=\"{GroupId}\"" : "";

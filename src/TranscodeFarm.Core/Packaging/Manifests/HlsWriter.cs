@@ -13,7 +13,10 @@ public static class HlsWriter
 
     public static string PlaylistName(PackagedTrack track) => Ffmpeg.OutputLayout.MediaPlaylist(int.Parse(track.Id, System.Globalization.CultureInfo.InvariantCulture));
 
-    public static string Master(IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null)
+    /// <param name="captioned">Video renditions (by name) that carry CEA-608 captions: their variants name the CLOSED-CAPTIONS group (030).</param>
+    public static string Master(
+        IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null,
+        IReadOnlySet<string>? captioned = null)
     {
         var video = tracks.Where(t => t.Info.Kind == TrackKind.Video).ToList();
         var audio = tracks.Where(t => t.Info.Kind == TrackKind.Audio).ToList();
@@ -26,6 +29,12 @@ public static class HlsWriter
         foreach (var tag in HlsSubtitles.MediaTags(subtitles ?? []))
         {
             sb.Append(tag).Append('\n');
+        }
+
+        var withCaptions = video.Any(v => captioned?.Contains(v.Name) == true);
+        if (withCaptions)
+        {
+            sb.Append(HlsSubtitles.ClosedCaptionsTag).Append('\n');
         }
 
         if (video.Count == 0)
@@ -66,6 +75,11 @@ public static class HlsWriter
             }
 
             sb.Append(HlsSubtitles.VariantAttribute(subtitles));
+            if (withCaptions)
+            {
+                // RFC 8216 4.3.4.2: a variant without them says NONE once any variant has a CLOSED-CAPTIONS group.
+                sb.Append(captioned!.Contains(v.Name) ? $",CLOSED-CAPTIONS=\"{Subtitles.ClosedCaptions.GroupId}\"" : ",CLOSED-CAPTIONS=NONE");
+            }
 
             sb.Append('\n').Append(PlaylistName(v)).Append('\n');
         }
