@@ -74,8 +74,9 @@ public sealed class ClosedCaptionTests(SharedFarm shared)
     /// <summary>An A/53 SEI NAL before every slice that starts a picture (x264 ultrafast: one slice per picture).</summary>
     private static byte[] WithCaptions(byte[] annexB)
     {
-        // CEA-608 pairs with odd parity: resume caption loading, "HI", end of caption (display), then padding.
-        byte[][] pairs = [[0x94, 0x20], [0xC8, 0x49], [0x94, 0x2F]];
+        // CEA-608 pairs with odd parity, control codes sent twice: resume caption loading, row 15, "HI", end of caption
+        // (display), then padding.
+        byte[][] pairs = [[0x94, 0x20], [0x94, 0x20], [0x94, 0x70], [0x94, 0x70], [0xC8, 0x49], [0x94, 0x2F], [0x94, 0x2F]];
         var output = new List<byte>(annexB.Length + 4096);
         var picture = 0;
         foreach (var nal in Nals(annexB))
