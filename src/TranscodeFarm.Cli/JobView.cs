@@ -81,6 +81,11 @@ public static class JobView
                 Console.WriteLine($"  DASH: {edgeUrl}/vod/{o.DashManifest}");
             }
 
+            if (o.SourceScan is not null)
+            {
+                Console.WriteLine($"  source: {o.SourceScan}");
+            }
+
             if (o.AliasOf is not null)
             {
                 Console.WriteLine($"  not encoded: it duplicates asset {o.AliasOf} (Fingerprint:Duplicates=alias); the URLs above are that asset's");

@@ -9,9 +9,40 @@ namespace TranscodeFarm.Media;
 public sealed record ProbeResult(SourceInfo? Source, string? Error);
 
 /// <summary>ffprobe through FFMpegCore's analysis, reduced to <see cref="SourceInfo"/>; failures become reasons.</summary>
-public sealed class MediaProber(MediaOptions options) : IMediaProber
+public sealed class MediaProber(MediaOptions options, ProcessRunner? runner = null) : IMediaProber
 {
-    private readonly ProcessRunner _runner = new(TimeProvider.System);
+    private readonly ProcessRunner _runner = runner ?? new ProcessRunner(TimeProvider.System);
+
+    /// <summary>
+    /// ffmpeg's idet over <see cref="IdetArguments.SampleFrames"/> frames, within the probe's timeout. A failed or
+    /// timed-out pass is no verdict: the container's word stands (never a job failure: the encode will say if the source
+    /// cannot be decoded).
+    /// </summary>
+    public async Task<VideoScan?> DetectScanAsync(string path, SourceInfo source, CancellationToken cancellationToken)
+    {
+        if (source.Video is not { } video)
+        {
+            return null;
+        }
+
+        var lines = new List<string>();
+        var args = IdetArguments.Build(path, IdetArguments.StartFor(source.DurationSeconds));
+        var result = await _runner.RunAsync(new ProcessSpec(options.FfmpegPath, args, options.ProbeTimeout), new ProcessIo
+        {
+            OnStderrLine = line =>
+            {
+                if (line.Contains("Parsed_idet", StringComparison.Ordinal))
+                {
+                    lines.Add(line);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        }, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var report = result.Succeeded ? IdetParser.Parse(lines) : null;
+        return ScanDetector.Detect(video.FieldOrder, report);
+    }
 
     /// <param name="path">A path the farm controls (no user-chosen characters): FFMpegCore quotes it into one string.</param>
     public async Task<ProbeResult> ProbeAsync(string path, CancellationToken cancellationToken)
@@ -96,7 +127,11 @@ public sealed class MediaProber(MediaOptions options) : IMediaProber
             new SourceInfo(
                 a.Format.FormatName,
                 duration,
-                video is null ? null : new VideoSourceInfo(video.CodecName ?? "unknown", video.Width!.Value, video.Height!.Value, fps, video.Rotation, sar),
+                video is null ? null : new VideoSourceInfo(video.CodecName ?? "unknown", video.Width!.Value, video.Height!.Value, fps, video.Rotation, sar)
+                {
+                    FieldOrder = ScanDetector.FromFfprobe(video.FieldOrder),
+                    StreamSeconds = Math.Max(0, video.Duration.TotalSeconds),
+                },
                 audio is null ? null : new AudioSourceInfo(audio.CodecName ?? "unknown", audio.Channels ?? 2, audio.SampleRateHz ?? 48000))
             {
                 Subtitles = SubtitleStreams(a),

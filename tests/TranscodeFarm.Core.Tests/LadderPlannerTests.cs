@@ -28,8 +28,9 @@ public class LadderPlannerTests
         var plan = Plan(new VideoSourceInfo("h264", 1280, 540, 25), null, 1080, 720, 360);
         Assert.All(plan.Video, v => Assert.True(v.Height <= 540));
         Assert.Equal([(1280, 540), (854, 360)], plan.Video.Select(v => (v.Width, v.Height)));
-        // The 540p rung comes from the 720p rung with bitrate scaled by area (540²/720²).
-        Assert.Equal((int)Math.Round(720 * 5 * (540.0 * 540 / (720 * 720))), plan.Video[0].BitrateKbps);
+        // The 540-line rung sits between the 360 and 720 rungs: its bitrate is interpolated by area between theirs.
+        var t = (540.0 * 540 - 360 * 360) / (720.0 * 720 - 360 * 360);
+        Assert.Equal((int)Math.Round(360 * 5 + (t * (720 - 360) * 5)), plan.Video[0].BitrateKbps);
     }
 
     [Fact]
@@ -118,5 +119,19 @@ public class LadderPlannerTests
     {
         Assert.Contains("smallest supported", LadderPlanner.Plan(TestProfiles.Ladder(360), new SourceInfo("mov", 5, new VideoSourceInfo("h264", 16, 16, 30), null)).Error);
         Assert.Contains("no video or audio", LadderPlanner.Plan(TestProfiles.Ladder(360), new SourceInfo("mov", 5, null, null)).Error);
+    }
+
+    [Fact]
+    public void A_picture_that_stops_before_its_sound_is_held_to_the_end_and_only_then()
+    {
+        var still = new VideoSourceInfo("h264", 320, 240, 25) { StreamSeconds = 0.04 };
+        var plan = LadderPlanner.Plan(TestProfiles.Ladder(240), new SourceInfo("mov", 5, still, Stereo)).Plan!;
+        Assert.Equal(4.96, plan.HoldLastPictureSeconds, 3);
+        Assert.Contains("tpad=stop_mode=clone:stop_duration=4.96,split=1", Core.Ffmpeg.EncodeArgumentBuilder.BuildFilterGraph(plan), StringComparison.Ordinal);
+
+        // Silent, or within half a second of the sound (muxing slack), or of unknown length: the video as it is.
+        Assert.Equal(0, LadderPlanner.Plan(TestProfiles.Ladder(240), new SourceInfo("mov", 5, still, null)).Plan!.HoldLastPictureSeconds);
+        Assert.Equal(0, LadderPlanner.Plan(TestProfiles.Ladder(240), new SourceInfo("mov", 5, still with { StreamSeconds = 4.6 }, Stereo)).Plan!.HoldLastPictureSeconds);
+        Assert.Equal(0, LadderPlanner.Plan(TestProfiles.Ladder(240), new SourceInfo("mov", 5, still with { StreamSeconds = 0 }, Stereo)).Plan!.HoldLastPictureSeconds);
     }
 }

@@ -45,7 +45,11 @@ public static class PlanCommand
                     throw new CliException(probe.Error!);
                 }
 
-                var planned = LadderPlanner.Plan(ladder, probe.Source);
+                var prober = farm.Get<MediaProber>();
+                var probed = probe.Source.Video is { } video && await prober.DetectScanAsync(link, probe.Source, ct) is { } scan
+                    ? probe.Source with { Video = video with { Scan = scan } }
+                    : probe.Source;
+                var planned = LadderPlanner.Plan(ladder, probed);
                 if (planned.Plan is null)
                 {
                     throw new CliException(planned.Error!);

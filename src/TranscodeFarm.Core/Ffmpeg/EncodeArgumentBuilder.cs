@@ -62,7 +62,7 @@ public static class EncodeArgumentBuilder
 
         if (!plan.IsAudioOnly)
         {
-            var gopFrames = (int)Math.Round(plan.GopSeconds * (plan.OutputFrameRate ?? 30));
+            var gopFrames = (int)Math.Round(plan.GopSeconds * (plan.OutputFrameRate ?? plan.Scan?.FrameRate ?? 30));
             args.AddRange([
                 "-pix_fmt", "yuv420p",
                 "-g", Num(Math.Max(1, gopFrames)),
@@ -117,6 +117,19 @@ public static class EncodeArgumentBuilder
         if (withFingerprint)
         {
             sb.Append("split=2[src][").Append(FingerprintLabel).Append("src];[src]");
+        }
+
+        if (plan.Scan is { } scan)
+        {
+            // After the fingerprint's split: the fingerprint stays the source's own (decision 012), the same as
+            // `transcodefarm fingerprint` computes; the gate's tolerance absorbs a field's worth of motion (decision 027).
+            sb.Append(scan.Filter).Append(',');
+        }
+
+        if (plan.HoldLastPictureSeconds > 0)
+        {
+            // The fingerprint (split above) keeps the source's own pictures; the gate compares only where it has them.
+            sb.Append("tpad=stop_mode=clone:stop_duration=").Append(Num(plan.HoldLastPictureSeconds)).Append(',');
         }
 
         if (plan.OutputFrameRate is { } fps)

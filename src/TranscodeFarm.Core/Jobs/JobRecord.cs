@@ -79,6 +79,10 @@ public sealed record JobOutputs(
     /// <summary>Where this asset's objects are in the store: "{AssetId}/g{Generation}", or the asset alone for generation 0.</summary>
     public string ObjectPrefix => Assets.ObjectKeys.GenerationPrefix(AssetId, Generation);
 
+    /// <summary>What was found about the source's scan and done about it (decision 027), e.g. "interlaced tff 576i25 →
+    /// bwdif 50p (container: top field first; idet: …)"; null for a progressive source.</summary>
+    public string? SourceScan { get; init; }
+
     /// <summary>What the job left out and why, though it succeeded (an optional subtitle file that was malformed, a
     /// picture subtitle stream); null when nothing was.</summary>
     public IReadOnlyList<string>? Notes { get; init; }

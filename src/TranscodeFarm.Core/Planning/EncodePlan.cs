@@ -19,9 +19,24 @@ public sealed record EncodePlan(
 
     public bool IsAudioOnly => Video.Count == 0;
 
+    /// <summary>
+    /// Seconds the last picture is held after the video stream ends, so the picture lasts as long as the sound: a single
+    /// picture over a song, or a slideshow that stops early. Without it the video track ends at once while the manifests
+    /// promise the sound's length (issue 16). 0: the video lasts as long as the file.
+    /// </summary>
+    public double HoldLastPictureSeconds { get; init; }
+
+    /// <summary>Deinterlacing or inverse telecine applied to the source before everything else; null: progressive.</summary>
+    public PlannedScan? Scan { get; init; }
+
     /// <summary>The source's colour when it is HDR: SDR rungs are tone-mapped from it, HDR rungs keep it (decision 028).</summary>
     public SourceColour? HdrSource { get; init; }
 }
+
+/// <param name="Filter">A plain filter chain (bwdif, or fieldmatch + bwdif + decimate).</param>
+/// <param name="FrameRate">The frame rate the chain makes (50 from 25i by fields, 23.976 from telecined 29.97).</param>
+/// <param name="Description">What was found and done, for the job: "interlaced tff 576i25 → bwdif 50p (…evidence…)".</param>
+public sealed record PlannedScan(string Filter, double FrameRate, string Description);
 
 public sealed record PlannedVideo(
     string Name,

@@ -12,6 +12,12 @@ public static class LadderPlanner
     public const int MinDimension = 32;
     public const int MaxSourceDimension = 8192;
 
+    /// <summary>A video stream this much shorter than the file's sound gets its last picture held to the end.</summary>
+    public const double ShortVideoSeconds = 0.5;
+
+    /// <summary>A rung taller than this share of the next taller rung is dropped (540 under a 576-line source's top rung).</summary>
+    public const double NearDuplicate = 0.9;
+
     public static PlanResult Plan(LadderProfile profile, SourceInfo source)
     {
         if (source.Video is null && source.Audio is null)
@@ -59,14 +65,21 @@ public static class LadderPlanner
                 : $"profile '{profile.Name}' has no video renditions for a video source");
         }
 
-        double? fps = v.FrameRate > profile.MaxFrameRate || v.FrameRate <= 0 || double.IsNaN(v.FrameRate)
-            ? CapFrameRate(v.FrameRate, profile.MaxFrameRate)
+        // Deinterlacing by fields doubles the rate, inverse telecine takes it down to film's: the cap applies to what comes out.
+        var scan = ScanPlanner.Plan(v.Scan, v, profile);
+        var rate = scan?.FrameRate ?? v.FrameRate;
+        double? fps = rate > profile.MaxFrameRate || rate <= 0 || double.IsNaN(rate)
+            ? CapFrameRate(rate, profile.MaxFrameRate)
             : null;
         var (dw, dh) = v.DisplaySize;
         var gcd = Gcd(dw, dh);
         return PlanResult.Ok(new EncodePlan(profile.Name, video, audio, profile.SegmentSeconds, profile.GopSeconds, fps, source.DurationSeconds)
         {
             DisplayAspect = (dw / gcd, dh / gcd),
+            Scan = scan,
+            HoldLastPictureSeconds = source.Audio is not null && v.StreamSeconds > 0 && source.DurationSeconds - v.StreamSeconds > ShortVideoSeconds
+                ? Math.Round(source.DurationSeconds - v.StreamSeconds, 3)
+                : 0,
             HdrSource = hdr,
         });
     }
@@ -114,36 +127,60 @@ public static class LadderPlanner
         var shortSide = Math.Min(display.Width, display.Height) / 2 * 2; // round down: never a pixel above the source
         var aspect = (double)display.Width / display.Height;
 
-        // Never upscale. Rungs above the source collapse into one rung at the source's own size (from the
-        // smallest such rung, bitrate scaled down by area), so a 900p source still gets a 900p top rendition.
+        // Never upscale. A source between two rungs gets its own size as the top rung, at a bitrate interpolated by
+        // area between those two rungs (decision 027): a 576-line source under a 720 rung is not cheaper than 540.
+        // A source below every rung gets one rung at its own size, the smallest rung's bitrate scaled by area.
         var fitting = profile.Video.Where(r => r.Height <= shortSide).OrderByDescending(r => r.Height).ToList();
         var nearestAbove = profile.Video.Where(r => r.Height > shortSide).OrderBy(r => r.Height).FirstOrDefault();
-        var rungs = new List<(VideoRendition Rung, int Short)>();
+        var rungs = new List<(VideoRendition Rung, int Short, Rates Rates)>();
         if (nearestAbove is not null && (fitting.Count == 0 || fitting[0].Height < shortSide))
         {
-            rungs.Add((nearestAbove, shortSide));
+            rungs.Add((nearestAbove, shortSide, fitting.Count == 0
+                ? Rates.Of(nearestAbove).Scaled((double)shortSide * shortSide / ((double)nearestAbove.Height * nearestAbove.Height))
+                : Rates.Between(fitting[0], nearestAbove, shortSide)));
         }
 
-        rungs.AddRange(fitting.Select(r => (r, r.Height)));
+        rungs.AddRange(fitting.Select(r => (r, r.Height, Rates.Of(r))));
 
         var planned = new List<PlannedVideo>();
         var seen = new HashSet<(int, int)>();
-        foreach (var (r, rungShort) in rungs)
+        var taller = int.MaxValue;
+        foreach (var (r, rungShort, rates) in rungs)
         {
             var (w, h) = portrait ? (rungShort, Even(rungShort / aspect)) : (Even(rungShort * aspect), rungShort);
-            if (!seen.Add((w, h)))
+            // A rung within ~10% of a taller one is nearly the same picture at nearly the same cost: players gain nothing.
+            if (rungShort > NearDuplicate * taller || !seen.Add((w, h)))
             {
                 continue;
             }
 
-            var area = (double)rungShort * rungShort / ((double)r.Height * r.Height);
-            var bitrate = Math.Max(50, (int)Math.Round(r.BitrateKbps * area));
-            var maxrate = Math.Max(bitrate, (int)Math.Round(r.EffectiveMaxrateKbps * area));
-            var bufsize = Math.Max(maxrate, (int)Math.Round(r.EffectiveBufsizeKbps * area));
-            planned.Add(new PlannedVideo(r.Name, w, h, bitrate, maxrate, bufsize, r.Codec, r.Preset, r.Profile, r.Level, r.Filter));
+            taller = rungShort;
+            planned.Add(new PlannedVideo(r.Name, w, h, rates.Bitrate, rates.Maxrate, rates.Bufsize, r.Codec, r.Preset, r.Profile, r.Level, r.Filter));
         }
 
         return planned;
+    }
+
+    private readonly record struct Rates(int Bitrate, int Maxrate, int Bufsize)
+    {
+        public static Rates Of(VideoRendition r) => new(r.BitrateKbps, r.EffectiveMaxrateKbps, r.EffectiveBufsizeKbps);
+
+        public Rates Scaled(double area)
+        {
+            var bitrate = Math.Max(50, (int)Math.Round(Bitrate * area));
+            var maxrate = Math.Max(bitrate, (int)Math.Round(Maxrate * area));
+            return new(bitrate, maxrate, Math.Max(maxrate, (int)Math.Round(Bufsize * area)));
+        }
+
+        /// <summary>Linear in pixel count between the rung below and the rung above (bits track pixels better than lines).</summary>
+        public static Rates Between(VideoRendition below, VideoRendition above, int height)
+        {
+            var t = ((double)height * height - (double)below.Height * below.Height) / ((double)above.Height * above.Height - (double)below.Height * below.Height);
+            int Lerp(int a, int b) => (int)Math.Round(a + ((b - a) * t));
+            var bitrate = Lerp(below.BitrateKbps, above.BitrateKbps);
+            var maxrate = Math.Max(bitrate, Lerp(below.EffectiveMaxrateKbps, above.EffectiveMaxrateKbps));
+            return new(bitrate, maxrate, Math.Max(maxrate, Lerp(below.EffectiveBufsizeKbps, above.EffectiveBufsizeKbps)));
+        }
     }
 
     private static PlannedAudio PlanAudio(AudioRendition a, AudioSourceInfo source) =>

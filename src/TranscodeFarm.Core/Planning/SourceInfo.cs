@@ -35,6 +35,15 @@ public sealed record VideoSourceInfo(
 
     public bool IsQuarterTurn => Math.Abs(Rotation) % 180 == 90;
 
+    /// <summary>How long the video stream itself lasts (0: unknown); the file may last longer, for its sound.</summary>
+    public double StreamSeconds { get; init; }
+
+    /// <summary>What the container says about fields (ffprobe's field_order).</summary>
+    public FieldOrder FieldOrder { get; init; }
+
+    /// <summary>The scan decided from <see cref="FieldOrder"/> and an idet pass (decision 027); null: not analysed, taken as progressive.</summary>
+    public VideoScan? Scan { get; init; }
+
     /// <summary>Transfer, primaries, bit depth and HDR metadata (decision 028); null: not probed, taken as SDR.</summary>
     public SourceColour? Colour { get; init; }
 }

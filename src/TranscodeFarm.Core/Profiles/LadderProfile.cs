@@ -17,6 +17,13 @@ public sealed record LadderProfile
     /// <summary>Frame rate cap; faster sources are reduced to this (e.g. 60 → 30).</summary>
     public double MaxFrameRate { get; init; } = 60;
 
+    /// <summary>
+    /// How an interlaced source is deinterlaced (decision 027): "field" makes a picture of every field (50i → 50p, the
+    /// motion the camera saw) when that fits under <see cref="MaxFrameRate"/>, else a picture per frame; "frame" always
+    /// one per frame (50i → 25p, half the pictures to encode).
+    /// </summary>
+    public string Deinterlace { get; init; } = DeinterlaceModes.Field;
+
     /// <summary>Protection for jobs that do not ask for their own; null: clear.</summary>
     public Drm.DrmSettings? Drm { get; init; }
 }
@@ -61,4 +68,10 @@ public sealed record AudioRendition
     /// <summary>Extra ffmpeg audio filters for this rendition (e.g. "loudnorm=I=-23" for broadcast loudness). A plain
     /// filter chain, with the same rules as a video rendition's.</summary>
     public string? Filter { get; init; }
+}
+
+public static class DeinterlaceModes
+{
+    public const string Field = "field";
+    public const string Frame = "frame";
 }

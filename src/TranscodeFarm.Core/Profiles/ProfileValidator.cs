@@ -43,6 +43,12 @@ public static partial class ProfileValidator
             errors.Add($"maxFrameRate must be between 1 and 120 (got {p.MaxFrameRate})");
         }
 
+        if (p.Deinterlace is not (DeinterlaceModes.Field or DeinterlaceModes.Frame))
+        {
+            errors.Add($"deinterlace must be \"{DeinterlaceModes.Field}\" or \"{DeinterlaceModes.Frame}\" (got \"{p.Deinterlace}\")");
+        }
+
+        CheckBitratesRise(p.Video, errors);
         CheckUnique(p.Video.Select(v => v.Name).Concat(p.Audio.Select(a => a.Name)), errors);
         for (var i = 0; i < p.Video.Count; i++)
         {
@@ -55,6 +61,24 @@ public static partial class ProfileValidator
         }
 
         return errors;
+    }
+
+    /// <summary>A taller rung of the same codec and range must cost more bits: else a player climbing the ladder gets a
+    /// bigger, worse picture for fewer bits (issue 16). Per codec and range: an HEVC rung may rightly need less than an
+    /// H.264 one, and SDR and HDR rungs are separate ladders (decision 028).</summary>
+    private static void CheckBitratesRise(IReadOnlyList<VideoRendition> video, List<string> errors)
+    {
+        foreach (var codec in video.GroupBy(v => (v.Codec, v.IsHdr)))
+        {
+            var rungs = codec.OrderBy(v => v.Height).ToList();
+            for (var i = 1; i < rungs.Count; i++)
+            {
+                if (rungs[i].Height > rungs[i - 1].Height && rungs[i].BitrateKbps <= rungs[i - 1].BitrateKbps)
+                {
+                    errors.Add($"video rendition '{rungs[i].Name}' ({rungs[i].Height} lines, {rungs[i].BitrateKbps} kbps) must have a higher bitrate than the shorter '{rungs[i - 1].Name}' ({rungs[i - 1].Height} lines, {rungs[i - 1].BitrateKbps} kbps)");
+                }
+            }
+        }
     }
 
     private static void ValidateVideo(VideoRendition v, string at, List<string> errors)

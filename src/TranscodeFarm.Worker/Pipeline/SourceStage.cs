@@ -43,6 +43,11 @@ public sealed class SourceStage(IMediaProber prober, IObjectStore store, S3Inges
             throw StageFailure.BadInput(PipelineStage.Probe, probe.Error ?? "ffprobe failed");
         }
 
+        if (source.Video is { } video && await prober.DetectScanAsync(sourcePath, source, cancellationToken) is { } scan)
+        {
+            source = source with { Video = video with { Scan = scan } };
+        }
+
         var planned = LadderPlanner.Plan(profile, source);
         return planned.Plan is { } plan
             ? new SourcePlan(sourcePath, source, profile, plan)

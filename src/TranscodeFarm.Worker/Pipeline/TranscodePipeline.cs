@@ -23,6 +23,11 @@ public sealed partial class TranscodePipeline(TranscodeStages stages, AssetPubli
             var work = AttemptFolder(job);
             var source = await stages.Source.PrepareAsync(job, profile, work, onProgress, cancellationToken);
             LogPlan(logger, job.Id, source.Plan.Video.Count, source.Plan.Audio.Count, source.Info.DurationSeconds);
+            if (source.Plan.Scan is { } scan)
+            {
+                LogScan(logger, job.Id, scan.Description);
+            }
+
             var drm = job.Drm ?? profile.Drm ?? DrmSettings.Clear;
             if (await stages.Catalog.BeforeEncodeAsync(job, source.Path, source.Info, drm, cancellationToken) is { } aliased)
             {
@@ -95,6 +100,7 @@ public sealed partial class TranscodePipeline(TranscodeStages stages, AssetPubli
         publisher.Bytes)
     {
         Generation = job.Generation,
+        SourceScan = source.Plan.Scan?.Description,
         Notes = source.Subtitles.Notes.Count == 0 ? null : source.Subtitles.Notes,
     };
 
@@ -134,4 +140,7 @@ public sealed partial class TranscodePipeline(TranscodeStages stages, AssetPubli
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: encoding {VideoCount} video and {AudioCount} audio renditions of {DurationSeconds:0.0} s")]
     private static partial void LogPlan(ILogger logger, string jobId, int videoCount, int audioCount, double durationSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: source: {Scan}")]
+    private static partial void LogScan(ILogger logger, string jobId, string scan);
 }
