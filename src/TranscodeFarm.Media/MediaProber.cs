@@ -2,6 +2,7 @@ using FFMpegCore;
 using FFMpegCore.Exceptions;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Subtitles;
 
 namespace TranscodeFarm.Media;
 
@@ -135,6 +136,7 @@ public sealed class MediaProber(MediaOptions options, ProcessRunner? runner = nu
                 audioTracks.FirstOrDefault())
             {
                 AudioTracks = audioTracks,
+                Subtitles = SubtitleStreams(a),
             },
             null);
     }
@@ -149,6 +151,18 @@ public sealed class MediaProber(MediaOptions options, ProcessRunner? runner = nu
         IsDefault = s.Disposition?.GetValueOrDefault("default") ?? false,
         DescribesVideo = s.Disposition?.GetValueOrDefault("visual_impaired") ?? false,
     };
+
+    private static List<SubtitleStreamInfo> SubtitleStreams(IMediaAnalysis a) =>
+        [.. a.SubtitleStreams.Select((s, n) => new SubtitleStreamInfo(
+            n,
+            s.CodecName ?? "unknown",
+            s.Language,
+            s.Tags?.GetValueOrDefault("title"),
+            Flag(s, "forced"),
+            Flag(s, "hearing_impaired"),
+            Flag(s, "default")))];
+
+    private static bool Flag(MediaStream s, string disposition) => s.Disposition?.GetValueOrDefault(disposition) ?? false;
 
     private static string FirstLines(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(4));

@@ -72,6 +72,8 @@ function parse(argv) {
       timeout: { type: 'string', default: '45' },
       verbose: { type: 'boolean', default: false },
       'switch-audio': { type: 'string' },
+      subtitles: { type: 'string' },
+      'probe-times': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -99,6 +101,8 @@ function parse(argv) {
   return {
     url: loopbackUrl(values.url, '--url'), player: values.player, keys, licenseUrl, seconds, timeout,
     verbose: values.verbose, switchAudio: values['switch-audio'] || null,
+    subtitles: values.subtitles || null,
+    probeTimes: (values['probe-times'] || '').split(',').filter((t) => t !== '').map(Number),
   };
 }
 
@@ -254,7 +258,7 @@ async function main() {
       harnessError(`could not open the player page: ${why}`, opts.player);
       return;
     }
-    const cfg = { url: opts.url, player: opts.player, clearKeys: null, licenseUrl: opts.licenseUrl };
+    const cfg = { url: opts.url, player: opts.player, clearKeys: null, licenseUrl: opts.licenseUrl, textLanguage: opts.subtitles };
     if (opts.keys.length) {
       if (opts.player === 'shaka') cfg.clearKeys = Object.fromEntries(opts.keys.map((k) => [k.kid, k.key]));
       else cfg.licenseUrl = origin + '/license';
@@ -310,6 +314,17 @@ async function main() {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+    // --subtitles LANG: once playing, list the player's text tracks, turn on LANG's, and read the active cue at each
+    // --probe-times second (seek there, wait for the cue to be shown).
+    let subtitles;
+    if (ok && opts.subtitles) {
+      try {
+        subtitles = await withDeadline(page.evaluate((a) => window.harness.subtitles(a.lang, a.times), { lang: opts.subtitles, times: opts.probeTimes }));
+      } catch (e) {
+        ok = false;
+        error = `subtitles: ${e.message.split('\n')[0]}`;
+      }
+    }
     // Browsers report CORS refusals only on the console; the players just see a network error.
     const cors = consoleLines.find((l) => l.includes('CORS policy'));
     if (!ok && error && cors) error += ` [${cors.replace(/^\[console\.error\] /, '')}]`;
@@ -326,6 +341,7 @@ async function main() {
       drm: snap ? snap.drm : false,
       ...(opts.switchAudio ? { audioTracks: audio.tracks || [], audioBefore: audio.before || null, audioAfter: audio.after || null,
         switchedAt: audio.at ?? null, audioBytesAtSwitch: audio.bytesAtSwitch ?? null, audioBytesAfter: audio.bytesAfter ?? null } : {}),
+      ...(subtitles ? { subtitles } : {}),
     }, ok ? 0 : 1);
     if (opts.verbose) log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {

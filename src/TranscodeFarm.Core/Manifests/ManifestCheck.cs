@@ -93,6 +93,16 @@ public static class ManifestCheck
         }
 
         CheckAudioGroups(master, problems);
+        // WebVTT subtitle playlists list whole text files: no init segment (EXT-X-MAP) to ask for.
+        var subtitles = master.Media.Where(m => m.Type == "SUBTITLES").Select(m => m.Uri).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var v in master.Variants.Where(_ => subtitles.Count > 0))
+        {
+            if (!v.Attributes.ContainsKey("SUBTITLES"))
+            {
+                problems.Add($"variant {v.Uri} does not name the subtitle group");
+            }
+        }
+
         var playlists = master.Variants.Select(v => v.Uri).Concat(master.Media.Select(m => m.Uri).OfType<string>()).Distinct();
         foreach (var name in playlists)
         {
@@ -103,22 +113,22 @@ public static class ManifestCheck
                 continue;
             }
 
-            CheckMediaPlaylist(name, HlsParser.ParseMedia(text), problems, files);
+            CheckMediaPlaylist(name, HlsParser.ParseMedia(text), problems, files, needsMap: !subtitles.Contains(name));
         }
     }
 
-    private static void CheckMediaPlaylist(string name, HlsMediaPlaylist media, List<string> problems, HashSet<string> files)
+    private static void CheckMediaPlaylist(string name, HlsMediaPlaylist media, List<string> problems, HashSet<string> files, bool needsMap)
     {
         if (media.Version is null)
         {
             problems.Add($"{name} has no #EXT-X-VERSION");
         }
 
-        if (media.MapUri is null)
+        if (media.MapUri is null && needsMap)
         {
             problems.Add($"{name} has no #EXT-X-MAP (fMP4 needs an init segment)");
         }
-        else
+        else if (media.MapUri is not null)
         {
             files.Add(media.MapUri);
         }
@@ -177,12 +187,16 @@ public static class ManifestCheck
                 problems.Add($"MPD representation {r.Id} has no segments");
             }
 
-            if (string.IsNullOrEmpty(r.Codecs))
+            if (string.IsNullOrEmpty(r.Codecs) && !r.IsText)
             {
                 problems.Add($"MPD representation {r.Id} has no codecs");
             }
 
-            files.Add(r.Initialization);
+            if (r.Initialization.Length > 0)
+            {
+                files.Add(r.Initialization);
+            }
+
             files.UnionWith(r.Segments);
         }
     }

@@ -10,6 +10,9 @@ public sealed record SourceInfo(
 {
     /// <summary>Every audio track, in the source's order (<see cref="AudioSourceInfo.Index"/> 0, 1, ...).</summary>
     public IReadOnlyList<AudioSourceInfo> AudioTracks { get; init; } = Audio is null ? [] : [Audio];
+
+    /// <summary>The source's subtitle streams, text and pictures, in stream order.</summary>
+    public IReadOnlyList<Subtitles.SubtitleStreamInfo> Subtitles { get; init; } = [];
 }
 
 /// <param name="Width">Coded width, before rotation.</param>

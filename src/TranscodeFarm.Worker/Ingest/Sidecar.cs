@@ -4,12 +4,13 @@ namespace TranscodeFarm.Worker.Ingest;
 
 /// <summary>
 /// Optional "&lt;name&gt;.json" next to a dropped file:
-/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}, "requireToken": true}.
+/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}, "requireToken": true,
+///  "subtitles": [{"file": "film.ar.srt", "language": "ar", "name": "العربية", "forced": false, "sdh": false, "default": false, "optional": true}]}.
 /// The one sidecar schema (decision 015): a regular file (not a link, FIFO or device), at most 64 KiB, strict (an
-/// unknown field is refused by name, so a typo never silently falls back to a default); a file it refers to (subtitles,
-/// later) is a bare name in the same folder (<see cref="IsBareName"/>), opened under the same rules.
+/// unknown field is refused by name, so a typo never silently falls back to a default); a file it refers to (subtitles)
+/// is a bare name in the same folder (<see cref="IsBareName"/>), opened under the same rules.
 /// </summary>
-public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false)
+public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false, IReadOnlyList<SidecarSubtitle>? Subtitles = null)
 {
     public const int MaxBytes = 64 * 1024;
 
@@ -65,11 +66,16 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core
                 return (null, "sidecar " + audioProblem);
             }
 
+            if (SidecarSubtitle.Validate(s?.Subtitles) is { } subtitleProblem)
+            {
+                return (null, "sidecar " + subtitleProblem);
+            }
+
             return (s ?? new Sidecar(null, null, null), null);
         }
         catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken, audio, defaultAudioLanguage; in audio: track, language, name, default, description)");
+            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken, subtitles, audio, defaultAudioLanguage; in audio: track, language, name, default, description)");
         }
         catch (JsonException ex)
         {

@@ -7,6 +7,7 @@ using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Packaging;
 using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Subtitles;
 using TranscodeFarm.Media;
 using TranscodeFarm.Catalog;
 
@@ -93,7 +94,8 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
 
         WorkerMetrics.EncodedSeconds.Inc(source.Info.DurationSeconds);
         await onProgress(new JobProgress(PipelineStage.Package, 1, null));
-        var (manifests, unpackaged) = AssetManifests.Render(packager.Tracks, encryption, job.Title ?? job.SourceName);
+        var subtitles = await PublishSubtitlesAsync(source, packager.Tracks, publisher, cancellationToken);
+        var (manifests, unpackaged) = AssetManifests.Render(packager.Tracks, encryption, job.Title ?? job.SourceName, subtitles, ClosedCaptions.Renditions(source.Info, plan));
         if ((unpackaged ?? manifests!.Check(publisher.HasUploaded)) is { } incomplete)
         {
             throw StageFailure.BadInput(PipelineStage.Package, incomplete);
@@ -125,6 +127,24 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         {
             SourceAudioPrints = fingerprintOptions.Value.QualityGate ? others : [],
         };
+    }
+
+    /// <summary>
+    /// The subtitle tracks, cut on the windows of the packaged segments (video's, or the first track's), go up before the
+    /// manifests are checked: WebVTT is small, so they are made at the end, in memory, like the manifests.
+    /// </summary>
+    private static async Task<IReadOnlyList<SubtitleRendition>> PublishSubtitlesAsync(
+        SourcePlan source, IReadOnlyList<PackagedTrack> tracks, AssetPublisher publisher, CancellationToken cancellationToken)
+    {
+        var reference = tracks.FirstOrDefault(t => t.Info.Kind == TrackKind.Video) ?? tracks.FirstOrDefault();
+        if (source.Subtitles.Tracks.Count == 0 || reference is not { Segments.Count: > 0 })
+        {
+            return [];
+        }
+
+        var package = SubtitlePackager.Package(source.Subtitles.Tracks, SubtitlePackager.WindowsOf(reference, source.Info.DurationSeconds));
+        await publisher.UploadAsync(package.Objects, cancellationToken);
+        return package.Renditions;
     }
 
     /// <summary>The publisher's loop, its failure as a value: the encode is stopped at once (encoding on would only

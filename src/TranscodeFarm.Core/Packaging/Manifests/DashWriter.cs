@@ -17,7 +17,8 @@ public static class DashWriter
     private static readonly XNamespace Ns = "urn:mpeg:dash:schema:mpd:2011";
     private static readonly XNamespace Cenc = "urn:mpeg:cenc:2013";
 
-    public static string Write(IReadOnlyList<PackagedTrack> tracks, string? title)
+    /// <param name="captioned">Video renditions (by name) that carry CEA-608 captions: their set gets an Accessibility (030).</param>
+    public static string Write(IReadOnlyList<PackagedTrack> tracks, string? title, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null, IReadOnlySet<string>? captioned = null)
     {
         var duration = tracks.Count == 0 ? 0 : tracks.Max(t => t.DurationSeconds);
         var longest = tracks.SelectMany(t => t.Segments.Select(s => (double)s.Duration / t.Info.Timescale)).DefaultIfEmpty(2).Max();
@@ -29,8 +30,17 @@ public static class DashWriter
         foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId, t.Range, Audio: t.Info.Kind == TrackKind.Audio ? AudioSetKey(t) : null))
                      .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Range).ThenBy(g => g.Min(t => int.Parse(t.Id, CultureInfo.InvariantCulture))))
         {
-            period.Add(AdaptationSet(setId++, group.Key.Kind, group.ToList()));
+            var set = AdaptationSet(setId++, group.Key.Kind, group.ToList());
+            if (group.Key.Kind == TrackKind.Video && captioned is { Count: > 0 } && group.All(t => captioned.Contains(t.Name)))
+            {
+                // After the colour properties, before the Representations (schema order).
+                set.Element(Ns + "Representation")!.AddBeforeSelf(DashSubtitles.ClosedCaptions(Ns));
+            }
+
+            period.Add(set);
         }
+
+        period.Add(DashSubtitles.AdaptationSets(Ns, setId, subtitles ?? []));
 
         var mpd = new XElement(Ns + "MPD",
             new XAttribute(XNamespace.Xmlns + "cenc", Cenc.NamespaceName),

@@ -16,7 +16,10 @@ public static class HlsWriter
 
     public static string PlaylistName(PackagedTrack track) => Ffmpeg.OutputLayout.MediaPlaylist(int.Parse(track.Id, System.Globalization.CultureInfo.InvariantCulture));
 
-    public static string Master(IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null)
+    /// <param name="captioned">Video renditions (by name) that carry CEA-608 captions: their variants name the CLOSED-CAPTIONS group (030).</param>
+    public static string Master(
+        IReadOnlyList<PackagedTrack> tracks, IReadOnlyList<string>? sessionKeys = null, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null,
+        IReadOnlySet<string>? captioned = null)
     {
         var video = tracks.Where(t => t.Info.Kind == TrackKind.Video).ToList();
         var audio = tracks.Where(t => t.Info.Kind == TrackKind.Audio).ToList();
@@ -26,13 +29,24 @@ public static class HlsWriter
             sb.Append(key).Append('\n');
         }
 
+        foreach (var tag in HlsSubtitles.MediaTags(subtitles ?? []))
+        {
+            sb.Append(tag).Append('\n');
+        }
+
+        var withCaptions = video.Any(v => captioned?.Contains(v.Name) == true);
+        if (withCaptions)
+        {
+            sb.Append(HlsSubtitles.ClosedCaptionsTag).Append('\n');
+        }
+
         if (video.Count == 0 && audio.Select(a => a.Label).Distinct().Count() > 1 && audio.All(a => a.Label is not null))
         {
             // Audio-only with several languages: the same groups, and one variant per group that plays its default.
             foreach (var group in AudioGroups(audio))
             {
                 var first = WriteGroup(sb, group, audio);
-                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={group.Tracks.Max(a => a.PeakBitrate)},AVERAGE-BANDWIDTH={group.Tracks.Max(a => a.AverageBitrate)},CODECS=\"{first.Info.Codec}\",AUDIO=\"{group.Id}\"\n"));
+                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={group.Tracks.Max(a => a.PeakBitrate)},AVERAGE-BANDWIDTH={group.Tracks.Max(a => a.AverageBitrate)},CODECS=\"{first.Info.Codec}\",AUDIO=\"{group.Id}\"{HlsSubtitles.VariantAttribute(subtitles)}\n"));
                 sb.Append(PlaylistName(first)).Append('\n');
             }
 
@@ -43,7 +57,7 @@ public static class HlsWriter
         {
             foreach (var a in audio)
             {
-                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={a.PeakBitrate},AVERAGE-BANDWIDTH={a.AverageBitrate},CODECS=\"{a.Info.Codec}\"\n"));
+                sb.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={a.PeakBitrate},AVERAGE-BANDWIDTH={a.AverageBitrate},CODECS=\"{a.Info.Codec}\"{HlsSubtitles.VariantAttribute(subtitles)}\n"));
                 sb.Append(PlaylistName(a)).Append('\n');
             }
 
@@ -76,6 +90,13 @@ public static class HlsWriter
                 if (group is not null)
                 {
                     sb.Append(",AUDIO=\"").Append(group.Id).Append('"');
+                }
+
+                sb.Append(HlsSubtitles.VariantAttribute(subtitles));
+                if (withCaptions)
+                {
+                    // RFC 8216 4.3.4.2: a variant without them says NONE once any variant has a CLOSED-CAPTIONS group.
+                    sb.Append(captioned!.Contains(v.Name) ? $",CLOSED-CAPTIONS=\"{Subtitles.ClosedCaptions.GroupId}\"" : ",CLOSED-CAPTIONS=NONE");
                 }
 
                 sb.Append('\n').Append(PlaylistName(v)).Append('\n');
