@@ -91,6 +91,11 @@ public static class JobView
                 Console.WriteLine($"  not encoded: it duplicates asset {o.AliasOf} (Fingerprint:Duplicates=alias); the URLs above are that asset's");
             }
 
+            foreach (var note in o.Notes ?? [])
+            {
+                Console.WriteLine($"  note: {note}");
+            }
+
             foreach (var m in o.Matches ?? [])
             {
                 Console.WriteLine(System.FormattableString.Invariant(

@@ -9,6 +9,16 @@ public sealed class MediaOptions
 
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>One text subtitle stream to WebVTT: ffmpeg reads the whole source, but decodes no picture or sound...</summary>
+    public TimeSpan SubtitleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>...so a long source gets a quarter of its duration for that read, if that is more (a film on slow storage).</summary>
+    public TimeSpan SubtitleTimeoutFor(double durationSeconds)
+    {
+        var byDuration = TimeSpan.FromSeconds(Math.Min(Math.Max(0, durationSeconds) / 4, MaxEncodeTimeout.TotalSeconds));
+        return byDuration > SubtitleTimeout ? byDuration : SubtitleTimeout;
+    }
+
     /// <summary>An encode may take this many times the source duration...</summary>
     public double EncodeTimeoutFactor { get; set; } = 20;
 

@@ -2,6 +2,7 @@ using FFMpegCore;
 using FFMpegCore.Exceptions;
 using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Subtitles;
 
 namespace TranscodeFarm.Media;
 
@@ -113,6 +114,7 @@ public sealed class MediaProber(MediaOptions options, ProcessRunner? runner = nu
     {
         // Cover art in audio files shows up as a one-frame video stream; it is not video to encode.
         var video = a.VideoStreams.FirstOrDefault(v => !(v.Disposition?.GetValueOrDefault("attached_pic") ?? false));
+        var audioTracks = a.AudioStreams.Select((s, i) => AudioTrack(s, i)).ToList();
         var audio = a.AudioStreams.FirstOrDefault();
         var duration = a.Duration.TotalSeconds > 0 ? a.Duration.TotalSeconds : Math.Max(video?.Duration.TotalSeconds ?? 0, audio?.Duration.TotalSeconds ?? 0);
         if (video is { Width: null or 0 } or { Height: null or 0 })
@@ -131,9 +133,36 @@ public sealed class MediaProber(MediaOptions options, ProcessRunner? runner = nu
                     FieldOrder = ScanDetector.FromFfprobe(video.FieldOrder),
                     StreamSeconds = Math.Max(0, video.Duration.TotalSeconds),
                 },
-                audio is null ? null : new AudioSourceInfo(audio.CodecName ?? "unknown", audio.Channels ?? 2, audio.SampleRateHz ?? 48000)),
+                audioTracks.FirstOrDefault())
+            {
+                AudioTracks = audioTracks,
+                Subtitles = SubtitleStreams(a),
+            },
             null);
     }
+
+    /// <summary>One audio stream with what decision 029 labels it by: language and title tags, default and
+    /// visual_impaired (audio description) dispositions.</summary>
+    private static AudioSourceInfo AudioTrack(AudioStream s, int index) => new(s.CodecName ?? "unknown", s.Channels ?? 2, s.SampleRateHz ?? 48000)
+    {
+        Index = index,
+        Language = s.Language ?? s.Tags?.GetValueOrDefault("language"),
+        Title = s.Tags?.GetValueOrDefault("title") is { Length: > 0 } title ? title : null,
+        IsDefault = s.Disposition?.GetValueOrDefault("default") ?? false,
+        DescribesVideo = s.Disposition?.GetValueOrDefault("visual_impaired") ?? false,
+    };
+
+    private static List<SubtitleStreamInfo> SubtitleStreams(IMediaAnalysis a) =>
+        [.. a.SubtitleStreams.Select((s, n) => new SubtitleStreamInfo(
+            n,
+            s.CodecName ?? "unknown",
+            s.Language,
+            s.Tags?.GetValueOrDefault("title"),
+            Flag(s, "forced"),
+            Flag(s, "hearing_impaired"),
+            Flag(s, "default")))];
+
+    private static bool Flag(MediaStream s, string disposition) => s.Disposition?.GetValueOrDefault(disposition) ?? false;
 
     private static string FirstLines(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(4));

@@ -136,6 +136,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<ClaimGate>();
         services.AddHealthChecks().AddCheck<StoreWriteHealthCheck>(StoreWriteHealthCheck.Name, HealthStatus.Unhealthy, [], StoreWriteHealthCheck.Timeout);
         services.AddSingleton<IEncoder, FfmpegEncoder>();
+        services.AddSingleton<ISubtitleExtractor, FfmpegSubtitleExtractor>();
+        services.AddSingleton<SubtitleStage>();
         services.AddSingleton<TranscodePipeline>();
         services.AddSingleton<TranscodeStages>();
         services.AddSingleton<SourceStage>();

@@ -89,6 +89,26 @@ public class EncodeArgumentBuilderTests
     }
 
     [Fact]
+    public void Each_audio_rendition_maps_its_source_track_and_carries_its_language_and_the_gate_gets_each_tracks_chromaprint()
+    {
+        var plan = TwoRungs with
+        {
+            Audio =
+            [
+                new PlannedAudio("aac-fr", 128, 2, 48000, "aac") { SourceIndex = 1, Label = new AudioTrackLabel("fr", "Français") },
+                new PlannedAudio("aac-en", 128, 2, 48000, "aac") { SourceIndex = 0, Label = new AudioTrackLabel("en-US", "English") },
+            ],
+        };
+
+        var args = EncodeArgumentBuilder.Build(plan, "/in/source.mp4", fingerprint: new EncodeFingerprint("/w/audio.fp") { SourceAudioPrints = [(1, "/w/source-a1.fp")] });
+        var joined = string.Join(' ', args);
+
+        Assert.Contains("-map 0:a:1 -c:a:0 aac -b:a:0 128k -ac:a:0 2 -ar:a:0 48000 -metadata:s:a:0 language=fra", joined);
+        Assert.Contains("-map 0:a:0 -c:a:1 aac -b:a:1 128k -ac:a:1 2 -ar:a:1 48000 -metadata:s:a:1 language=eng", joined);
+        Assert.EndsWith("-map 0:a:0 -ac 1 -f chromaprint -fp_format raw file:/w/audio.fp -map 0:a:1 -ac 1 -f chromaprint -fp_format raw file:/w/source-a1.fp", joined);
+    }
+
+    [Fact]
     public void Fingerprint_frames_use_the_same_filter_as_the_standalone_fingerprint_pass()
     {
         var standalone = FingerprintArguments.Build("/in/v.mp4", withVideo: true, chromaprintPath: null);

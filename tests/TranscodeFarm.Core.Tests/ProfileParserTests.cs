@@ -7,6 +7,7 @@ public class ProfileParserTests
     [Theory]
     [InlineData("h264-cmaf.json")]
     [InlineData("test-tiny.json")]
+    [InlineData("test-tiny-audio.json")]
     public void Shipped_profiles_are_valid(string file)
     {
         var result = ProfileParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ffmpeg-profiles", file)), file);

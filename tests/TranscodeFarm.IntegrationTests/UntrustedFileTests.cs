@@ -87,6 +87,18 @@ public sealed class UntrustedFileTests : IDisposable
     [Theory]
     [InlineData("""{ "profil": "test-tiny" }""", "unknown field 'profil'")]
     [InlineData("""{ "drm": { "scheme": "cbcs", "keySetz": "x" } }""", "unknown field 'drm.keySetz'")]
+    [InlineData("""{ "audio": [ { "track": 1, "lang": "fr" } ] }""", "unknown field 'audio[0].lang'")]
+    [InlineData("""{ "audio": [ { "track": 1, "language": "French" } ] }""", "sidecar audio[0].language 'French' is not a BCP 47 or ISO 639 language tag")]
+    [InlineData("""{ "audio": [ { "track": 0 } ] }""", "sidecar audio[0].track must be the 1-based number")]
+    [InlineData("""{ "defaultAudioLanguage": "xx-yy-zz-ww" }""", "sidecar defaultAudioLanguage 'xx-yy-zz-ww' is not")]
     public void A_sidecar_with_an_unknown_field_is_refused_by_name(string json, string reason) =>
         Assert.Contains(reason, Sidecar.Parse(json).Error, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_sidecar_labels_audio_tracks()
+    {
+        var (sidecar, error) = Sidecar.Parse("""{ "audio": [ { "track": 2, "language": "fr", "name": "Français", "default": true, "description": false } ] }""");
+        Assert.Null(error);
+        Assert.Equal(new Core.Planning.AudioTrackOverride(2, "fr", "Français", true, false), Assert.Single(sidecar!.Audio!));
+    }
 }

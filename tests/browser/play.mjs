@@ -5,6 +5,11 @@
 // Exit code: 0 played, 1 playback failed (player/media error, no progress, timeout), 2 harness problem.
 // Usage: node play.mjs --url <manifest URL> --player shaka|hlsjs [--clearkey <kidhex>:<keyhex> ...]
 //                      [--license-url <ClearKey license URL>] [--seconds 3] [--timeout 45] [--verbose]
+//                      [--switch-audio <language>]
+// With --switch-audio: once playback has advanced --seconds, the audio tracks the player lists are recorded, the first
+// one of that language is selected, and playback must advance --seconds more with the audio decoder still fed; the
+// result adds {"audioTracks":[{language,name}...],"audioBefore":{...},"audioAfter":{...},"switchedAt":n,
+// "audioBytesAtSwitch":n,"audioBytesAfter":n}.
 // Everything stays on loopback: the manifest and license URLs must be loopback URLs, the harness's own server listens
 // on 127.0.0.1, and the browser is refused every non-loopback request. See README.md.
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
@@ -66,6 +71,9 @@ function parse(argv) {
       seconds: { type: 'string', default: '3' },
       timeout: { type: 'string', default: '45' },
       verbose: { type: 'boolean', default: false },
+      'switch-audio': { type: 'string' },
+      subtitles: { type: 'string' },
+      'probe-times': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,7 +100,9 @@ function parse(argv) {
   if (licenseUrl && keys.length) throw new Error('give either --clearkey or --license-url, not both');
   return {
     url: loopbackUrl(values.url, '--url'), player: values.player, keys, licenseUrl, seconds, timeout,
-    verbose: values.verbose,
+    verbose: values.verbose, switchAudio: values['switch-audio'] || null,
+    subtitles: values.subtitles || null,
+    probeTimes: (values['probe-times'] || '').split(',').filter((t) => t !== '').map(Number),
   };
 }
 
@@ -248,7 +258,7 @@ async function main() {
       harnessError(`could not open the player page: ${why}`, opts.player);
       return;
     }
-    const cfg = { url: opts.url, player: opts.player, clearKeys: null, licenseUrl: opts.licenseUrl };
+    const cfg = { url: opts.url, player: opts.player, clearKeys: null, licenseUrl: opts.licenseUrl, textLanguage: opts.subtitles };
     if (opts.keys.length) {
       if (opts.player === 'shaka') cfg.clearKeys = Object.fromEntries(opts.keys.map((k) => [k.kid, k.key]));
       else cfg.licenseUrl = origin + '/license';
@@ -258,6 +268,7 @@ async function main() {
     let snap = null;
     let error = null;
     let ok = false;
+    const audio = { switched: false };
     for (;;) {
       try {
         snap = await withDeadline(page.evaluate(() => window.harness.snapshot()));
@@ -269,7 +280,22 @@ async function main() {
       if (snap && snap.errors.length) { error = snap.errors.join(' | '); break; }
       if (error) break;
       if (blocked.length) { error = `non-loopback request refused: ${blocked[0]}`; break; }
-      if (snap && (advanced >= opts.seconds || (snap.ended && advanced > 0))) {
+      if (snap && opts.switchAudio && !audio.switched && advanced >= opts.seconds) {
+        // Phase two: switch the language, then the same advance again from here.
+        const listed = await page.evaluate(() => window.harness.audioTracks());
+        const switched = await page.evaluate((l) => window.harness.switchAudio(l), opts.switchAudio);
+        Object.assign(audio, { switched: true, tracks: listed.tracks, before: listed.tracks[listed.active] || null,
+          at: snap.currentTime, bytesAtSwitch: snap.audioDecodedBytes });
+        if (!switched.ok) { error = `no audio track in language '${opts.switchAudio}' among ${JSON.stringify(listed.tracks)}`; break; }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        continue;
+      }
+      const sinceSwitch = audio.switched ? snap.currentTime - audio.at : advanced;
+      if (snap && (sinceSwitch >= opts.seconds || (snap.ended && advanced > 0))) {
+        if (audio.switched) {
+          const now = await page.evaluate(() => window.harness.audioTracks());
+          Object.assign(audio, { after: now.tracks[now.active] || null, bytesAfter: snap.audioDecodedBytes });
+        }
         if (snap.videoWidth > 0 && snap.decodedFrames === 0) error = 'time advanced but no video frame was decoded';
         else ok = true;
         break;
@@ -288,6 +314,17 @@ async function main() {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+    // --subtitles LANG: once playing, list the player's text tracks, turn on LANG's, and read the active cue at each
+    // --probe-times second (seek there, wait for the cue to be shown).
+    let subtitles;
+    if (ok && opts.subtitles) {
+      try {
+        subtitles = await withDeadline(page.evaluate((a) => window.harness.subtitles(a.lang, a.times), { lang: opts.subtitles, times: opts.probeTimes }));
+      } catch (e) {
+        ok = false;
+        error = `subtitles: ${e.message.split('\n')[0]}`;
+      }
+    }
     // Browsers report CORS refusals only on the console; the players just see a network error.
     const cors = consoleLines.find((l) => l.includes('CORS policy'));
     if (!ok && error && cors) error += ` [${cors.replace(/^\[console\.error\] /, '')}]`;
@@ -302,6 +339,9 @@ async function main() {
       decodedFrames: snap ? snap.decodedFrames : 0,
       error: ok ? null : error,
       drm: snap ? snap.drm : false,
+      ...(opts.switchAudio ? { audioTracks: audio.tracks || [], audioBefore: audio.before || null, audioAfter: audio.after || null,
+        switchedAt: audio.at ?? null, audioBytesAtSwitch: audio.bytesAtSwitch ?? null, audioBytesAfter: audio.bytesAfter ?? null } : {}),
+      ...(subtitles ? { subtitles } : {}),
     }, ok ? 0 : 1);
     if (opts.verbose) log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {

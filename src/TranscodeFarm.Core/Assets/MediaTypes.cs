@@ -10,6 +10,7 @@ public static class MediaTypes
     public const string Segment = "video/iso.segment";
     public const string Octet = "application/octet-stream";
     public const string Json = "application/json";
+    public const string WebVtt = "text/vtt";
 
     /// <summary>Segments never change once published: a year, immutable.</summary>
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
@@ -24,6 +25,7 @@ public static class MediaTypes
         ".mp4" => isAudio ? AudioMp4 : Mp4,
         ".m4s" => isAudio ? AudioMp4 : Segment,
         ".json" => Json,
+        ".vtt" => WebVtt,
         _ => Octet,
     };
 

@@ -102,6 +102,12 @@ public static class EncodeArgumentBuilder
             args.AddRange(FingerprintArguments.ChromaprintOutput(chromaprint));
         }
 
+        foreach (var (index, path) in fingerprint?.SourceAudioPrints ?? [])
+        {
+            // The quality gate's reference for renditions made from another source track (decision 029).
+            args.AddRange(FingerprintArguments.ChromaprintOutput(path, index));
+        }
+
         return args;
     }
 
@@ -233,7 +239,7 @@ public static class EncodeArgumentBuilder
     {
         var s = Num(i);
         args.AddRange([
-            "-map", "0:a:0",
+            "-map", $"0:a:{Num(a.SourceIndex)}",
             $"-c:a:{s}", a.Codec,
             $"-b:a:{s}", $"{a.BitrateKbps}k",
             $"-ac:a:{s}", Num(a.Channels),
@@ -242,6 +248,12 @@ public static class EncodeArgumentBuilder
         if (a.Filter is { Length: > 0 } filter)
         {
             args.AddRange([$"-filter:a:{s}", filter]);
+        }
+
+        if (a.Label is { } label)
+        {
+            // Into the track's mdhd (ISO 639-2/T): what a player or ffprobe reading the init segment alone sees.
+            args.AddRange([$"-metadata:s:a:{s}", "language=" + AudioLanguage.Iso639Part2(label.Language)]);
         }
     }
 

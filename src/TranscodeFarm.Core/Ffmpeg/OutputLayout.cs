@@ -11,6 +11,18 @@ public static class OutputLayout
     /// <summary>Media playlist of representation <paramref name="index"/> (its track's position in the encode).</summary>
     public static string MediaPlaylist(int index) => $"media_{index}.m3u8";
 
+    /// <summary>HLS playlist of subtitle track <paramref name="index"/> (its position among the asset's subtitle tracks).</summary>
+    public static string SubtitlePlaylist(int index) => $"subs_{index}.m3u8";
+
+    /// <summary>HLS WebVTT segment <paramref name="number"/> (1-based) of subtitle track <paramref name="index"/>.</summary>
+    public static string SubtitleSegment(int index, int number) => $"subs-{index}-{number:00000}.vtt";
+
+    /// <summary>The whole subtitle track as one WebVTT file (DASH).</summary>
+    public static string SubtitleFile(int index) => $"subs-{index}.vtt";
+
+    /// <summary>The DASH Representation id of subtitle track <paramref name="index"/> (never a number: those are the media tracks').</summary>
+    public static string SubtitleId(int index) => $"subs-{index}";
+
     /// <summary>What a file of an asset is and which rendition it belongs to ("" for none), from the names above.</summary>
     public static (ObjectKind Kind, string Rendition) Classify(string fileName)
     {
@@ -38,6 +50,12 @@ public static class OutputLayout
         {
             var dash = fileName.IndexOf('-', "seg-".Length);
             return (ObjectKind.Segment, dash < 0 ? "" : fileName["seg-".Length..dash]);
+        }
+
+        if (fileName.StartsWith("subs-", StringComparison.Ordinal) && fileName.EndsWith(".vtt", StringComparison.Ordinal))
+        {
+            var dash = fileName.IndexOf('-', "subs-".Length);
+            return (ObjectKind.Segment, fileName[..(dash < 0 ? fileName.Length - ".vtt".Length : dash)]);
         }
 
         return (ObjectKind.Other, "");

@@ -33,9 +33,9 @@ public static class FingerprintArguments
             ? FrameFilter
             : string.Create(CultureInfo.InvariantCulture, $"fps={FramesPerSecond}:round=up,{HdrArguments.ToneMapToBt709(hdrSource)},{QualityGateArguments.KeyframeFilter}");
 
-    /// <summary>The output arguments that write the first audio stream's raw Chromaprint sub-fingerprints to a file.</summary>
-    public static IReadOnlyList<string> ChromaprintOutput(string path) =>
-        ["-map", "0:a:0", "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + path];
+    /// <summary>The output arguments that write an audio stream's (by default the first's) raw Chromaprint sub-fingerprints to a file.</summary>
+    public static IReadOnlyList<string> ChromaprintOutput(string path, int audioIndex = 0) =>
+        ["-map", string.Create(CultureInfo.InvariantCulture, $"0:a:{audioIndex}"), "-ac", "1", "-f", "chromaprint", "-fp_format", "raw", "file:" + path];
 
     /// <summary>
     /// Decoder options that skip the loop filter and non-reference frames: about twice the decode speed (issue 17), at

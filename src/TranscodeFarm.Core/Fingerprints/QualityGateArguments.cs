@@ -4,7 +4,9 @@ namespace TranscodeFarm.Core.Fingerprints;
 
 /// <summary>One rendition the gate decodes: its stream in the encoder's output and where its result goes.</summary>
 /// <param name="HdrSource">For an HDR rendition, the source's colour: its keyframes are tone-mapped like the fingerprint's frames.</param>
-public sealed record GateTrack(string Name, int StreamIndex, string OutputPath, Planning.SourceColour? HdrSource = null)
+/// <param name="SourceReferencePath">An audio rendition made from a source track other than the first: the Chromaprint
+/// of that track, written by the encode, to hold the rendition against (decision 029); null: the source fingerprint's.</param>
+public sealed record GateTrack(string Name, int StreamIndex, string OutputPath, Planning.SourceColour? HdrSource = null, string? SourceReferencePath = null)
 {
     /// <summary>The keyframes' chain: tone-mapped first for an HDR rendition, since the fingerprint is (decision 028).</summary>
     public string Filter => HdrSource is null ? QualityGateArguments.KeyframeFilter : $"{HdrArguments.ToneMapToBt709(HdrSource)},{QualityGateArguments.KeyframeFilter}";

@@ -83,6 +83,10 @@ public sealed record JobOutputs(
     /// bwdif 50p (container: top field first; idet: …)"; null for a progressive source.</summary>
     public string? SourceScan { get; init; }
 
+    /// <summary>What the job left out and why, though it succeeded (an optional subtitle file that was malformed, a
+    /// picture subtitle stream); null when nothing was.</summary>
+    public IReadOnlyList<string>? Notes { get; init; }
+
     /// <summary>The first duplicate match, if any.</summary>
     public string? DuplicateOf => Matches?.FirstOrDefault(m => m.Kind == Fingerprints.MatchKinds.Duplicate)?.EntryId;
 }

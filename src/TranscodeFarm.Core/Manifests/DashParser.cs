@@ -13,7 +13,14 @@ public sealed record DashRepresentation(
     int? Height,
     string Initialization,
     IReadOnlyList<string> Segments,
-    IReadOnlyList<double> SegmentDurations);
+    IReadOnlyList<double> SegmentDurations)
+{
+    /// <summary>The AdaptationSet's lang, if any.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>A whole-file text track (WebVTT): no codecs or init segment needed.</summary>
+    public bool IsText => ContentType == "text";
+}
 
 public sealed record DashManifest(string Type, double? DurationSeconds, IReadOnlyList<DashRepresentation> Representations);
 
@@ -47,6 +54,14 @@ public static class DashParser
     private static DashRepresentation ParseRepresentation(XElement set, XElement rep, string contentType)
     {
         var id = (string?)rep.Attribute("id") ?? throw new FormatException("Representation without id");
+        if (rep.Element(Ns + "SegmentTemplate") is null && set.Element(Ns + "SegmentTemplate") is null && rep.Element(Ns + "BaseURL") is { } single)
+        {
+            // One whole file (a WebVTT subtitle track): no init segment, the file is the one "segment".
+            return new DashRepresentation(id, contentType, (string?)rep.Attribute("mimeType") ?? (string?)set.Attribute("mimeType") ?? "",
+                (string?)rep.Attribute("codecs") ?? (string?)set.Attribute("codecs") ?? "", (long?)rep.Attribute("bandwidth") ?? 0, null, null, "",
+                [single.Value.Trim()], []) { Language = (string?)set.Attribute("lang") };
+        }
+
         var template = rep.Element(Ns + "SegmentTemplate") ?? set.Element(Ns + "SegmentTemplate")
             ?? throw new FormatException($"Representation {id} has no SegmentTemplate");
         var timescale = (long?)template.Attribute("timescale") ?? 1;
@@ -80,7 +95,7 @@ public static class DashParser
             (int?)rep.Attribute("height"),
             init,
             segments,
-            durations);
+            durations) { Language = (string?)set.Attribute("lang") };
     }
 
     /// <summary>Substitutes $RepresentationID$, $Number$ (with printf width like %05d) and $Time$.</summary>

@@ -27,6 +27,34 @@ public static class ManifestCheck
         return new ManifestCheckResult(problems, files);
     }
 
+    /// <summary>RFC 8216 §4.3.4.1.1 and §4.3.4.2: every AUDIO group a variant names exists, a group has at most one
+    /// DEFAULT=YES, and NAME is unique within a group (decision 029).</summary>
+    private static void CheckAudioGroups(HlsMasterPlaylist master, List<string> problems)
+    {
+        var audio = master.Media.Where(m => m.Type == "AUDIO").ToList();
+        var groups = audio.GroupBy(m => m.Attributes.GetValueOrDefault("GROUP-ID") ?? "").ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var v in master.Variants)
+        {
+            if (v.Attributes.GetValueOrDefault("AUDIO") is { } group && !groups.ContainsKey(group))
+            {
+                problems.Add($"variant {v.Uri} names audio group '{group}', which has no EXT-X-MEDIA");
+            }
+        }
+
+        foreach (var (group, members) in groups)
+        {
+            if (members.Count(m => m.Attributes.GetValueOrDefault("DEFAULT") == "YES") > 1)
+            {
+                problems.Add($"audio group '{group}' has more than one DEFAULT=YES");
+            }
+
+            if (members.GroupBy(m => m.Attributes.GetValueOrDefault("NAME")).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                problems.Add($"audio group '{group}' has two renditions named '{twice.Key}'");
+            }
+        }
+    }
+
     private static void CheckHls(IReadOnlyDictionary<string, string> manifests, List<string> problems, HashSet<string> files)
     {
         if (!manifests.TryGetValue(OutputLayout.HlsMaster, out var masterText))
@@ -64,6 +92,17 @@ public static class ManifestCheck
             }
         }
 
+        CheckAudioGroups(master, problems);
+        // WebVTT subtitle playlists list whole text files: no init segment (EXT-X-MAP) to ask for.
+        var subtitles = master.Media.Where(m => m.Type == "SUBTITLES").Select(m => m.Uri).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var v in master.Variants.Where(_ => subtitles.Count > 0))
+        {
+            if (!v.Attributes.ContainsKey("SUBTITLES"))
+            {
+                problems.Add($"variant {v.Uri} does not name the subtitle group");
+            }
+        }
+
         var playlists = master.Variants.Select(v => v.Uri).Concat(master.Media.Select(m => m.Uri).OfType<string>()).Distinct();
         foreach (var name in playlists)
         {
@@ -74,22 +113,22 @@ public static class ManifestCheck
                 continue;
             }
 
-            CheckMediaPlaylist(name, HlsParser.ParseMedia(text), problems, files);
+            CheckMediaPlaylist(name, HlsParser.ParseMedia(text), problems, files, needsMap: !subtitles.Contains(name));
         }
     }
 
-    private static void CheckMediaPlaylist(string name, HlsMediaPlaylist media, List<string> problems, HashSet<string> files)
+    private static void CheckMediaPlaylist(string name, HlsMediaPlaylist media, List<string> problems, HashSet<string> files, bool needsMap)
     {
         if (media.Version is null)
         {
             problems.Add($"{name} has no #EXT-X-VERSION");
         }
 
-        if (media.MapUri is null)
+        if (media.MapUri is null && needsMap)
         {
             problems.Add($"{name} has no #EXT-X-MAP (fMP4 needs an init segment)");
         }
-        else
+        else if (media.MapUri is not null)
         {
             files.Add(media.MapUri);
         }
@@ -148,12 +187,16 @@ public static class ManifestCheck
                 problems.Add($"MPD representation {r.Id} has no segments");
             }
 
-            if (string.IsNullOrEmpty(r.Codecs))
+            if (string.IsNullOrEmpty(r.Codecs) && !r.IsText)
             {
                 problems.Add($"MPD representation {r.Id} has no codecs");
             }
 
-            files.Add(r.Initialization);
+            if (r.Initialization.Length > 0)
+            {
+                files.Add(r.Initialization);
+            }
+
             files.UnionWith(r.Segments);
         }
     }

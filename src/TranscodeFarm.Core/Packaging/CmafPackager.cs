@@ -18,6 +18,9 @@ public sealed record PackagerOptions(double SegmentSeconds)
     /// <summary>Rendition names by track order (video first, as ffmpeg maps them); "track-N" where missing.</summary>
     public IReadOnlyList<string> TrackNames { get; init; } = [];
 
+    /// <summary>Audio tracks' language, name and role by track order, for the manifests; null or missing: "und".</summary>
+    public IReadOnlyList<Planning.AudioTrackLabel?> TrackLabels { get; init; } = [];
+
     /// <summary>Dynamic range of each video track by track order, as planned (decision 028); SDR where missing.</summary>
     public IReadOnlyList<Planning.DynamicRange> TrackRanges { get; init; } = [];
 
@@ -72,7 +75,9 @@ public sealed class CmafPackager(PackagerOptions options, ISegmentSink sink) : I
             var name = i < options.TrackNames.Count ? options.TrackNames[i] : $"track-{id}";
             var encryption = options.EncryptionFor(info, i);
             var encryptor = encryption is null ? null : new SampleEncryptor(info, encryption);
-            var state = new TrackState(new PackagedTrack(id, name, info, encryption) { Range = i < options.TrackRanges.Count ? options.TrackRanges[i] : default }, new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
+            var label = i < options.TrackLabels.Count ? options.TrackLabels[i] : null;
+            var range = i < options.TrackRanges.Count ? options.TrackRanges[i] : default;
+            var state = new TrackState(new PackagedTrack(id, name, info, encryption) { Range = range, Label = label }, new TrackSegmenter(info.Timescale, options.SegmentSeconds), encryptor)
             {
                 WholeSegmentKey = options.WholeSegmentKeyFor(info, i),
             };

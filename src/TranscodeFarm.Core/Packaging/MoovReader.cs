@@ -75,7 +75,11 @@ public static class MoovReader
 
         if (kind == TrackKind.Audio && entry.Body.Length >= 28)
         {
-            return info with { Channels = BinaryPrimitives.ReadUInt16BigEndian(entry.Body.AsSpan(16)), SampleRate = BinaryPrimitives.ReadUInt16BigEndian(entry.Body.AsSpan(24)) };
+            // An AAC sample entry says 2 channels whatever the stream has (ffmpeg writes so for 5.1): the AudioSpecificConfig's
+            // channelConfiguration is the truth, and a manifest's CHANNELS / AudioChannelConfiguration must say 6 for 5.1.
+            var entryChannels = BinaryPrimitives.ReadUInt16BigEndian(entry.Body.AsSpan(16));
+            var aacChannels = entry.Child(FourCc.Esds) is { } esds ? EsdsObjectTypes(esds.Body).Channels : null;
+            return info with { Channels = aacChannels ?? entryChannels, SampleRate = BinaryPrimitives.ReadUInt16BigEndian(entry.Body.AsSpan(24)) };
         }
 
         return info;
@@ -139,7 +143,7 @@ public static class MoovReader
     /// (objectTypeIndication, audio object type) from an esds: "mp4a.40.2" is AAC-LC. Either is null where the esds
     /// does not have it (only audio has an audio object type).
     /// </summary>
-    private static (int? Oti, int? Aot) EsdsObjectTypes(byte[] esds)
+    private static (int? Oti, int? Aot, int? Channels) EsdsObjectTypes(byte[] esds)
     {
         var pos = 4; // version/flags
         int? oti = null;
@@ -162,7 +166,7 @@ public static class MoovReader
                 case 3: // ES_Descriptor: ES_ID, flags, optional fields, then nested descriptors
                     if (pos + 3 > esds.Length)
                     {
-                        return (oti, null);
+                        return (oti, null, null);
                     }
 
                     var flags = esds[pos + 2];
@@ -176,7 +180,7 @@ public static class MoovReader
                 case 4: // DecoderConfigDescriptor: objectTypeIndication, then 12 fixed bytes, then DecoderSpecificInfo
                     if (pos >= esds.Length)
                     {
-                        return (oti, null);
+                        return (oti, null, null);
                     }
 
                     oti = esds[pos];
@@ -185,7 +189,7 @@ public static class MoovReader
                 case 5:
                     if (oti is null || pos >= esds.Length)
                     {
-                        return (oti, null);
+                        return (oti, null, null);
                     }
 
                     var aot = esds[pos] >> 3;
@@ -194,14 +198,70 @@ public static class MoovReader
                         aot = 32 + (((esds[pos] & 7) << 3) | (esds[pos + 1] >> 5));
                     }
 
-                    return (oti.Value, aot);
+                    return (oti.Value, aot, AacChannels(esds.AsSpan(pos, Math.Min(length, esds.Length - pos))));
                 default:
                     pos += length;
                     break;
             }
         }
 
-        return (oti, null);
+        return (oti, null, null);
+    }
+
+    /// <summary>
+    /// Channels from an AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1): audioObjectType (5 bits, 11 when escaped),
+    /// samplingFrequencyIndex (4, plus 24 when 15), channelConfiguration (4): 1–6 are that many, 7 is 7.1; null for 0
+    /// (a program config element says) or a config too short.
+    /// </summary>
+    public static int? AacChannels(ReadOnlySpan<byte> config)
+    {
+        var bit = 0;
+        int Read(ReadOnlySpan<byte> c, int count)
+        {
+            var value = 0;
+            for (var i = 0; i < count; i++, bit++)
+            {
+                value = (value << 1) | ((c[bit / 8] >> (7 - (bit % 8))) & 1);
+            }
+
+            return value;
+        }
+
+        var needed = 5 + 4 + 4;
+        if (config.Length * 8 < needed)
+        {
+            return null;
+        }
+
+        var aot = Read(config, 5);
+        needed += aot == 31 ? 6 : 0;
+        if (config.Length * 8 < needed)
+        {
+            return null;
+        }
+
+        if (aot == 31)
+        {
+            Read(config, 6);
+        }
+
+        if (Read(config, 4) == 15)
+        {
+            needed += 24;
+            if (config.Length * 8 < needed)
+            {
+                return null;
+            }
+
+            Read(config, 24);
+        }
+
+        return Read(config, 4) switch
+        {
+            >= 1 and <= 6 and var n => n,
+            7 => 8,
+            _ => null,
+        };
     }
 
     internal static int Version(Mp4Box fullBox) => fullBox.Body.Length > 0 ? fullBox.Body[0] : throw new Mp4FormatException($"box '{fullBox.Name}' is empty");

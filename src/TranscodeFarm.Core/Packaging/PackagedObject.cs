@@ -25,6 +25,9 @@ public enum PackagedKind
 
     /// <summary>The fingerprint's compact binary forms (fingerprint.bin, audio.fp).</summary>
     FingerprintData,
+
+    /// <summary>A WebVTT file: an HLS subtitle segment (subs-N-00001.vtt) or a DASH subtitle track (subs-N.vtt).</summary>
+    Subtitle,
 }
 
 /// <summary>
@@ -56,6 +59,7 @@ public sealed record PackagedObject(string Name, PackagedKind Kind, ReadOnlyMemo
         PackagedKind.DashManifest => MediaTypes.DashManifest,
         PackagedKind.FingerprintDocument => MediaTypes.Json,
         PackagedKind.FingerprintData => MediaTypes.Octet,
+        PackagedKind.Subtitle => MediaTypes.WebVtt,
         _ => MediaTypes.HlsPlaylist,
     };
 

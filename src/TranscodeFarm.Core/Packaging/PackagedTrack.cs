@@ -15,6 +15,9 @@ public sealed class PackagedTrack(string id, string name, TrackInfo info, TrackE
 
     public TrackInfo Info { get; } = info;
 
+    /// <summary>An audio track's language, name and role (decision 029); null: "und", named after the rendition.</summary>
+    public Planning.AudioTrackLabel? Label { get; init; }
+
     public TrackEncryption? Encryption { get; } = encryption;
 
     /// <summary>The video's dynamic range as planned: HLS VIDEO-RANGE, the DASH colour properties.</summary>

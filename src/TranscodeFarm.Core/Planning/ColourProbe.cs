@@ -13,6 +13,9 @@ namespace TranscodeFarm.Core.Planning;
 /// </summary>
 public static partial class ColourProbe
 {
+    /// <summary>ffprobe's name for CEA-608/708 captions the decoder found in the frame's SEI.</summary>
+    public const string ClosedCaptionsSideData = "ATSC A53 Part 4 Closed Captions";
+
     /// <summary>ffprobe's arguments: first video stream, first packet only, the same allow-list as every source input.</summary>
     public static IReadOnlyList<string> Arguments(string path) =>
     [
@@ -60,7 +63,10 @@ public static partial class ColourProbe
                 BitDepth(Tag("pix_fmt"), Text(stream, "bits_per_raw_sample")),
                 sideData.Select(Mastering).FirstOrDefault(m => m is not null),
                 sideData.Select(LightLevel).FirstOrDefault(l => l is not null),
-                sideData.Select(DolbyVision).FirstOrDefault(d => d is not null));
+                sideData.Select(DolbyVision).FirstOrDefault(d => d is not null))
+            {
+                ClosedCaptions = SideData(frame).Any(e => IsType(e, ClosedCaptionsSideData)),
+            };
         }
     }
 

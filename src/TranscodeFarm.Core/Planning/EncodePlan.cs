@@ -55,4 +55,19 @@ public sealed record PlannedVideo(
     public DynamicRange Range { get; init; }
 }
 
-public sealed record PlannedAudio(string Name, int BitrateKbps, int Channels, int SampleRate, string Codec, string? Filter = null);
+public sealed record PlannedAudio(string Name, int BitrateKbps, int Channels, int SampleRate, string Codec, string? Filter = null)
+{
+    /// <summary>The source audio track it is made from (<see cref="AudioSourceInfo.Index"/>, ffmpeg's <c>0:a:N</c>).</summary>
+    public int SourceIndex { get; init; }
+
+    /// <summary>Language, name and role for the manifests and the track's mdhd; null: "und", named after the rendition.</summary>
+    public AudioTrackLabel? Label { get; init; }
+}
+
+/// <summary>How an audio track is announced: HLS EXT-X-MEDIA (LANGUAGE, NAME, DEFAULT, CHARACTERISTICS), DASH
+/// AdaptationSet (lang, Label, Role, Accessibility), and the language in the track's own mdhd box.</summary>
+/// <param name="Language">BCP 47 (<see cref="AudioLanguage.Normalize"/>), "und" when truly unknown.</param>
+/// <param name="Name">The stream's title, else the language's English name.</param>
+/// <param name="IsDefault">The one track a player starts with.</param>
+/// <param name="DescribesVideo">Audio description: HLS public.accessibility.describes-video, DASH Role "description".</param>
+public sealed record AudioTrackLabel(string Language, string Name, bool IsDefault = false, bool DescribesVideo = false);

@@ -5,7 +5,8 @@ namespace TranscodeFarm.Core.Planning;
 /// <summary>
 /// Turns a profile and a probed source into concrete renditions: never upscales, keeps the display
 /// aspect ratio with even dimensions, handles portrait and rotated sources, caps the frame rate, and
-/// drops audio renditions when the source has none. Audio-only sources get the audio renditions only.
+/// drops audio renditions when the source has none (audio tracks: <see cref="AudioPlanner"/>). Audio-only sources get the
+/// audio renditions only.
 /// </summary>
 public static class LadderPlanner
 {
@@ -20,7 +21,7 @@ public static class LadderPlanner
 
     public static PlanResult Plan(LadderProfile profile, SourceInfo source)
     {
-        if (source.Video is null && source.Audio is null)
+        if (source.Video is null && source.AudioTracks.Count == 0)
         {
             return PlanResult.Fail("the file has no video or audio stream that can be decoded");
         }
@@ -30,7 +31,7 @@ public static class LadderPlanner
             return PlanResult.Fail("the file has no duration (empty or truncated media)");
         }
 
-        var audio = source.Audio is null ? [] : profile.Audio.Select(a => PlanAudio(a, source.Audio)).ToList();
+        var audio = AudioPlanner.Plan(profile, source.AudioTracks);
         if (source.Video is null)
         {
             return audio.Count == 0
@@ -182,9 +183,6 @@ public static class LadderPlanner
             return new(bitrate, maxrate, Math.Max(maxrate, Lerp(below.EffectiveBufsizeKbps, above.EffectiveBufsizeKbps)));
         }
     }
-
-    private static PlannedAudio PlanAudio(AudioRendition a, AudioSourceInfo source) =>
-        new(a.Name, a.BitrateKbps, Math.Clamp(Math.Min(a.Channels, source.Channels <= 0 ? a.Channels : source.Channels), 1, 8), a.SampleRate, a.Codec, a.Filter);
 
     private static int Even(double value) => Math.Max(2, (int)Math.Round(value / 2.0, MidpointRounding.AwayFromZero) * 2);
 }

@@ -26,6 +26,12 @@ public sealed record SourceColour(
     ContentLightLevel? LightLevel = null,
     DolbyVisionConfig? DolbyVision = null)
 {
+    /// <summary>
+    /// The first frame carries ATSC A/53 closed captions (CEA-608/708 in the video's SEI). Not colour, but this probe is the
+    /// one that sees frame side data (decision 030).
+    /// </summary>
+    public bool ClosedCaptions { get; init; }
+
     /// <summary>The range the picture is in: the transfer tag, else the Dolby Vision base layer's signalled compatibility.</summary>
     public DynamicRange Range => Transfer switch
     {

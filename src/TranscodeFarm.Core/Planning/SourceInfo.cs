@@ -1,11 +1,19 @@
 namespace TranscodeFarm.Core.Planning;
 
 /// <summary>What the probe learned about a source, reduced to what planning needs.</summary>
+/// <param name="Audio">The first audio track (a convenience kept from before <see cref="AudioTracks"/>).</param>
 public sealed record SourceInfo(
     string FormatName,
     double DurationSeconds,
     VideoSourceInfo? Video,
-    AudioSourceInfo? Audio);
+    AudioSourceInfo? Audio)
+{
+    /// <summary>Every audio track, in the source's order (<see cref="AudioSourceInfo.Index"/> 0, 1, ...).</summary>
+    public IReadOnlyList<AudioSourceInfo> AudioTracks { get; init; } = Audio is null ? [] : [Audio];
+
+    /// <summary>The source's subtitle streams, text and pictures, in stream order.</summary>
+    public IReadOnlyList<Subtitles.SubtitleStreamInfo> Subtitles { get; init; } = [];
+}
 
 /// <param name="Width">Coded width, before rotation.</param>
 /// <param name="Height">Coded height, before rotation.</param>
@@ -44,4 +52,20 @@ public sealed record VideoSourceInfo(
     public SourceColour? Colour { get; init; }
 }
 
-public sealed record AudioSourceInfo(string Codec, int Channels, int SampleRate);
+public sealed record AudioSourceInfo(string Codec, int Channels, int SampleRate)
+{
+    /// <summary>Position among the source's audio streams: ffmpeg's <c>0:a:N</c>.</summary>
+    public int Index { get; init; }
+
+    /// <summary>The stream's language tag as the source has it (normalized when planned); null when untagged.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>The stream's title tag, the track's label when present.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The source marks it as the default track (disposition or sidecar).</summary>
+    public bool IsDefault { get; init; }
+
+    /// <summary>Audio description for the blind and visually impaired (disposition visual_impaired, or the sidecar).</summary>
+    public bool DescribesVideo { get; init; }
+}

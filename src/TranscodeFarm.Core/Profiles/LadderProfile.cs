@@ -17,6 +17,9 @@ public sealed record LadderProfile
     /// <summary>Frame rate cap; faster sources are reduced to this (e.g. 60 → 30).</summary>
     public double MaxFrameRate { get; init; } = 60;
 
+    /// <summary>Which of the source's audio tracks to keep (decision 029); default: all of them.</summary>
+    public AudioSelection AudioSelection { get; init; } = new();
+
     /// <summary>
     /// How an interlaced source is deinterlaced (decision 027): "field" makes a picture of every field (50i → 50p, the
     /// motion the camera saw) when that fits under <see cref="MaxFrameRate"/>, else a picture per frame; "frame" always
@@ -55,6 +58,23 @@ public sealed record VideoRendition
 
     public int EffectiveMaxrateKbps => MaxrateKbps ?? (int)Math.Round(BitrateKbps * 1.1);
     public int EffectiveBufsizeKbps => BufsizeKbps ?? EffectiveMaxrateKbps * 2;
+}
+
+/// <summary>
+/// Which source audio tracks an asset keeps (decision 029). Every rendition of the profile with at most two channels is
+/// made for each kept track; one with more channels only from a kept track that has at least as many.
+/// </summary>
+public sealed record AudioSelection
+{
+    /// <summary>Languages to keep, in order of preference (BCP 47 or ISO 639; "en" keeps "en-US" too); empty: every language.
+    /// When no track matches, the source's default (or first) track is kept: an asset is never silent by rule.</summary>
+    public IReadOnlyList<string> Languages { get; init; } = [];
+
+    /// <summary>At most this many source tracks (the default and the preferred languages first); null: no limit.</summary>
+    public int? MaxTracks { get; init; }
+
+    /// <summary>Keep audio description tracks (visual_impaired disposition or the sidecar).</summary>
+    public bool AudioDescription { get; init; } = true;
 }
 
 public sealed record AudioRendition

@@ -60,6 +60,8 @@ public static partial class ProfileValidator
             ValidateAudio(p.Audio[i], $"audio[{i}]", errors);
         }
 
+        ValidateAudioSelection(p.AudioSelection, errors);
+
         return errors;
     }
 
@@ -187,6 +189,22 @@ public static partial class ProfileValidator
         if (a.Filter is not null && !IsPlainFilterChain(a.Filter))
         {
             errors.Add($"{at}.filter must be a plain filter chain of at most 500 characters (no '[', ']', ';', quotes, or movie/amovie sources)");
+        }
+    }
+
+    private static void ValidateAudioSelection(AudioSelection selection, List<string> errors)
+    {
+        foreach (var language in selection.Languages)
+        {
+            if (!Planning.AudioLanguage.IsValid(language))
+            {
+                errors.Add($"audioSelection.languages: '{language}' is not a BCP 47 or ISO 639 language tag (e.g. \"en\", \"fra\", \"pt-BR\")");
+            }
+        }
+
+        if (selection.MaxTracks is < 1 or > 16)
+        {
+            errors.Add($"audioSelection.maxTracks must be between 1 and 16 (got {selection.MaxTracks})");
         }
     }
 

@@ -214,8 +214,25 @@ public sealed partial class DropFolderIngestService(
             DropFolderLayout.Move(sidecar, Path.Combine(folder, DropFolderLayout.SidecarFile));
         }
 
+        await TakeSubtitlesAsync(file.Name, folder, cancellationToken);
+
         LogTaken(logger, file.Name, file.Length);
         await SubmitOwnedAsync(folder, owned, file.Name, cancellationToken);
+    }
+
+    /// <summary>
+    /// The video's subtitle files come along into its folder (listed by its sidecar, or named after it); a sidecar that
+    /// cannot be read lists none here, and is refused with its reason when the job is submitted.
+    /// </summary>
+    private async Task TakeSubtitlesAsync(string videoName, string folder, CancellationToken cancellationToken)
+    {
+        var sidecarPath = Path.Combine(folder, DropFolderLayout.SidecarFile);
+        var sidecar = UntrustedFile.Exists(sidecarPath) ? (await Sidecar.ReadAsync(sidecarPath, cancellationToken)).Sidecar : null;
+        var taken = await SubtitleCompanions.TakeAsync(layout.Drop, videoName, sidecar, folder, cancellationToken);
+        if (taken.Count > 0)
+        {
+            LogSubtitlesTaken(logger, videoName, taken.Count);
+        }
     }
 
     private async Task SubmitOwnedAsync(string folder, string owned, string originalName, CancellationToken cancellationToken)
@@ -330,6 +347,9 @@ public sealed partial class DropFolderIngestService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took {File} ({Bytes} bytes) from the drop folder")]
     private static partial void LogTaken(ILogger logger, string file, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took {Count} subtitle file(s) with {File}")]
+    private static partial void LogSubtitlesTaken(ILogger logger, string file, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {File}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string file, string reason);

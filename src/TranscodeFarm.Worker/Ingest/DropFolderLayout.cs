@@ -22,8 +22,12 @@ public sealed class DropFolderLayout(string dropFolder)
         Directory.CreateDirectory(Failed);
     }
 
-    /// <summary>Files a producer is still writing, or that are not media, are left alone.</summary>
+    /// <summary>
+    /// Files a producer is still writing, or that are not media, are left alone: sidecars (.json) and subtitle files
+    /// (.srt, .vtt), which travel with their video (<see cref="SubtitleCompanions"/>).
+    /// </summary>
     public static bool IsCandidate(string fileName) =>
+        !Core.Subtitles.SubtitleFileName.IsSubtitle(fileName) &&
         !fileName.StartsWith('.')
         && !fileName.EndsWith(".part", StringComparison.OrdinalIgnoreCase)
         && !fileName.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)

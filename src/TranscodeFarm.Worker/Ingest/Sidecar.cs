@@ -4,14 +4,22 @@ namespace TranscodeFarm.Worker.Ingest;
 
 /// <summary>
 /// Optional "&lt;name&gt;.json" next to a dropped file:
-/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}, "requireToken": true}.
+/// {"profile": "...", "priority": 5, "title": "...", "drm": {"scheme": "cbcs", "systems": ["widevine", "clearkey"]}, "requireToken": true,
+///  "subtitles": [{"file": "film.ar.srt", "language": "ar", "name": "العربية", "forced": false, "sdh": false, "default": false, "optional": true}]}.
 /// The one sidecar schema (decision 015): a regular file (not a link, FIFO or device), at most 64 KiB, strict (an
-/// unknown field is refused by name, so a typo never silently falls back to a default); a file it refers to (subtitles,
-/// later) is a bare name in the same folder (<see cref="IsBareName"/>), opened under the same rules.
+/// unknown field is refused by name, so a typo never silently falls back to a default); a file it refers to (subtitles)
+/// is a bare name in the same folder (<see cref="IsBareName"/>), opened under the same rules.
 /// </summary>
-public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false)
+public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core.Drm.DrmSettings? Drm = null, bool RequireToken = false, IReadOnlyList<SidecarSubtitle>? Subtitles = null)
 {
     public const int MaxBytes = 64 * 1024;
+
+    /// <summary>Labels for the source's audio tracks (decision 029):
+    /// "audio": [{"track": 1, "language": "fr", "name": "Français", "default": true, "description": false}].</summary>
+    public IReadOnlyList<Core.Planning.AudioTrackOverride>? Audio { get; init; }
+
+    /// <summary>The audio language players start with ("defaultAudioLanguage": "fr"), instead of a track's "default".</summary>
+    public string? DefaultAudioLanguage { get; init; }
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -53,11 +61,21 @@ public sealed record Sidecar(string? Profile, int? Priority, string? Title, Core
                 return (null, "sidecar " + drmProblem);
             }
 
+            if (s is not null && Core.Planning.AudioOverrides.Validate(s.Audio, s.DefaultAudioLanguage) is [var audioProblem, ..])
+            {
+                return (null, "sidecar " + audioProblem);
+            }
+
+            if (SidecarSubtitle.Validate(s?.Subtitles) is { } subtitleProblem)
+            {
+                return (null, "sidecar " + subtitleProblem);
+            }
+
             return (s ?? new Sidecar(null, null, null), null);
         }
         catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken)");
+            return (null, $"the sidecar has an unknown field '{FieldName(ex.Path)}' (known: profile, priority, title, drm, requireToken, subtitles, audio, defaultAudioLanguage; in audio: track, language, name, default, description)");
         }
         catch (JsonException ex)
         {

@@ -63,9 +63,11 @@ public sealed partial class SourceDisposition(IJobQueue queue, DropFolderLayout 
         LogSettled(logger, job.Id, job.State.ToWire(), destination);
     }
 
-    /// <summary>A producer's sidecar travels with its file to done/ or failed/ as "&lt;name&gt;.json".</summary>
+    /// <summary>A producer's sidecar travels with its file to done/ or failed/ as "&lt;name&gt;.json"; its subtitle files
+    /// under their own names.</summary>
     public static void KeepSidecar(string processingFolder, string movedFile)
     {
+        SubtitleCompanions.KeepBeside(processingFolder, movedFile);
         var sidecar = Path.Combine(processingFolder, DropFolderLayout.SidecarFile);
         // Without following: a refused sidecar (a link to /dev/zero) travels as the link it is.
         if (UntrustedFile.Exists(sidecar) && !UntrustedFile.Exists(movedFile + ".json"))

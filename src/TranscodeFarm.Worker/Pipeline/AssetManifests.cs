@@ -4,6 +4,7 @@ using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Manifests;
 using TranscodeFarm.Core.Packaging;
 using TranscodeFarm.Core.Packaging.Manifests;
+using TranscodeFarm.Core.Subtitles;
 
 namespace TranscodeFarm.Worker.Pipeline;
 
@@ -16,7 +17,7 @@ internal sealed class AssetManifests
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly bool _withDash;
 
-    private AssetManifests(IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title)
+    private AssetManifests(IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, IReadOnlyList<SubtitleRendition> subtitles, IReadOnlySet<string> captioned)
     {
         _withDash = encryption.WritesDash;
         var playlists = new List<PackagedObject>();
@@ -25,10 +26,15 @@ internal sealed class AssetManifests
             playlists.Add(Add(HlsWriter.PlaylistName(t), PackagedKind.MediaPlaylist, HlsWriter.Media(t, encryption.HlsKeysBeforeMap(t), encryption.HlsKeysAfterMap(t))));
         }
 
-        var tops = new List<PackagedObject> { Add(OutputLayout.HlsMaster, PackagedKind.HlsMaster, HlsWriter.Master(tracks, encryption.HlsSessionKeys())) };
+        foreach (var s in subtitles)
+        {
+            playlists.Add(Add(s.PlaylistName, PackagedKind.MediaPlaylist, HlsSubtitles.Media(s)));
+        }
+
+        var tops = new List<PackagedObject> { Add(OutputLayout.HlsMaster, PackagedKind.HlsMaster, HlsWriter.Master(tracks, encryption.HlsSessionKeys(), subtitles, captioned)) };
         if (_withDash)
         {
-            tops.Add(Add(OutputLayout.DashManifest, PackagedKind.DashManifest, DashWriter.Write(tracks, title)));
+            tops.Add(Add(OutputLayout.DashManifest, PackagedKind.DashManifest, DashWriter.Write(tracks, title, subtitles, captioned)));
         }
 
         MediaPlaylists = playlists;
@@ -42,10 +48,12 @@ internal sealed class AssetManifests
     public IReadOnlyList<PackagedObject> TopManifests { get; }
 
     /// <summary>Renders every manifest, or says why the packaged tracks cannot make a whole asset.</summary>
-    public static (AssetManifests? Manifests, string? Problem) Render(IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title) =>
+    public static (AssetManifests? Manifests, string? Problem) Render(
+        IReadOnlyList<PackagedTrack> tracks, AssetEncryption encryption, string title, IReadOnlyList<SubtitleRendition>? subtitles = null,
+        IReadOnlySet<string>? captioned = null) =>
         tracks.Count == 0 || tracks.Any(t => t.Segments.Count == 0)
             ? (null, "packaging produced no segments for at least one rendition (the source has no decodable media?)")
-            : (new AssetManifests(tracks, encryption, title), null);
+            : (new AssetManifests(tracks, encryption, title, subtitles ?? [], captioned ?? new HashSet<string>()), null);
 
     /// <summary>
     /// Checks the manifests against the HLS and DASH rules players depend on, and that every object they reference is one

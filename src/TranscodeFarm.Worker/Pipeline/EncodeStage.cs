@@ -6,6 +6,8 @@ using TranscodeFarm.Core.Ffmpeg;
 using TranscodeFarm.Core.Fingerprints;
 using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Core.Packaging;
+using TranscodeFarm.Core.Planning;
+using TranscodeFarm.Core.Subtitles;
 using TranscodeFarm.Media;
 using TranscodeFarm.Catalog;
 
@@ -25,8 +27,6 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         var plan = source.Plan;
         // Chromaprint's output sits in the attempt's folder: ffmpeg writes it only at the end, and it is checked before
         // it is published.
-        var chromaprintPath = Path.Combine(work, FingerprintFiles.Audio);
-        var fingerprint = workerOptions.Value.Fingerprint ? new EncodeFingerprint(source.Info.Audio is null ? null : chromaprintPath) : null;
         // The quality gate rides the encode (decision 024); it is the pipeline's to dispose once it has judged.
         var gate = fingerprintOptions.Value.QualityGate ? EncodeGate.Start(qualityGate, plan, encryption, work, cancellationToken) : null;
         try
@@ -45,13 +45,13 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
         Func<JobProgress, ValueTask> onProgress, CancellationToken cancellationToken)
     {
         var plan = source.Plan;
-        var chromaprintPath = Path.Combine(work, FingerprintFiles.Audio);
-        var fingerprint = workerOptions.Value.Fingerprint ? new EncodeFingerprint(source.Info.Audio is null ? null : chromaprintPath) : null;
+        var fingerprint = Fingerprint(source, work);
         var started = time.GetTimestamp();
         using var stopEncode = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var packager = new CmafPackager(new PackagerOptions(plan.SegmentSeconds)
         {
             TrackNames = [.. plan.Video.Select(v => v.Name), .. plan.Audio.Select(a => a.Name)],
+            TrackLabels = [.. plan.Video.Select(_ => (AudioTrackLabel?)null), .. plan.Audio.Select(a => a.Label)],
             TrackRanges = [.. plan.Video.Select(v => v.Range)],
             EncryptionFor = encryption.For,
             WholeSegmentKeyFor = (t, i) => encryption.Aes128KeyFor(t.Kind == TrackKind.Audio, t.Height, i)?.Key,
@@ -94,7 +94,8 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
 
         WorkerMetrics.EncodedSeconds.Inc(source.Info.DurationSeconds);
         await onProgress(new JobProgress(PipelineStage.Package, 1, null));
-        var (manifests, unpackaged) = AssetManifests.Render(packager.Tracks, encryption, job.Title ?? job.SourceName);
+        var subtitles = await PublishSubtitlesAsync(source, packager.Tracks, publisher, cancellationToken);
+        var (manifests, unpackaged) = AssetManifests.Render(packager.Tracks, encryption, job.Title ?? job.SourceName, subtitles, ClosedCaptions.Renditions(source.Info, plan));
         if ((unpackaged ?? manifests!.Check(publisher.HasUploaded)) is { } incomplete)
         {
             throw StageFailure.BadInput(PipelineStage.Package, incomplete);
@@ -107,6 +108,43 @@ public sealed class EncodeStage(IEncoder encoder, QualityGate qualityGate, IOpti
 
         var (files, audio) = await FingerprintFilesAsync(packager, fingerprint, cancellationToken);
         return new EncodedAsset(packager.Tracks, manifests!, packager.Fingerprint, audio, files, gate);
+    }
+
+    /// <summary>
+    /// What the encode also emits for fingerprints: Chromaprint of the first source audio track (the catalog's), and of
+    /// every other source track a rendition is made from, the quality gate's reference for those renditions.
+    /// </summary>
+    private EncodeFingerprint? Fingerprint(SourcePlan source, string work)
+    {
+        if (!workerOptions.Value.Fingerprint)
+        {
+            return null;
+        }
+
+        var others = source.Plan.Audio.Select(a => a.SourceIndex).Where(i => i > 0).Distinct()
+            .Select(i => (i, QualityGate.SourceAudioPrintPath(work, i))).ToList();
+        return new EncodeFingerprint(source.Info.Audio is null ? null : Path.Combine(work, FingerprintFiles.Audio))
+        {
+            SourceAudioPrints = fingerprintOptions.Value.QualityGate ? others : [],
+        };
+    }
+
+    /// <summary>
+    /// The subtitle tracks, cut on the windows of the packaged segments (video's, or the first track's), go up before the
+    /// manifests are checked: WebVTT is small, so they are made at the end, in memory, like the manifests.
+    /// </summary>
+    private static async Task<IReadOnlyList<SubtitleRendition>> PublishSubtitlesAsync(
+        SourcePlan source, IReadOnlyList<PackagedTrack> tracks, AssetPublisher publisher, CancellationToken cancellationToken)
+    {
+        var reference = tracks.FirstOrDefault(t => t.Info.Kind == TrackKind.Video) ?? tracks.FirstOrDefault();
+        if (source.Subtitles.Tracks.Count == 0 || reference is not { Segments.Count: > 0 })
+        {
+            return [];
+        }
+
+        var package = SubtitlePackager.Package(source.Subtitles.Tracks, SubtitlePackager.WindowsOf(reference, source.Info.DurationSeconds));
+        await publisher.UploadAsync(package.Objects, cancellationToken);
+        return package.Renditions;
     }
 
     /// <summary>The publisher's loop, its failure as a value: the encode is stopped at once (encoding on would only

@@ -19,13 +19,18 @@ public sealed class QualityGate(ProcessRunner runner, MediaOptions options)
     public GateRun Start(EncodePlan plan, string workFolder, CancellationToken cancellationToken)
     {
         var video = plan.Video.Select((v, i) => new GateTrack(v.Name, i, Path.Combine(workFolder, $"gate-{i}.gray"), v.Range == DynamicRange.Sdr ? null : plan.HdrSource)).ToList();
-        var audio = plan.Audio.Select((a, i) => new GateTrack(a.Name, plan.Video.Count + i, Path.Combine(workFolder, $"gate-{plan.Video.Count + i}.fp"))).ToList();
+        var audio = plan.Audio.Select((a, i) => new GateTrack(a.Name, plan.Video.Count + i, Path.Combine(workFolder, $"gate-{plan.Video.Count + i}.fp"),
+            SourceReferencePath: a.SourceIndex > 0 ? SourceAudioPrintPath(workFolder, a.SourceIndex) : null)).ToList();
         var spec = new ProcessSpec(options.FfmpegPath, QualityGateArguments.Build(video, audio), options.EncodeTimeoutFor(plan.SourceDurationSeconds))
         {
             QuitCommand = null, // stdin is the media: a stop ends the feed instead
         };
         return new GateRun(runner, spec, video, audio, cancellationToken);
     }
+
+    /// <summary>Where the encode writes the Chromaprint of source audio track N (N &gt; 0; track 0's is the fingerprint's).</summary>
+    public static string SourceAudioPrintPath(string workFolder, int sourceIndex) =>
+        Path.Combine(workFolder, string.Create(CultureInfo.InvariantCulture, $"source-a{sourceIndex}.fp"));
 
     /// <summary>One line for the job's error: the renditions that failed and why.</summary>
     public static string Describe(IEnumerable<RenditionVerdict> failed) =>
@@ -115,8 +120,10 @@ public sealed class GateRun : IAsyncDisposable
 
         foreach (var a in _audio)
         {
-            var rendition = File.Exists(a.OutputPath) ? AudioFingerprint.ParseChromaprintRaw(await File.ReadAllBytesAsync(a.OutputPath, cancellationToken)) : null;
-            verdicts.Add((sourceAudio, rendition) switch
+            var rendition = await ReadChromaprintAsync(a.OutputPath, cancellationToken);
+            // Each rendition against the source track it was made from: a French track is not held against the English one.
+            var reference = a.SourceReferencePath is null ? sourceAudio : sourceAudio is null ? null : await ReadChromaprintAsync(a.SourceReferencePath, cancellationToken);
+            verdicts.Add((reference, rendition) switch
             {
                 (_, null) => new RenditionVerdict(a.Name, 0, 0, "the rendition decodes to no sound", "audio"),
                 ({ } s, { } r) => AudioRenditionCheck.Compare(a.Name, s, r),
@@ -126,6 +133,9 @@ public sealed class GateRun : IAsyncDisposable
 
         return verdicts;
     }
+
+    private static async Task<AudioFingerprint?> ReadChromaprintAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path) ? AudioFingerprint.ParseChromaprintRaw(await File.ReadAllBytesAsync(path, cancellationToken)) : null;
 
     private async Task FeedAsync(Stream stdin, CancellationToken cancellationToken)
     {
@@ -165,7 +175,7 @@ public sealed class GateRun : IAsyncDisposable
         await _stop.CancelAsync();
         await ((Task)_process).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
-        foreach (var path in _video.Concat(_audio).Select(t => t.OutputPath))
+        foreach (var path in _video.Concat(_audio).SelectMany(t => new[] { t.OutputPath, t.SourceReferencePath }).OfType<string>())
         {
             File.Delete(path);
         }

@@ -48,10 +48,40 @@ public sealed class SourceStage(IMediaProber prober, IObjectStore store, S3Inges
             source = source with { Video = video with { Scan = scan } };
         }
 
+        source = await WithSidecarAudioLabelsAsync(job, source, cancellationToken);
         var planned = LadderPlanner.Plan(profile, source);
         return planned.Plan is { } plan
             ? new SourcePlan(sourcePath, source, profile, plan)
             : throw StageFailure.BadInput(PipelineStage.Plan, planned.Error!);
+    }
+
+    /// <summary>
+    /// The drop-folder sidecar's audio labels (decision 029) over what the probe found. The sidecar was checked at ingest
+    /// and sits beside the source in its processing folder; only here is it known how many audio tracks the source has.
+    /// </summary>
+    private static async Task<SourceInfo> WithSidecarAudioLabelsAsync(JobRecord job, SourceInfo source, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(job.SourcePath) ?? ".", DropFolderLayout.SidecarFile);
+        if (job.Origin != JobOrigin.DropFolder || !UntrustedFile.Exists(path))
+        {
+            return source;
+        }
+
+        var (sidecar, error) = await Sidecar.ReadAsync(path, cancellationToken);
+        if (sidecar is null)
+        {
+            throw StageFailure.BadInput(PipelineStage.Plan, error!);
+        }
+
+        if (sidecar.Audio is null && sidecar.DefaultAudioLanguage is null)
+        {
+            return source;
+        }
+
+        var (tracks, problem) = AudioOverrides.Apply(source.AudioTracks, sidecar.Audio, sidecar.DefaultAudioLanguage);
+        return tracks is null
+            ? throw StageFailure.BadInput(PipelineStage.Plan, problem!)
+            : source with { Audio = tracks.FirstOrDefault(), AudioTracks = tracks };
     }
 
     /// <summary>Where the source is on this machine: fetched into the attempt's folder when it lives in a store.</summary>

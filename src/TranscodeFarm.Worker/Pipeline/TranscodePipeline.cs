@@ -34,6 +34,11 @@ public sealed partial class TranscodePipeline(TranscodeStages stages, AssetPubli
                 return PipelineResult.Ok(aliased);
             }
 
+            if (stages.Subtitles is { } subtitles)
+            {
+                source = source with { Subtitles = await subtitles.GatherAsync(job, source, cancellationToken) };
+            }
+
             var encryption = await KeysAsync(job, drm, cancellationToken);
             var encoded = await stages.Encode.RunAsync(job, source, encryption, publisher, work, onProgress, cancellationToken);
             await using (encoded.Gate)
@@ -93,7 +98,11 @@ public sealed partial class TranscodePipeline(TranscodeStages stages, AssetPubli
         source.Info.DurationSeconds,
         publisher.Objects,
         publisher.Bytes)
-    { Generation = job.Generation, SourceScan = source.Plan.Scan?.Description };
+    {
+        Generation = job.Generation,
+        SourceScan = source.Plan.Scan?.Description,
+        Notes = source.Subtitles.Notes.Count == 0 ? null : source.Subtitles.Notes,
+    };
 
     /// <summary>
     /// Each attempt gets its own folder: after a kill -9, the dead worker's ffmpeg may still be writing into the previous

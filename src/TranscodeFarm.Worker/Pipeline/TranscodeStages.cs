@@ -7,4 +7,5 @@ public sealed record TranscodeStages(
     AssetKeys Keys,
     EncodeStage Encode,
     GateStage Gate,
-    PublishStage Publish);
+    PublishStage Publish,
+    SubtitleStage? Subtitles = null);

@@ -101,7 +101,11 @@
     const drm = {};
     if (cfg.clearKeys) drm.clearKeys = cfg.clearKeys;               // { kidHex: keyHex } - no license server involved
     if (cfg.licenseUrl) drm.servers = { 'org.w3.clearkey': cfg.licenseUrl };
+    // A text track chosen after the whole (short) asset is buffered never gets shaka's timestamp offset (it comes
+    // with video appends), so a test that reads subtitles asks for its language up front.
+    const preferredText = cfg.textLanguage ? [{ language: cfg.textLanguage, role: '', format: '', forced: false }] : [];
     player.configure({
+      preferredText,
       drm,
       manifest: { retryParameters: retry },
       streaming: { retryParameters: retry },
@@ -155,7 +159,112 @@
     return typeof video.webkitDecodedFrameCount === 'number' ? video.webkitDecodedFrameCount : 0;
   }
 
+  // Audio tracks as the player lists them, and the one playing: {language, name} and the active index.
+  function audioTracks() {
+    if (window.hls) {
+      const list = window.hls.audioTracks || [];
+      return { tracks: list.map((t) => ({ language: t.lang || '', name: t.name || '', characteristics: t.characteristics || '' })),
+        active: window.hls.audioTrack };
+    }
+    if (window.player) {
+      // shaka 5: the audio tracks that go with the current video track.
+      const list = window.player.getAudioTracks();
+      return { tracks: list.map((t) => ({ language: t.language, name: t.label || '', channels: t.channelsCount, roles: t.roles || [] })),
+        active: list.findIndex((t) => t.active) };
+    }
+    return { tracks: [], active: -1 };
+  }
+
+  // Switches to the first audio track of a language (hls.js: hls.audioTrack; shaka: selectAudioLanguage).
+  function switchAudio(language) {
+    const before = audioTracks();
+    if (window.hls) {
+      const index = before.tracks.findIndex((t) => t.language === language && !t.characteristics.includes('describes-video'));
+      if (index < 0) return { ok: false, before };
+      window.hls.audioTrack = index;
+    } else if (window.player) {
+      // The main track of that language, not its audio description.
+      const candidates = window.player.getAudioTracks().filter((t) => t.language === language);
+      const track = candidates.find((t) => !(t.roles || []).includes('description')) || candidates[0];
+      if (!track) return { ok: false, before };
+      window.player.selectAudioTrack(track);
+    }
+    return { ok: true, before };
+  }
+
+  function audioDecodedBytes() {
+    return typeof video.webkitAudioDecodedByteCount === 'number' ? video.webkitAudioDecodedByteCount : -1;
+  }
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  // The player's own list of text tracks, in one shape for both players.
+  function listTextTracks() {
+    if (window.player) {
+      return window.player.getTextTracks().map((t) => ({ language: t.language, label: t.label, forced: !!t.forced, roles: t.roles || [] }));
+    }
+    if (window.hls) {
+      return window.hls.subtitleTracks.map((t) => ({ language: t.lang, label: t.name, forced: !!t.forced, roles: t.characteristics ? [t.characteristics] : [] }));
+    }
+    return [];
+  }
+
+  function selectTextTrack(lang) {
+    if (window.player) {
+      const track = window.player.getTextTracks().find((t) => t.language === lang);
+      if (!track) throw new Error(`shaka lists no text track in ${lang}`);
+      window.player.selectTextTrack(track); // shaka 5: selecting shows it (setTextTrackVisibility is gone)
+      if (typeof window.player.setTextTrackVisibility === 'function') window.player.setTextTrackVisibility(true);
+      return;
+    }
+    const index = window.hls.subtitleTracks.findIndex((t) => t.lang === lang);
+    if (index < 0) throw new Error(`hls.js lists no subtitle track in ${lang}`);
+    window.hls.subtitleDisplay = true;
+    window.hls.subtitleTrack = index;
+  }
+
+  function activeCueTexts() {
+    const texts = [];
+    for (const track of Array.from(video.textTracks)) {
+      if (track.mode !== 'showing' || !track.activeCues) continue;
+      for (const cue of Array.from(track.activeCues)) texts.push(cue.text);
+    }
+    return texts;
+  }
+
+  function showingCues() {
+    const cues = [];
+    for (const track of Array.from(video.textTracks)) {
+      if (track.mode !== 'showing' || !track.cues) continue;
+      for (const cue of Array.from(track.cues)) cues.push({ start: cue.startTime, end: cue.endTime, text: cue.text });
+    }
+    return cues;
+  }
+
+  async function subtitles(lang, times) {
+    const tracks = listTextTracks();
+    selectTextTrack(lang);
+    video.pause();
+    const active = [];
+    for (const t of times) {
+      video.currentTime = t;
+      // The cue shows once the player fetched its segment and the element reached t: poll up to 8 s.
+      let texts = [];
+      for (let waited = 0; waited < 8000; waited += 100) {
+        await sleep(100);
+        texts = activeCueTexts();
+        if (texts.length && !video.seeking) break;
+      }
+      active.push({ time: t, texts });
+    }
+    const elementTracks = Array.from(video.textTracks).map((t) => ({ language: t.language, mode: t.mode, cues: t.cues ? t.cues.length : null }));
+    return { tracks, active, cues: showingCues(), elementTracks };
+  }
+
   window.harness = {
+    subtitles,
+    audioTracks,
+    switchAudio,
     start(cfg) {
       const run = cfg.player === 'shaka' ? startShaka : startHlsJs;
       run(cfg).catch((e) => fail(`${cfg.player} setup failed: ${e && e.message ? e.message : e}`));
@@ -167,6 +276,7 @@
         startTime: state.startTime,
         duration: video.duration,
         decodedFrames: decodedFrames(),
+        audioDecodedBytes: audioDecodedBytes(),
         videoWidth: video.videoWidth,
         readyState: video.readyState,
         paused: video.paused,

@@ -17,18 +17,30 @@ public static class DashWriter
     private static readonly XNamespace Ns = "urn:mpeg:dash:schema:mpd:2011";
     private static readonly XNamespace Cenc = "urn:mpeg:cenc:2013";
 
-    public static string Write(IReadOnlyList<PackagedTrack> tracks, string? title)
+    /// <param name="captioned">Video renditions (by name) that carry CEA-608 captions: their set gets an Accessibility (030).</param>
+    public static string Write(IReadOnlyList<PackagedTrack> tracks, string? title, IReadOnlyList<Subtitles.SubtitleRendition>? subtitles = null, IReadOnlySet<string>? captioned = null)
     {
         var duration = tracks.Count == 0 ? 0 : tracks.Max(t => t.DurationSeconds);
         var longest = tracks.SelectMany(t => t.Segments.Select(s => (double)s.Duration / t.Info.Timescale)).DefaultIfEmpty(2).Max();
         var period = new XElement(Ns + "Period", new XAttribute("id", "0"), new XAttribute("start", "PT0S"));
         var setId = 0;
         // HDR and SDR renditions go to different adaptation sets: a set has one colour signalling, and a player that cannot
-        // show PQ must be able to leave the whole set out.
-        foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId, t.Range)).OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Range))
+        // show PQ must be able to leave the whole set out. Audio: one set per language, role and channel layout (decision
+        // 029), so a player lists and switches languages.
+        foreach (var group in tracks.GroupBy(t => (t.Info.Kind, t.Encryption?.KeyId, t.Range, Audio: t.Info.Kind == TrackKind.Audio ? AudioSetKey(t) : null))
+                     .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Range).ThenBy(g => g.Min(t => int.Parse(t.Id, CultureInfo.InvariantCulture))))
         {
-            period.Add(AdaptationSet(setId++, group.Key.Kind, group.ToList()));
+            var set = AdaptationSet(setId++, group.Key.Kind, group.ToList());
+            if (group.Key.Kind == TrackKind.Video && captioned is { Count: > 0 } && group.All(t => captioned.Contains(t.Name)))
+            {
+                // After the colour properties, before the Representations (schema order).
+                set.Element(Ns + "Representation")!.AddBeforeSelf(DashSubtitles.ClosedCaptions(Ns));
+            }
+
+            period.Add(set);
         }
+
+        period.Add(DashSubtitles.AdaptationSets(Ns, setId, subtitles ?? []));
 
         var mpd = new XElement(Ns + "MPD",
             new XAttribute(XNamespace.Xmlns + "cenc", Cenc.NamespaceName),
@@ -50,9 +62,10 @@ public static class DashWriter
             new XAttribute("mimeType", video ? "video/mp4" : "audio/mp4"),
             new XAttribute("segmentAlignment", "true"),
             new XAttribute("startWithSAP", "1"));
+        var label = video ? null : tracks[0].Label;
         if (!video)
         {
-            set.Add(new XAttribute("lang", "und"));
+            set.Add(new XAttribute("lang", label?.Language ?? "und"));
         }
 
         if (tracks[0].Encryption is { } e)
@@ -65,9 +78,21 @@ public static class DashWriter
             set.Add(ColourProperties(tracks[0].Range));
         }
 
+        if (label is not null)
+        {
+            set.Add(new XElement(Ns + "Label", label.Name));
+        }
+
+        if (label?.DescribesVideo == true)
+        {
+            // DVB/DASH-IF: audio description is Accessibility AudioPurposeCS 1 with Role "description".
+            set.Add(new XElement(Ns + "Accessibility", new XAttribute("schemeIdUri", "urn:tva:metadata:cs:AudioPurposeCS:2007"), new XAttribute("value", "1")));
+        }
+
         if (!video)
         {
-            set.Add(new XElement(Ns + "Role", new XAttribute("schemeIdUri", "urn:mpeg:dash:role:2011"), new XAttribute("value", "main")));
+            var role = label is null || label.IsDefault ? "main" : label.DescribesVideo ? "description" : "alternate";
+            set.Add(new XElement(Ns + "Role", new XAttribute("schemeIdUri", "urn:mpeg:dash:role:2011"), new XAttribute("value", role)));
         }
 
         foreach (var t in tracks.OrderByDescending(t => t.PeakBitrate))
@@ -77,6 +102,9 @@ public static class DashWriter
 
         return set;
     }
+
+    private static string AudioSetKey(PackagedTrack t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{t.Label?.Language}|{t.Label?.Name}|{t.Label?.DescribesVideo}|{t.Info.Channels}|{t.Info.Codec}");
 
     /// <summary>
     /// HDR sets say their colour with the ISO/IEC 23001-8 (CICP) code points, as DASH-IF IOP asks: the transfer as an
