@@ -136,15 +136,9 @@ public sealed partial class EdgeCache
     public void PrefetchSlice(string key, ObjectInfo head, long index, long assetChangeSeq)
     {
         var sliceKey = Slices.KeyOf(key, index);
-        if (_fills.ContainsKey(sliceKey) || IsResident(sliceKey))
+        if (!IsResident(sliceKey))
         {
-            return;
-        }
-
-        var fill = new ObjectFill(sliceKey);
-        if (_fills.TryAdd(sliceKey, fill))
-        {
-            _ = RunAsync(fill, null, assetChangeSeq, SliceOf(head, index));
+            StartUnjoined(sliceKey, fill => RunAsync(fill, null, assetChangeSeq, SliceOf(head, index)));
         }
     }
 
@@ -161,17 +155,22 @@ public sealed partial class EdgeCache
     /// Starts a background refresh of <paramref name="key"/> (conditional on <paramref name="stale"/>'s ETag) unless a fetch
     /// is already in flight; the caller does not wait for it and holds nothing.
     /// </summary>
-    public void Refresh(string key, CachedObject stale, long assetChangeSeq)
+    public void Refresh(string key, CachedObject stale, long assetChangeSeq) =>
+        StartUnjoined(key, fill => RunAsync(fill, stale, assetChangeSeq));
+
+    /// <summary>Starts a fill nobody has joined unless one is in flight for <paramref name="cacheKey"/>; its body goes when
+    /// the fill itself leaves (or when requests that joined meanwhile are done).</summary>
+    private void StartUnjoined(string cacheKey, Func<ObjectFill, Task> run)
     {
-        if (_fills.ContainsKey(key))
+        if (_fills.ContainsKey(cacheKey))
         {
             return;
         }
 
-        var fill = new ObjectFill(key);
-        if (_fills.TryAdd(key, fill))
+        var fill = new ObjectFill(cacheKey);
+        if (_fills.TryAdd(cacheKey, fill))
         {
-            _ = RunAsync(fill, stale, assetChangeSeq);
+            _ = run(fill);
         }
     }
 

@@ -54,7 +54,7 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
     public Task FromSlicesAsync(EdgeCache cache, ObjectInfo head, long changeSeq)
     {
         var sliceBytes = cache.SliceBytes;
-        var (from, count) = BodyAsked(head);
+        var (_, from, count) = BodyAsked(head);
         var held = count == 0 || HttpMethods.IsHead(context.Request.Method) || AllHeld(cache, head, from, count, sliceBytes);
         return SendAsync(head, FormatDate(head), held ? "HIT" : "MISS", null,
             () => throw new InvalidOperationException("a sliced object is never a manifest"),
@@ -183,24 +183,19 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
                 return;
             }
 
-            var (from, count) = (0L, info.Length);
-            if (RangeAsked(info) is { } range)
+            var (rangeKind, from, count) = BodyAsked(info);
+            if (rangeKind == RangeKind.Unsatisfiable)
             {
-                var (rangeKind, first, last) = RangeHeader.Parse(range, info.Length);
-                if (rangeKind == RangeKind.Unsatisfiable)
-                {
-                    Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-                    headers.ContentRange = $"bytes */{info.Length}";
-                    Count(cacheResult, 0, fromCache);
-                    return;
-                }
+                Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                headers.ContentRange = $"bytes */{info.Length}";
+                Count(cacheResult, 0, fromCache);
+                return;
+            }
 
-                if (rangeKind == RangeKind.Single)
-                {
-                    Response.StatusCode = StatusCodes.Status206PartialContent;
-                    headers.ContentRange = $"bytes {first}-{last}/{info.Length}";
-                    (from, count) = (first, last - first + 1);
-                }
+            if (rangeKind == RangeKind.Single)
+            {
+                Response.StatusCode = StatusCodes.Status206PartialContent;
+                headers.ContentRange = $"bytes {from}-{from + count - 1}/{info.Length}";
             }
 
             Response.ContentLength = count;
@@ -297,20 +292,20 @@ internal sealed class Reply(HttpContext context, string key, string assetId, Obj
         etag.Length > 0 && EntityTagHeaderValue.TryParse(etag, out var current)
         && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
 
-    /// <summary>The bytes a GET will send (the one range asked, else all); (0, 0) when none will be (unsatisfiable).</summary>
-    private (long From, long Count) BodyAsked(ObjectInfo info)
+    /// <summary>The bytes a GET will send: the one range asked (Single), else all (Whole); none when Unsatisfiable.</summary>
+    private (RangeKind Kind, long From, long Count) BodyAsked(ObjectInfo info)
     {
         if (RangeAsked(info) is not { } range)
         {
-            return (0, info.Length);
+            return (RangeKind.Whole, 0, info.Length);
         }
 
-        var (rangeKind, first, last) = RangeHeader.Parse(range, info.Length);
-        return rangeKind switch
+        var (kind, first, last) = RangeHeader.Parse(range, info.Length);
+        return kind switch
         {
-            RangeKind.Unsatisfiable => (0, 0),
-            RangeKind.Single => (first, last - first + 1),
-            _ => (0, info.Length),
+            RangeKind.Unsatisfiable => (kind, 0, 0),
+            RangeKind.Single => (kind, first, last - first + 1),
+            _ => (RangeKind.Whole, 0, info.Length),
         };
     }
 
