@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using TranscodeFarm.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace TranscodeFarm.IntegrationTests;
 
@@ -11,7 +10,7 @@ namespace TranscodeFarm.IntegrationTests;
 /// cold large object fetches only the slices it covers, whole reads are byte-exact and coalesced per slice, slices live in
 /// both tiers and go with a purge of their object.
 /// </summary>
-public sealed class EdgeSliceTests(ITestOutputHelper output)
+public sealed class EdgeSliceTests
 {
     private const long Slice = 4L << 20; // the default Edge:SliceBytes
 
@@ -32,10 +31,9 @@ public sealed class EdgeSliceTests(ITestOutputHelper output)
         Assert.Equal([SliceRange(slice, body.Length)], origin.Ranges("s1/film.mp4"));
         // One whole fetch learnt the object's length and was dropped unread; everything else was the one slice.
         Assert.Equal(2, origin.Fetches("s1/film.mp4"));
-        // The edge read exactly the one slice; the dropped whole fetch cost at most what the sockets buffered.
+        // The edge read exactly the one slice. (What the test origin reports as sent for the dropped whole fetch is not a
+        // measure: Kestrel accepts writes after the edge hung up, sometimes before it says so, and counts them.)
         Assert.Equal(Slice, EdgeTests.MetricValue(await edge.MetricsAsync(), "transcodefarm_edge_origin_bytes_total{type=\"other\"}"));
-        output.WriteLine($"origin sent {origin.BytesSent:N0} bytes for a 1,000-byte range of a {body.Length:N0}-byte object");
-        Assert.True(origin.BytesSent < 3 * Slice, $"the origin sent {origin.BytesSent:N0} bytes");
 
         // Another range in the same slice: from the cache, no origin request.
         (status, cache, bytes) = await RangeAsync(edge, "/vod/s1/film.mp4", slice * Slice + 5, slice * Slice + 4_000_000);
