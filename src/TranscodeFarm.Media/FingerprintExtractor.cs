@@ -42,7 +42,7 @@ public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions opti
                         }
 
                         var hash = FrameHash.Compute(frame, FingerprintArguments.FrameSize, FingerprintArguments.FrameSize);
-                        frames.Add(new FingerprintFrame(frames.Count / FingerprintArguments.FramesPerSecond, hash.Hash, hash.Quality) { MirroredHash = hash.Mirrored });
+                        frames.Add(FingerprintFrame.From(frames.Count / FingerprintArguments.FramesPerSecond, hash));
                     }
                 },
             }, cancellationToken);

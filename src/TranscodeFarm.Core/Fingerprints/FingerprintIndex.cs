@@ -20,7 +20,9 @@ public sealed class FingerprintIndex : IDisposable
     private readonly List<Posting>?[][] _tables;
     private readonly List<IndexedAsset?> _slots = [];
     private readonly Stack<int> _freeSlots = new();
-    private readonly Dictionary<string, int> _slotById = new(StringComparer.Ordinal);
+    // An asset's views (its frames, and their centre hashes when it has them) each take a slot: the voting and the
+    // verification work on one view at a time, and results are merged per asset id.
+    private readonly Dictionary<string, int[]> _slotById = new(StringComparer.Ordinal);
     private int _runCount;
 
     public FingerprintIndex(FingerprintIndexOptions? options = null)
@@ -69,31 +71,43 @@ public sealed class FingerprintIndex : IDisposable
         }
     }
 
-    /// <summary>Adds an asset, replacing any fingerprint already indexed under the same id.</summary>
+    /// <summary>
+    /// Adds an asset, replacing any fingerprint already indexed under the same id. Frames with centre hashes are also
+    /// filed as a second view, so a copy cropped to the centre (issue 17) finds the asset by its whole-frame hash.
+    /// </summary>
     public void Add(string assetId, VideoFingerprint fingerprint)
     {
         ArgumentException.ThrowIfNullOrEmpty(assetId);
         ArgumentNullException.ThrowIfNull(fingerprint);
         // Selecting keyframes needs no lock; only filing them does.
-        var runs = KeyframeRun.Select(fingerprint, Options).ToArray();
+        var views = (fingerprint.HasCentreHashes ? new[] { fingerprint, fingerprint.CentreView() } : [fingerprint])
+            .Select(view => new IndexedAsset(assetId, view, KeyframeRun.Select(view, Options).ToArray()))
+            .ToArray();
         _gate.EnterWriteLock();
         try
         {
             RemoveLocked(assetId);
-            var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AppendSlot();
-            _slots[slot] = new IndexedAsset(assetId, fingerprint, runs);
-            _slotById[assetId] = slot;
-            for (var r = 0; r < runs.Length; r++)
+            var slots = new int[views.Length];
+            for (var v = 0; v < views.Length; v++)
             {
-                for (var c = 0; c < Hash256.ChunkCount; c++)
+                var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AppendSlot();
+                slots[v] = slot;
+                _slots[slot] = views[v];
+                var runs = views[v].Runs;
+                for (var r = 0; r < runs.Length; r++)
                 {
-                    var table = _tables[c];
-                    var value = runs[r].Key.Chunk(c);
-                    (table[value] ??= []).Add(new Posting(slot, r));
+                    for (var c = 0; c < Hash256.ChunkCount; c++)
+                    {
+                        var table = _tables[c];
+                        var value = runs[r].Key.Chunk(c);
+                        (table[value] ??= []).Add(new Posting(slot, r));
+                    }
                 }
+
+                _runCount += runs.Length;
             }
 
-            _runCount += runs.Length;
+            _slotById[assetId] = slots;
         }
         finally
         {
@@ -158,6 +172,7 @@ public sealed class FingerprintIndex : IDisposable
     /// <summary>
     /// What the asset's picture says about the query placed at <paramref name="offsetSeconds"/> (query time + offset =
     /// asset time), e.g. where its sound matched: see <see cref="PictureCheck"/>. Unknown when the asset has no picture here.
+    /// With a centre view, the picture supports when either view does and contradicts only when both do.
     /// </summary>
     public PictureEvidence PictureAt(string assetId, VideoFingerprint query, double offsetSeconds)
     {
@@ -166,8 +181,14 @@ public sealed class FingerprintIndex : IDisposable
         _gate.EnterReadLock();
         try
         {
-            return _slotById.TryGetValue(assetId, out var slot)
-                ? PictureCheck.Judge(query.Frames, _slots[slot]!.Fingerprint, offsetSeconds, Options)
+            if (!_slotById.TryGetValue(assetId, out var slots))
+            {
+                return PictureEvidence.Unknown;
+            }
+
+            var verdicts = slots.Select(slot => PictureCheck.Judge(query.Frames, _slots[slot]!.Fingerprint, offsetSeconds, Options)).ToList();
+            return verdicts.Contains(PictureEvidence.Supports) ? PictureEvidence.Supports
+                : verdicts.All(v => v == PictureEvidence.Contradicts) ? PictureEvidence.Contradicts
                 : PictureEvidence.Unknown;
         }
         finally
@@ -311,23 +332,27 @@ public sealed class FingerprintIndex : IDisposable
 
     private bool RemoveLocked(string assetId)
     {
-        if (!_slotById.Remove(assetId, out var slot))
+        if (!_slotById.Remove(assetId, out var slots))
         {
             return false;
         }
 
-        var asset = _slots[slot]!;
-        foreach (var run in asset.Runs)
+        foreach (var slot in slots)
         {
-            for (var c = 0; c < Hash256.ChunkCount; c++)
+            var asset = _slots[slot]!;
+            foreach (var run in asset.Runs)
             {
-                _tables[c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
+                for (var c = 0; c < Hash256.ChunkCount; c++)
+                {
+                    _tables[c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
+                }
             }
+
+            _runCount -= asset.Runs.Length;
+            _slots[slot] = null;
+            _freeSlots.Push(slot);
         }
 
-        _runCount -= asset.Runs.Length;
-        _slots[slot] = null;
-        _freeSlots.Push(slot);
         return true;
     }
 
