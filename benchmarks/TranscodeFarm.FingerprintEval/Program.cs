@@ -18,10 +18,12 @@ var runner = new ProcessRunner(TimeProvider.System);
 var tool = new Tool(runner);
 var media = new MediaOptions();
 var prober = new MediaProber(media);
-var extractor = new FingerprintExtractor(runner, media, prober);
+// Originals as the farm indexes its assets (the encode's fingerprint: every frame decoded).
+var extractor = new FingerprintExtractor(runner, media, prober) { FastDecode = false };
 if (options.SpeedChild is { } child)
 {
-    return await SpeedChild.RunAsync(child.Clip, child.Warmup, tool, extractor, prober);
+    // The standalone extractor as `transcodefarm fingerprint` runs it (Media:FingerprintFastDecode, on by default).
+    return await SpeedChild.RunAsync(child.Clip, child.Warmup, tool, new FingerprintExtractor(runner, media, prober), prober);
 }
 
 var total = Stopwatch.StartNew();
@@ -64,7 +66,7 @@ if (options.BuildOnly)
 Console.Error.WriteLine($"fingerprinting {originals.Count + copies.Count + negatives.Count} files...");
 // --fast-decode: queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
 // originals, like the farm's assets (fingerprinted inside the encode), decoded in full.
-var queryExtractor = options.FastDecode ? new FingerprintExtractor(runner, media, prober) { FastDecode = true } : extractor;
+var queryExtractor = new FingerprintExtractor(runner, media, prober) { FastDecode = options.FastDecode };
 var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path)], options.Jobs, CancellationToken.None);
 var (queryFingerprints, queryExtractSeconds) = await CorpusFingerprints.ExtractAsync(queryExtractor, [.. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None);
 foreach (var (path, fp) in queryFingerprints)
@@ -186,7 +188,7 @@ if (options.AccuracyOnly)
 // 3. Extraction speed, one core.
 Console.Error.WriteLine("extraction speed on one core (1080p30)...");
 report.Section("Extraction speed: 1080p30, one core");
-var (speed, pinned, speedError) = await SpeedBenchmark.RunAsync(tool, builder.WorkDirectory, options.Quick ? 10 : 20);
+var (speed, pinned, speedError) = await SpeedBenchmark.RunAsync(tool, builder.WorkDirectory, options.Quick ? 10 : 60);
 if (speed is null)
 {
     report.Line("could not measure: " + speedError);

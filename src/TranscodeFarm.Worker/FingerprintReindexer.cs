@@ -103,7 +103,8 @@ public sealed partial class FingerprintReindexer(IFingerprintStore store, IJobQu
         {
             var link = Path.Combine(temp.FullName, DropFolderLayout.SafeSourceName(sourceName));
             File.CreateSymbolicLink(link, path);
-            return await extractor.ExtractAsync(link, cancellationToken);
+            // Decoded in full, as the encode's fingerprint was: the row is indexed, so it should be what the encode makes.
+            return await extractor.ExtractAsync(link, cancellationToken, fastDecode: false);
         }
         finally
         {
