@@ -44,7 +44,7 @@ if (options.LatencyOnly)
 
 var report = new Report();
 var ffmpegVersion = (await tool.LinesAsync("ffmpeg", ["-hide_banner", "-version"], TimeSpan.FromSeconds(30), CancellationToken.None))?.FirstOrDefault() ?? "ffmpeg ?";
-report.Line($"# Fingerprint evaluation{(options.Quick ? " (--quick)" : "")}{(options.FastDecode ? " (--fast-decode: copies and negatives decoded skipping the loop filter and non-reference frames)" : "")}: {Environment.ProcessorCount} cores, {ffmpegVersion}");
+report.Line($"# Fingerprint evaluation{(options.Quick ? " (--quick)" : "")}{(options.FastDecode ? " (copies and negatives decoded fast, as standalone extraction does: no loop filter, no non-reference frames; originals in full, as the encode does)" : " (--full-decode: copies and negatives decoded in full)")}: {Environment.ProcessorCount} cores, {ffmpegVersion}");
 report.Line($"load average at start {Machine.LoadAverage()} (timings below are only comparable on an otherwise idle machine)");
 
 // 1. Corpus.
@@ -64,7 +64,7 @@ if (options.BuildOnly)
 
 // 2. Fingerprints, index, matchers.
 Console.Error.WriteLine($"fingerprinting {originals.Count + copies.Count + negatives.Count} files...");
-// --fast-decode: queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
+// Fast decode (default; --full-decode turns it off): queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
 // originals, like the farm's assets (fingerprinted inside the encode), decoded in full.
 var queryExtractor = new FingerprintExtractor(runner, media, prober) { FastDecode = options.FastDecode };
 var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path)], options.Jobs, CancellationToken.None);
