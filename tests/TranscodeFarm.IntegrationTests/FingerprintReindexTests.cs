@@ -59,6 +59,17 @@ public sealed class FingerprintReindexTests
         await farm.StartAsync();
         await farm.WaitForOutputAsync("Fingerprint re-index at start: 1 re-extracted", TimeSpan.FromSeconds(60));
         Assert.Equal(2, await VideoVersionAsync(farm, job.Id));
+
+        // Its source gone from done/: the row stays at version 1, and says why.
+        await DowngradeAsync(farm, job.Id);
+        var settled = (await farm.Queue.GetAsync(job.Id, CancellationToken.None))!;
+        Assert.Contains($"{Path.DirectorySeparatorChar}done{Path.DirectorySeparatorChar}", settled.SourcePath);
+        File.Move(settled.SourcePath, Path.Combine(media, "moved-away.mp4"));
+        var kept = await Tools.CliAsync(env, "fingerprint", "reindex");
+        Assert.True(kept.ExitCode == 0, kept.Stderr + kept.Stdout);
+        Assert.Contains("0 re-indexed, 1 kept at an older version", kept.Stdout);
+        Assert.Contains($"kept assets/{job.Id}: its source is no longer on disk", kept.Stdout);
+        Assert.Equal(1, await VideoVersionAsync(farm, job.Id));
     }
 
     private static async Task<IReadOnlyList<CatalogMatch>> MatchAsync(IReadOnlyDictionary<string, string> env, string file)
