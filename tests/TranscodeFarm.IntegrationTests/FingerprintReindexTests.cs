@@ -57,6 +57,7 @@ public sealed class FingerprintReindexTests
         await DowngradeAsync(farm, job.Id);
         await farm.TerminateAsync(TimeSpan.FromSeconds(30));
         await farm.StartAsync();
+        await farm.WaitForOutputAsync("1 stored fingerprints are in an older form", TimeSpan.FromSeconds(60));
         await farm.WaitForOutputAsync("Fingerprint re-index at start: 1 re-extracted", TimeSpan.FromSeconds(60));
         Assert.Equal(2, await VideoVersionAsync(farm, job.Id));
 
