@@ -30,13 +30,13 @@ var total = Stopwatch.StartNew();
 if (options.LatencyOnly)
 {
     // Only the 10,000-asset latency part, twice (mirrored hashes on, then off), for a quick comparison on a busy machine.
-    var onlyScale = new ScaleBenchmark(options.SyntheticAssets, options.ScaleQueries);
+    var onlyScale = new ScaleBenchmark(options.SyntheticAssets, options.ScaleQueries, centreViews: !args.Contains("--no-centre-views"));
     onlyScale.Build();
     foreach (var mirrored in new[] { true, false, true, false })
     {
         var (e, u, placedOnly, n, wrongOnly) = onlyScale.Query(mirrored);
         var all = e.Concat(u).ToList();
-        Console.WriteLine($"mirrored hashes {(mirrored ? "on " : "off")}: median {Report.F(Report.Median(all))} ms, p95 {Report.F(Report.Percentile(all, 0.95))} ms, max {Report.F(all.Max())} ms; placed {placedOnly}/{n}, wrong {wrongOnly}; load {Machine.LoadAverage()}");
+        Console.WriteLine($"{(args.Contains("--no-centre-views") ? "no centre views, " : "centre views, ")}{onlyScale.Index.KeyframeCount:N0} keyframes; mirrored hashes {(mirrored ? "on " : "off")}: median {Report.F(Report.Median(all))} ms, p95 {Report.F(Report.Percentile(all, 0.95))} ms, max {Report.F(all.Max())} ms; placed {placedOnly}/{n}, wrong {wrongOnly}; load {Machine.LoadAverage()}");
     }
 
     return 0;

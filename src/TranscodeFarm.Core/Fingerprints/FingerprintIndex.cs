@@ -17,7 +17,8 @@ public sealed class FingerprintIndex : IDisposable
     private const int ChunkValues = 1 << Hash256.ChunkBits;
 
     private readonly ReaderWriterLockSlim _gate = new();
-    private readonly List<Posting>?[][] _tables;
+    // [view][chunk][value]: view 0 = the assets' frames, view 1 = their centre views (probed differently, see Probe).
+    private readonly List<Posting>?[][][] _tables;
     private readonly List<IndexedAsset?> _slots = [];
     private readonly Stack<int> _freeSlots = new();
     // An asset's views (its frames, and their centre hashes when it has them) each take a slot: the voting and the
@@ -29,10 +30,14 @@ public sealed class FingerprintIndex : IDisposable
     {
         Options = options ?? new FingerprintIndexOptions();
         Options.Validate();
-        _tables = new List<Posting>?[Hash256.ChunkCount][];
-        for (var c = 0; c < Hash256.ChunkCount; c++)
+        _tables = new List<Posting>?[2][][];
+        for (var v = 0; v < _tables.Length; v++)
         {
-            _tables[c] = new List<Posting>?[ChunkValues];
+            _tables[v] = new List<Posting>?[Hash256.ChunkCount][];
+            for (var c = 0; c < Hash256.ChunkCount; c++)
+            {
+                _tables[v][c] = new List<Posting>?[ChunkValues];
+            }
         }
     }
 
@@ -81,7 +86,7 @@ public sealed class FingerprintIndex : IDisposable
         ArgumentNullException.ThrowIfNull(fingerprint);
         // Selecting keyframes needs no lock; only filing them does.
         var views = (fingerprint.HasCentreHashes ? new[] { fingerprint, fingerprint.CentreView() } : [fingerprint])
-            .Select(view => new IndexedAsset(assetId, view, KeyframeRun.Select(view, Options).ToArray()))
+            .Select((view, v) => new IndexedAsset(assetId, view, KeyframeRun.Select(view, Options).ToArray(), v))
             .ToArray();
         _gate.EnterWriteLock();
         try
@@ -98,7 +103,7 @@ public sealed class FingerprintIndex : IDisposable
                 {
                     for (var c = 0; c < Hash256.ChunkCount; c++)
                     {
-                        var table = _tables[c];
+                        var table = _tables[v][c];
                         var value = runs[r].Key.Chunk(c);
                         (table[value] ??= []).Add(new Posting(slot, r));
                     }
@@ -300,9 +305,22 @@ public sealed class FingerprintIndex : IDisposable
 
     private IEnumerable<Posting> Probe(Hash256 key)
     {
+        foreach (var posting in Probe(key, _tables[0], Options.ChunkProbeRadius))
+        {
+            yield return posting;
+        }
+
+        foreach (var posting in Probe(key, _tables[1], Options.CentreChunkProbeRadius))
+        {
+            yield return posting;
+        }
+    }
+
+    private static IEnumerable<Posting> Probe(Hash256 key, List<Posting>?[][] tables, int radius)
+    {
         for (var c = 0; c < Hash256.ChunkCount; c++)
         {
-            var table = _tables[c];
+            var table = tables[c];
             var value = key.Chunk(c);
             if (table[value] is { } exact)
             {
@@ -312,7 +330,7 @@ public sealed class FingerprintIndex : IDisposable
                 }
             }
 
-            if (Options.ChunkProbeRadius == 0)
+            if (radius == 0)
             {
                 continue;
             }
@@ -344,7 +362,7 @@ public sealed class FingerprintIndex : IDisposable
             {
                 for (var c = 0; c < Hash256.ChunkCount; c++)
                 {
-                    _tables[c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
+                    _tables[asset.View][c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
                 }
             }
 
@@ -365,7 +383,8 @@ public sealed class FingerprintIndex : IDisposable
     private static List<T> Spread<T>(List<T> items, int max) =>
         items.Count <= max ? items : Enumerable.Range(0, max).Select(i => items[(int)((long)i * items.Count / max)]).ToList();
 
-    private sealed record IndexedAsset(string Id, VideoFingerprint Fingerprint, KeyframeRun[] Runs);
+    /// <param name="View">0: the asset's frames; 1: its centre view.</param>
+    private sealed record IndexedAsset(string Id, VideoFingerprint Fingerprint, KeyframeRun[] Runs, int View);
 
     private readonly record struct Posting(int Slot, int Run);
 
