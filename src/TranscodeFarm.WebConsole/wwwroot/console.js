@@ -15,7 +15,7 @@ function el(tag, attrs, ...children) {
     if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -27,6 +27,8 @@ const svgEl = (tag, attrs) => {
   return node;
 };
 function say(text) { statusLine.textContent = text; }
+/** Replaces the page's content; nested arrays and absent parts (null, false) are fine. */
+function show(...children) { main.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)); }
 function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
 function bytes(n) {
   if (n < 1024) return `${n} B`;
@@ -94,7 +96,7 @@ async function jobsPage() {
     STATES.map((s) => el('li', {}, el('a', { href: `/console/jobs?state=${s}` }, stateBadge(s), ` ${body.counts[s] ?? 0}`))),
     el('li', {}, el('a', { href: '/console/jobs' }, 'all')));
   const holder = el('div', { id: 'jobs' });
-  main.replaceChildren(el('h1', {}, filter ? `Jobs: ${filter}` : 'Jobs'), counts, holder);
+  show(el('h1', {}, filter ? `Jobs: ${filter}` : 'Jobs'), counts, holder);
   const draw = (jobs) => {
     const shown = filter ? jobs.filter((j) => j.state === filter) : jobs;
     holder.replaceChildren(shown.length === 0 ? el('p', { class: 'muted' }, 'No jobs.') : table(
@@ -115,7 +117,7 @@ async function jobPage(id) {
     const { body } = await api(`/jobs/${encodeURIComponent(id)}`);
     const j = body.job;
     const o = body.outputs;
-    main.replaceChildren(
+    show(
       el('h1', {}, `Job ${j.id}`),
       el('dl', { class: 'facts', 'data-job-id': j.id, 'data-state': j.state, 'data-fraction': j.fraction ?? '' },
         el('dt', {}, 'State'), el('dd', {}, stateBadge(j.state), ` attempt ${j.attempts} of ${j.maxAttempts}`),
@@ -157,7 +159,7 @@ function outputsView(o) {
 // ---------- workers ----------
 async function workersPage() {
   const { body } = await api('/workers');
-  main.replaceChildren(el('h1', {}, 'Workers'), body.workers.length === 0 ? el('p', { class: 'muted' }, 'No worker has registered.') : table(
+  show(el('h1', {}, 'Workers'), body.workers.length === 0 ? el('p', { class: 'muted' }, 'No worker has registered.') : table(
     ['Worker', 'Host', 'Capabilities', 'Slots', 'Version', 'Started', 'Heartbeat', 'Status'],
     body.workers.map((w) => [w.id, w.host, w.capabilities.join(', ') || '—', w.slots, w.version, when(w.started),
       `${Math.round(w.heartbeatAgeSeconds)} s ago`, el('span', { class: w.alive ? 'alive' : 'silent' }, w.alive ? 'alive' : 'silent')]),
@@ -167,7 +169,7 @@ async function workersPage() {
 // ---------- assets and the player ----------
 async function assetsPage() {
   const { body } = await api('/assets');
-  main.replaceChildren(el('h1', {}, 'Assets'), body.assets.length === 0 ? el('p', { class: 'muted' }, 'No assets yet.') : table(
+  show(el('h1', {}, 'Assets'), body.assets.length === 0 ? el('p', { class: 'muted' }, 'No assets yet.') : table(
     ['Asset', 'State', 'Generation', 'Renditions', 'DRM', 'Token', 'Matches', 'Source'],
     body.assets.map(({ row: a }) => [
       el('a', { href: `/console/assets/${encodeURIComponent(a.asset)}` }, a.asset), stateBadge(a.state), a.generation,
@@ -222,7 +224,7 @@ async function play(video, kind, url, licenseUrl, report) {
 async function assetPage(id) {
   const { body } = await api('/assets');
   const entry = body.assets.find((x) => x.row.asset === id);
-  if (!entry) { main.replaceChildren(el('h1', {}, `Asset ${id}`), el('p', { class: 'error' }, 'No such asset in the job database.')); return; }
+  if (!entry) { show(el('h1', {}, `Asset ${id}`), el('p', { class: 'error' }, 'No such asset in the job database.')); return; }
   const a = entry.row;
   const o = a.outputs;
   const withToken = (path) => entry.token ? `${path}?token=${encodeURIComponent(entry.token)}` : path;
@@ -239,7 +241,7 @@ async function assetPage(id) {
     if (body.players.shaka && o.dash) choices.push(el('button', { type: 'button', 'data-player': 'shaka-dash', onclick: () => start('shaka', o.dash) }, 'Play DASH (shaka)'));
     if (body.players.shaka) choices.push(el('button', { type: 'button', 'data-player': 'shaka-hls', onclick: () => start('shaka', o.hls) }, 'Play HLS (shaka)'));
   }
-  main.replaceChildren(
+  show(
     el('h1', {}, `Asset ${a.asset}`),
     el('dl', { class: 'facts' },
       el('dt', {}, 'State'), el('dd', {}, stateBadge(a.state), a.reason ? ` ${a.reason}` : ''),
@@ -261,7 +263,7 @@ async function assetPage(id) {
 // ---------- drop folder ----------
 async function dropPage() {
   const { body } = await api('/drop');
-  main.replaceChildren(el('h1', {}, 'Drop folder: failed files'), el('p', { class: 'muted' }, body.folder),
+  show(el('h1', {}, 'Drop folder: failed files'), el('p', { class: 'muted' }, body.folder),
     !body.present ? el('p', { class: 'muted' }, 'There is no drop folder on this host.')
       : body.failures.length === 0 ? el('p', { class: 'muted' }, 'No failed files.')
         : table(['File', 'State', 'Reason', 'Detail', 'Profile', 'Attempts', 'Failed', 'Job'], body.failures.map((f) => [
@@ -298,7 +300,7 @@ async function edgePage() {
     const t = body.totals;
     const pts = body.points;
     const mbit = (p) => (p.bytes * 8) / body.intervalSeconds / 1e6;
-    main.replaceChildren(el('h1', {}, 'Edge'),
+    show(el('h1', {}, 'Edge'),
       el('ul', { class: 'counts', id: 'edge-totals' },
         el('li', {}, `requests ${t.requests}`),
         el('li', {}, `hit ratio ${t.requests ? pct(t.requestsFromCache / t.requests) : '—'}`),
