@@ -154,6 +154,7 @@ internal static class ConsoleApi
     public static IResult Edge(EdgeTraffic traffic) => Results.Json(new
     {
         intervalSeconds = EdgeTraffic.Interval.TotalSeconds,
+        keptPoints = EdgeTraffic.Kept,
         totals = TranscodeFarm.Edge.EdgeMetrics.Totals(),
         points = traffic.Points(),
     });

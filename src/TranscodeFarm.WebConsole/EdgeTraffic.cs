@@ -11,7 +11,7 @@ namespace TranscodeFarm.WebConsole;
 public sealed class EdgeTraffic(TimeProvider time) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-    private const int Kept = 300;
+    public const int Kept = 300;
     private readonly Queue<TrafficPoint> _points = new();
     private readonly Lock _lock = new();
     private EdgeTotals _last = EdgeMetrics.Totals();

@@ -175,10 +175,13 @@ async function main() {
   // A phone's width: no sideways scrolling, the tables stack.
   await page.setViewportSize({ width: 390, height: 844 });
   await visit('jobs-phone', '/console/jobs');
-  step('phone', { scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) });
+  // Nothing cut off either: no cell wider than the room it has.
+  const overflow = () => page.evaluate(() => [...document.querySelectorAll('td, dd, p, h1')]
+    .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.textContent.slice(0, 60)));
+  step('phone', { scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth), overflowing: await overflow() });
   await shot('jobs-phone');
   await visit('asset-phone', `/console/assets/${encodeURIComponent(assetId)}`);
-  step('phone asset', { scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) });
+  step('phone asset', { scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth), overflowing: await overflow() });
   await shot('asset-phone');
 
   result.ok = true;

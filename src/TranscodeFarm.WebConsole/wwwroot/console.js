@@ -274,23 +274,27 @@ async function dropPage() {
 }
 
 // ---------- edge ----------
-function chart(title, points, value, format, max, kind) {
+/** An inline SVG chart over a fixed window of `slots` samples, the newest at the right edge. */
+function chart(title, points, value, format, max, kind, slots) {
   const w = 600, h = 160, pad = 28;
   const svg = svgEl('svg', { viewBox: `0 0 ${w} ${h}`, class: 'chart', role: 'img', 'aria-label': title });
   const top = Math.max(max ?? Math.max(0, ...points.map(value)), 1e-9);
-  const step = (w - pad) / Math.max(points.length, 1);
+  const step = (w - pad) / slots;
+  const x = (i) => pad + (slots - points.length + i) * step;
   const y = (v) => h - pad / 2 - (v / top) * (h - pad);
   if (kind === 'bars') {
-    points.forEach((p, i) => { const v = value(p); svg.append(svgEl('rect', { class: 'bar', x: pad + i * step, y: y(v), width: Math.max(step - 1, 1), height: h - pad / 2 - y(v) })); });
+    points.forEach((p, i) => { const v = value(p); svg.append(svgEl('rect', { class: 'bar', x: x(i), y: y(v), width: Math.max(step - 0.5, 1), height: h - pad / 2 - y(v) })); });
   } else {
-    const d = points.map((p, i) => [i, value(p)]).filter(([, v]) => v !== null).map(([i, v], k) => `${k ? 'L' : 'M'}${pad + i * step + step / 2},${y(v)}`).join('');
+    const d = points.map((p, i) => [i, value(p)]).filter(([, v]) => v !== null).map(([i, v], k) => `${k ? 'L' : 'M'}${x(i) + step / 2},${y(v)}`).join('');
     if (d) svg.append(svgEl('path', { class: 'line', d }));
   }
   const label = svgEl('text', { x: 2, y: 12 });
   label.textContent = format(top);
   const zero = svgEl('text', { x: 2, y: h - 4 });
   zero.textContent = '0';
-  svg.append(label, zero);
+  const now = svgEl('text', { x: w - 26, y: h - 4 });
+  now.textContent = 'now';
+  svg.append(label, zero, now);
   return el('figure', {}, el('figcaption', {}, title), svg);
 }
 
@@ -306,9 +310,9 @@ async function edgePage() {
         el('li', {}, `hit ratio ${t.requests ? pct(t.requestsFromCache / t.requests) : '—'}`),
         el('li', {}, `served ${bytes(t.bytes)}`),
         el('li', {}, `byte hit ratio ${t.bytes ? pct(t.bytesFromCache / t.bytes) : '—'}`)),
-      el('p', { class: 'muted' }, `This edge's own counters since it started, sampled every ${body.intervalSeconds} s (the last ${Math.round(pts.length * body.intervalSeconds / 60)} min).`),
-      chart('Bandwidth (Mbit/s)', pts, mbit, (v) => `${v.toFixed(2)} Mbit/s`, null, 'bars'),
-      chart('Cache hit ratio (requests)', pts, (p) => (p.requests ? p.fromCache / p.requests : null), (v) => pct(v), 1, 'line'));
+      el('p', { class: 'muted' }, `This edge's own counters since it started; the charts show the last ${Math.round(body.keptPoints * body.intervalSeconds / 60)} minutes in steps of ${body.intervalSeconds} s.`),
+      chart('Bandwidth to players (Mbit/s)', pts, mbit, (v) => `${v.toFixed(2)} Mbit/s`, null, 'bars', body.keptPoints),
+      chart('Cache hit ratio (requests served from cache)', pts, (p) => (p.requests ? p.fromCache / p.requests : null), (v) => pct(v), 1, 'line', body.keptPoints));
   };
   await draw();
   setInterval(() => draw().catch((e) => say(e.message)), 2000);
