@@ -188,10 +188,37 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         Assert.NotEmpty(cookies.GetCookies(new Uri(Farm.BaseUrl + "/console/")));
     }
 
-    private HttpClient Client(out CookieContainer cookies)
+    [Fact]
+    public async Task A_farm_edge_host_serves_the_console_from_the_job_database_and_without_an_admin_token_it_stays_closed()
+    {
+        var seeded = await fixture.SeedAsync("edge");
+        // `transcodefarm edge` on the farm's database and store: another host, the same jobs and workers.
+        await using var edge = new EdgeProcess(Farm.DataDirectory);
+        await edge.StartAsync(null, new Dictionary<string, string> { ["Edge:AdminToken"] = ConsoleFarm.Admin });
+        using var client = Client(out _, edge.BaseUrl);
+        var signedIn = await client.PostAsync(new Uri("/console/signin", UriKind.Relative), Form(("token", ConsoleFarm.Admin), ("next", "/console/workers")));
+        Assert.Equal("/console/workers", signedIn.Headers.Location!.OriginalString);
+        var jobs = await client.GetStringAsync(new Uri("/console/api/jobs?state=dead", UriKind.Relative));
+        Assert.Contains(seeded["dead"], jobs, StringComparison.Ordinal);
+        Assert.DoesNotContain(seeded["failed"], jobs, StringComparison.Ordinal);
+        using var workers = JsonDocument.Parse(await client.GetStringAsync(new Uri("/console/api/workers", UriKind.Relative)));
+        Assert.Contains(workers.RootElement.GetProperty("workers").EnumerateArray(), w => w.GetProperty("alive").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync(new Uri("/console/api/jobs?state=3", UriKind.Relative))).StatusCode);
+
+        await using var closed = new EdgeProcess(Farm.DataDirectory);
+        await closed.StartAsync(null);
+        using var stranger = Client(out _, closed.BaseUrl);
+        Assert.Contains("off until Edge:AdminToken is set", await stranger.GetStringAsync(new Uri("/console/signin", UriKind.Relative)), StringComparison.Ordinal);
+        var empty = await stranger.PostAsync(new Uri("/console/signin", UriKind.Relative), Form(("token", ""), ("next", "/console/jobs")));
+        Assert.Equal(HttpStatusCode.Forbidden, empty.StatusCode);
+        Assert.False(empty.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync(new Uri("/console/api/jobs", UriKind.Relative))).StatusCode);
+    }
+
+    private HttpClient Client(out CookieContainer cookies, string? baseUrl = null)
     {
         cookies = new CookieContainer();
-        return new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(Farm.BaseUrl) };
+        return new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl ?? Farm.BaseUrl) };
     }
 
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
