@@ -83,6 +83,9 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         Farm.Drop(broken, "console broken.mp4");
         await FarmProcess.WaitForFileAsync(Path.Combine(Farm.DropFolder, "failed", "console broken.mp4.error.json"));
         var clip = await TestMedia.ClipAsync(320, 240, 4);
+        // A ClearKey-encrypted asset for the player: the sidecar asks for it.
+        await File.WriteAllTextAsync(Path.Combine(Farm.DropFolder, "console drm.json"), "{\"drm\": {\"scheme\": \"cbcs\", \"systems\": [\"clearkey\"]}}");
+        Farm.Drop(clip, "console drm.mp4");
 
         using var pump = new CancellationTokenSource();
         var progress = PumpProgressAsync(seeded["running"], pump.Token);
@@ -129,6 +132,14 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         {
             var played = steps["player"].GetProperty("playback").GetProperty(player);
             Assert.True(played.GetProperty("currentTime").ValueKind == JsonValueKind.Number, $"{player} did not play: {played}");
+        }
+
+        var drm = steps["drm player"];
+        Assert.Contains("cbcs (clearkey)", drm.GetProperty("text").GetString(), StringComparison.Ordinal);
+        foreach (var player in new[] { "hlsjs", "shaka-dash" })
+        {
+            var played = drm.GetProperty("playback").GetProperty(player);
+            Assert.True(played.GetProperty("currentTime").ValueKind == JsonValueKind.Number && played.GetProperty("drm").GetBoolean(), $"{player} did not play the encrypted asset: {played}");
         }
 
         Assert.Equal(2, steps["edge"].GetProperty("charts").GetInt32());
@@ -260,7 +271,7 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         Assert.True(Directory.Exists(Path.Combine(harness, "node_modules")), "the browser harness is not installed: run scripts/browser-deps.sh");
         var run = await Tools.RunAsync("node", [Path.Combine(harness, "console.mjs"), "--base", Farm.BaseUrl, "--token", ConsoleFarm.Admin, "--out", screenshots,
             "--seeded", JsonSerializer.Serialize(seeded), "--progress-job", seeded["running"], "--retry-job", seeded["failed"], "--cancel-job", seeded["queued"],
-            "--clip", clip, "--timeout", "90"], timeout: TimeSpan.FromSeconds(110));
+            "--clip", clip, "--drm-clip", "console drm.mp4", "--timeout", "90"], timeout: TimeSpan.FromSeconds(110));
         var line = run.Stdout.Split('\n').LastOrDefault(l => l.StartsWith('{'));
         Assert.True(line is not null, $"console harness failed (exit {run.ExitCode}): {run.Stdout}\n{run.Stderr}\n{Farm.Output[^Math.Min(4000, Farm.Output.Length)..]}");
         if (run.ExitCode != 0)

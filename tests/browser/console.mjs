@@ -13,7 +13,7 @@ const { values: o } = parseArgs({
   options: {
     base: { type: 'string' }, token: { type: 'string' }, out: { type: 'string' }, seeded: { type: 'string' },
     'progress-job': { type: 'string' }, 'retry-job': { type: 'string' }, 'cancel-job': { type: 'string' },
-    clip: { type: 'string' }, 'failed-file': { type: 'string' }, timeout: { type: 'string', default: '80' },
+    clip: { type: 'string' }, 'drm-clip': { type: 'string' }, 'failed-file': { type: 'string' }, timeout: { type: 'string', default: '80' },
   },
 });
 const base = new URL(o.base);
@@ -148,23 +148,33 @@ async function main() {
   await shot('drop');
 
   await visit('assets', '/console/assets');
-  const assetId = await page.$eval('tr[data-asset] a', (a) => a.textContent);
+  const assetId = await page.$eval(`tr[data-asset]:has(td:text-is("${o.clip}")) a`, (a) => a.textContent);
   step('assets', { rows: await page.$$eval('tr[data-asset]', (r) => r.map((x) => x.textContent)) });
   await shot('assets');
 
-  // The preview player plays, with each library.
-  await visit('asset', `/console/assets/${encodeURIComponent(assetId)}`);
-  const playback = {};
-  for (const player of ['hlsjs', 'shaka-dash']) {
-    await page.click(`button[data-player="${player}"]`);
-    const t = await waitFor(`${player} to play`, async () => {
-      const v = await page.$eval('#player', (video) => ({ t: video.currentTime, src: video.currentSrc }));
-      return v.t > 1.5 ? v.t : null;
-    }, 20000).catch(() => null);
-    playback[player] = { currentTime: t, status: await page.textContent('#player-status') };
-  }
-  step('player', { asset: assetId, playback });
+  // The preview player plays, with each library: the clear clip, and the ClearKey-encrypted one through the edge's license
+  // endpoint with the token the console signs.
+  const playAll = async (name, id) => {
+    await visit(name, `/console/assets/${encodeURIComponent(id)}`);
+    const playback = {};
+    for (const player of ['hlsjs', 'shaka-dash']) {
+      await page.click(`button[data-player="${player}"]`);
+      const t = await waitFor(`${player} to play ${id}`, async () => {
+        const v = await page.$eval('#player', (video) => video.currentTime);
+        return v > 1.5 ? v : null;
+      }, 20000).catch(() => null);
+      playback[player] = { currentTime: t, drm: await page.$eval('#player', (video) => !!video.mediaKeys), status: await page.textContent('#player-status') };
+    }
+    return playback;
+  };
+  step('player', { asset: assetId, playback: await playAll('asset', assetId) });
   await shot('asset-player');
+  if (o['drm-clip']) {
+    await visit('assets', '/console/assets');
+    const drmAsset = await page.$eval(`tr[data-asset]:has(td:text-is("${o['drm-clip']}")) a`, (a) => a.textContent);
+    step('drm player', { asset: drmAsset, text: await page.textContent(`tr[data-asset="${drmAsset}"]`), playback: await playAll('asset-drm', drmAsset) });
+    await shot('asset-drm-player');
+  }
 
   await visit('edge', '/console/edge');
   await sleep(2500); // one more sample of the counters, with the playback above in it
