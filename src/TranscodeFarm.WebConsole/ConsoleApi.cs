@@ -93,6 +93,23 @@ internal static class ConsoleApi
         });
     }
 
+    public static async Task<IResult> AssetAsync(string id, IAssetDirectory directory, IJobQueue queue, DrmSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!Core.Assets.ObjectKeys.IsValid(id + "/x") || await directory.GetAsync(id, cancellationToken) is not { } asset)
+        {
+            return Results.NotFound(new { error = $"no asset '{id}' in the job database" });
+        }
+
+        var job = (await queue.ListAsync(JobState.Succeeded, 1000, cancellationToken)).FirstOrDefault(j => j.Outputs?.AssetId == id);
+        var row = ConsoleViews.Asset(asset, job);
+        return Results.Json(new
+        {
+            players = ConsoleStatic.Players(),
+            row,
+            token = asset.RequireToken || row.Drm is not null ? TokenFor(id, time.GetUtcNow().AddHours(1), secrets) : null,
+        });
+    }
+
     private static string? TokenFor(string asset, DateTimeOffset expires, DrmSecrets secrets)
     {
         try

@@ -53,6 +53,7 @@ public static class ConsoleEndpoints
         api.MapPost("/jobs/{id}/cancel", ConsoleApi.CancelAsync);
         api.MapGet("/workers", ConsoleApi.WorkersAsync);
         api.MapGet("/assets", ConsoleApi.AssetsAsync);
+        api.MapGet("/assets/{id}", ConsoleApi.AssetAsync);
         api.MapGet("/drop", ConsoleApi.DropFailuresAsync);
         api.MapGet("/edge", ConsoleApi.Edge);
         return endpoints;

@@ -197,6 +197,13 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         var purge = await client.PostAsync(new Uri("/admin/purge?prefix=x/", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Unauthorized, purge.StatusCode);
         Assert.NotEmpty(cookies.GetCookies(new Uri(Farm.BaseUrl + "/console/")));
+
+        // Signing out is a change too: it needs the CSRF token, then the cookie goes.
+        var signOut = new Uri("/console/signout", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync(signOut, Form(("csrf", "forged")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostAsync(signOut, Form(("csrf", csrf)))).StatusCode);
+        Assert.Empty(cookies.GetCookies(new Uri(Farm.BaseUrl + "/console/")));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/console/api/jobs", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

@@ -222,9 +222,9 @@ async function play(video, kind, url, licenseUrl, report) {
 }
 
 async function assetPage(id) {
-  const { body } = await api('/assets');
-  const entry = body.assets.find((x) => x.row.asset === id);
-  if (!entry) { show(el('h1', {}, `Asset ${id}`), el('p', { class: 'error' }, 'No such asset in the job database.')); return; }
+  const { status, body: entry } = await api(`/assets/${encodeURIComponent(id)}`, { allowError: true });
+  if (status === 404) { show(el('h1', {}, `Asset ${id}`), el('p', { class: 'error' }, entry.error)); return; }
+  const body = entry;
   const a = entry.row;
   const o = a.outputs;
   const withToken = (path) => entry.token ? `${path}?token=${encodeURIComponent(entry.token)}` : path;
