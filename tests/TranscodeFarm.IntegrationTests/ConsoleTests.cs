@@ -122,6 +122,9 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         var retried = (await Farm.Queue.GetAsync(seeded["failed"], default))!;
         Assert.Equal((JobState.Queued, 0), (retried.State, retried.Attempts));
 
+        var kept = steps["focus kept"];
+        Assert.True(kept.GetProperty("redrawn").GetBoolean(), "no live update while the focus was on a button");
+        Assert.Equal(kept.GetProperty("expected").GetString(), kept.GetProperty("focused").GetString());
         var focus = steps["keyboard"].GetProperty("focus");
         Assert.Equal("Skip to content", focus.GetProperty("text").GetString());
         Assert.NotEqual("none", focus.GetProperty("outline").GetString());

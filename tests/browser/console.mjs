@@ -119,6 +119,14 @@ async function main() {
   }, 60000);
   step('dropped clip seen', { states: clipSeen, job: asset });
 
+  // Live updates redraw the rows; a keyboard user's place survives them (the running job's Cancel keeps the focus).
+  const focusKey = `cancel:${o['progress-job']}`;
+  await page.focus(`[data-key="${focusKey}"]`);
+  const before = await page.getAttribute(`tr[data-job-id="${o['progress-job']}"]`, 'data-fraction');
+  await waitFor('a redraw', async () => (await page.getAttribute(`tr[data-job-id="${o['progress-job']}"]`, 'data-fraction')) !== before, 5000).catch(() => {});
+  step('focus kept', { redrawn: (await page.getAttribute(`tr[data-job-id="${o['progress-job']}"]`, 'data-fraction')) !== before,
+    focused: await page.evaluate(() => (document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null) ?? null), expected: focusKey });
+
   // Retry and cancel through the buttons; the rows change by themselves.
   await page.click(`tr[data-job-id="${o['cancel-job']}"] button[data-action="cancel"]`);
   const cancelled = await waitFor('the cancel', async () => ((await stateOf(o['cancel-job'])) === 'cancelled' ? 'cancelled' : null), 10000).catch(() => stateOf(o['cancel-job']));

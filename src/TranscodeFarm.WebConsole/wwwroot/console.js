@@ -27,6 +27,18 @@ const svgEl = (tag, attrs) => {
   return node;
 };
 function say(text) { statusLine.textContent = text; }
+/** Redraws without losing the keyboard's place: the focused control (by its data-key) is focused again afterwards. */
+function keepingFocus(redraw) {
+  const key = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+  const result = redraw();
+  const refocus = () => {
+    const again = key ? document.querySelector(`[data-key="${CSS.escape(key)}"]`) : null;
+    if (again && again !== document.activeElement) again.focus();
+  };
+  if (result && typeof result.then === 'function') return result.then((v) => { refocus(); return v; });
+  refocus();
+  return result;
+}
 /** Replaces the page's content; nested arrays and absent parts (null, false) are fine. */
 function show(...children) { main.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)); }
 function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
@@ -84,8 +96,8 @@ function jobActions(job, after) {
     if (after) await after();
   };
   return el('span', { class: 'actions' },
-    job.canRetry ? el('button', { type: 'button', 'data-action': 'retry', onclick: (e) => act('retry', e.currentTarget) }, 'Retry') : null,
-    job.canCancel ? el('button', { type: 'button', class: 'danger', 'data-action': 'cancel', onclick: (e) => act('cancel', e.currentTarget) }, 'Cancel') : null);
+    job.canRetry ? el('button', { type: 'button', 'data-action': 'retry', 'data-key': `retry:${job.id}`, onclick: (e) => act('retry', e.currentTarget) }, 'Retry') : null,
+    job.canCancel ? el('button', { type: 'button', class: 'danger', 'data-action': 'cancel', 'data-key': `cancel:${job.id}`, onclick: (e) => act('cancel', e.currentTarget) }, 'Cancel') : null);
 }
 
 async function jobsPage() {
@@ -102,14 +114,14 @@ async function jobsPage() {
     holder.replaceChildren(shown.length === 0 ? el('p', { class: 'muted' }, 'No jobs.') : table(
       ['Job', 'State', 'Source', 'Profile', 'Attempts', 'Progress', 'Updated', 'Error', 'Actions'],
       shown.map((j) => [
-        el('a', { href: `/console/jobs/${encodeURIComponent(j.id)}` }, j.id), stateBadge(j.state), j.title || j.source, j.profile,
+        el('a', { href: `/console/jobs/${encodeURIComponent(j.id)}`, 'data-key': `job:${j.id}` }, j.id), stateBadge(j.state), j.title || j.source, j.profile,
         `${j.attempts}/${j.maxAttempts}`, progressCell(j), when(j.updated), j.error ? el('span', { class: 'error' }, j.error) : '',
         jobActions(j, null),
       ]),
       (i) => ({ 'data-job-id': shown[i].id, 'data-state': shown[i].state, 'data-fraction': shown[i].fraction ?? '', 'data-stage': shown[i].stage ?? '' })));
   };
   draw(body.jobs);
-  streamJobs(draw);
+  streamJobs((jobs) => keepingFocus(() => draw(jobs)));
 }
 
 async function jobPage(id) {
@@ -138,7 +150,7 @@ async function jobPage(id) {
   streamJobs((jobs) => {
     const row = jobs.find((x) => x.id === id);
     const key = JSON.stringify(row || null);
-    if (row && key !== last) { last = key; draw().catch((e) => say(e.message)); }
+    if (row && key !== last) { last = key; keepingFocus(draw).catch((e) => say(e.message)); }
   });
 }
 
