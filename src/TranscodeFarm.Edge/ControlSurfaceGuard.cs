@@ -35,7 +35,12 @@ public sealed class ControlSurfaceGuard(RequestDelegate next, IOptions<EdgeOptio
                 response.Headers.Remove(header);
             }
 
-            response.Headers.CacheControl = "no-store";
+            // Nothing here is cacheable unless its endpoint said so on purpose (the console's pinned player files).
+            if (string.IsNullOrEmpty(response.Headers.CacheControl))
+            {
+                response.Headers.CacheControl = "no-store";
+            }
+
             return Task.CompletedTask;
         });
 

@@ -185,6 +185,18 @@ public sealed class ConsoleTests(ConsoleFarm fixture, ITestOutputHelper output) 
         Assert.NotEmpty(csrf);
         var cancel = new Uri($"/console/api/jobs/{seeded["queued"]}/cancel", UriKind.Relative);
 
+        // Pages and the API are never cached; the pinned players may be, so an asset page does not fetch 1.4 MB each time.
+        using (var api = await client.GetAsync(new Uri("/console/api/jobs", UriKind.Relative)))
+        {
+            Assert.Equal("no-store", api.Headers.CacheControl?.ToString());
+        }
+
+        using (var player = await client.GetAsync(new Uri("/console/static/vendor/hls.min.js", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, player.StatusCode);
+            Assert.True(player.Headers.CacheControl is { Private: true, NoStore: false, MaxAge: not null }, player.Headers.CacheControl?.ToString());
+        }
+
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync(cancel, null)).StatusCode); // no CSRF token
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, cancel, ("X-Console-Csrf", csrf[..^2] + "xx"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, cancel, ("X-Console-Csrf", csrf), ("Origin", "http://evil.example"))).StatusCode);
