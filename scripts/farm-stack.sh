@@ -58,6 +58,7 @@ cleanup() {
     echo "left running (FARM_STACK_KEEP): docker-compose -p transcodefarm-stack -f docker/compose.farm.yaml down -v"
   else
     [ -z "$phase_name" ] || phase "tear down"
+    compose --profile cli kill >/dev/null 2>&1 # nothing to keep: no need to wait for graceful stops
     compose --profile cli down -v --remove-orphans >/dev/null 2>&1
     if [ -n "$dockerd_pid" ]; then
       kill "$dockerd_pid" 2>/dev/null
@@ -88,42 +89,45 @@ ensure_apt_packages docker.io docker-compose debootstrap curl
 ensure_ffmpeg
 scripts/browser-deps.sh >/dev/null
 
-phase "docker engine, base image, publish"
+phase "engine, base image, images"
 if ! docker info >/dev/null 2>&1; then
+  [ "$(id -u)" -eq 0 ] || fail - "no Docker engine answers, and starting one (dockerd) needs root"
   setsid dockerd --bridge=none --iptables=false --ip-masq=false >"$work/dockerd.log" 2>&1 </dev/null &
   dockerd_pid=$!
   wait_until 60 docker info || { tail -n 30 "$work/dockerd.log" >&2; fail - "the Docker engine did not start"; }
 fi
-# The base for every image: a minimal Debian from the distribution's mirror (no image registry is reachable here). Kept
-# in the engine between runs; made while the app is published.
-base_pid=""
-if ! docker image inspect "$base_image" >/dev/null 2>&1; then
-  (debootstrap --variant=minbase bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
-    && tar -C "$work/rootfs" -c . | docker import - "$base_image" >/dev/null && rm -rf "$work/rootfs") &
-  base_pid=$!
-fi
-rm -rf artifacts/docker/app
-dotnet publish src/TranscodeFarm.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
-  -o artifacts/docker/app -nologo -clp:ErrorsOnly -v:q >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; fail - "dotnet publish failed"; }
-if [ -n "$base_pid" ]; then
-  wait "$base_pid" || { tail -n 30 "$work/debootstrap.log" >&2; fail - "could not make the base image $base_image"; }
-fi
-
-phase "build images"
-build() { # build TAG DOCKERFILE [ARGS...]
+build() { # build TAG DOCKERFILE [ARGS...]: one image on the base image, its log in $work
   local tag=$1 file=$2
   shift 2
   DOCKER_BUILDKIT=1 docker build --network host --progress plain -f "$file" --build-arg BASE="$base_image" "$@" -t "$tag" . \
-    >"$work/build-${tag%%:*}.log" 2>&1
+    >"$work/build-${tag%%:*}.log" 2>&1 || { tail -n 40 "$work/build-${tag%%:*}.log" >&2; echo "docker build of $tag failed" >&2; return 1; }
 }
-pids=() names=()
-build transcodefarm:latest docker/Dockerfile --build-arg APP=prebuilt & pids+=($!) names+=(transcodefarm)
-for image in postgres rgw prometheus; do
-  build "transcodefarm-$image:latest" "docker/$image/Dockerfile" & pids+=($!) names+=("transcodefarm-$image")
+# In the background: the base image (a minimal Debian from the distribution's mirror, as no image registry is reachable;
+# kept in the engine between runs), then the three service images at once. Mostly downloads and dpkg, so they overlap
+# well with the app's publish, which is mostly CPU.
+service_images() {
+  if ! docker image inspect "$base_image" >/dev/null 2>&1; then
+    debootstrap --variant=minbase bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
+      || { tail -n 30 "$work/debootstrap.log" >&2; echo "debootstrap failed" >&2; return 1; }
+    tar -C "$work/rootfs" -c . | docker import - "$base_image" >/dev/null
+    rm -rf "$work/rootfs"
+  fi
+  local pids=() pid status=0
+  for image in postgres rgw prometheus; do build "transcodefarm-$image:latest" "docker/$image/Dockerfile" & pids+=($!); done
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  return $status
+}
+service_images & services_pid=$!
+rm -rf artifacts/docker/app
+dotnet publish src/TranscodeFarm.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
+  -o artifacts/docker/app -nologo -clp:ErrorsOnly -v:q >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; fail - "dotnet publish failed"; }
+echo "published the app ($((SECONDS - phase_start)) s into the phase)"
+until docker image inspect "$base_image" >/dev/null 2>&1; do
+  kill -0 "$services_pid" 2>/dev/null || { wait "$services_pid" || true; fail - "no base image $base_image"; }
+  sleep 1
 done
-for i in "${!pids[@]}"; do
-  wait "${pids[i]}" || { tail -n 40 "$work/build-${names[i]}.log" >&2; fail - "docker build of ${names[i]} failed"; }
-done
+build transcodefarm:latest docker/Dockerfile --build-arg APP=prebuilt || fail - "the app image did not build"
+wait "$services_pid" || fail - "a service image did not build"
 
 # ---------- 2. the stack ----------
 phase "start the stack"
@@ -158,7 +162,7 @@ for service in worker1 worker2 edge edge-shield; do
   wait_until 120 healthy "$service" || fail "$service" "$service is not healthy (its /healthz) after 120 s"
 done
 
-tf() { compose run --rm -T cli "$@"; }
+tf() { compose run --rm -T cli "$@" 2>"$work/cli.err" || { cat "$work/cli.err" >&2; return 1; }; }
 job_field() { tf jobs show "$1" --json | json "$2"; }
 wait_job() { # wait_job ID SECONDS STATES...: the job's state once it is one of STATES
   local id=$1 deadline=$((SECONDS + $2)) state
@@ -211,7 +215,7 @@ long_job=$(tf submit /media/long.mp4 --profile stack-slow | sed -n 's/^submitted
 [ -n "$long_job" ] || fail cli "submit of the long job printed no job id"
 encoding() { [ "$(job_field "$long_job" '(v.job.state === "running" && v.job.progress?.stage) || ""')" = encode ]; }
 wait_until 60 encoding || fail worker1 "job $long_job never reached its encode"
-running_on() { curl -fsS "http://127.0.0.1:$1/metrics" | grep -q '^transcodefarm_jobs_running 1'; }
+running_on() { local metrics; metrics=$(curl -fsS "http://127.0.0.1:$1/metrics") && grep -q '^transcodefarm_jobs_running 1' <<<"$metrics"; }
 victim="" survivor=""
 if running_on "$WORKER1_PORT"; then victim=worker1 survivor=worker2; elif running_on "$WORKER2_PORT"; then victim=worker2 survivor=worker1; fi
 [ -n "$victim" ] || fail - "neither worker reports the running job on /metrics"
