@@ -21,9 +21,9 @@ base_image=${FARM_STACK_BASE_IMAGE:-local/debian:bookworm}
 edge=http://127.0.0.1:$EDGE_PORT shield=http://127.0.0.1:$SHIELD_PORT prometheus=http://127.0.0.1:$PROMETHEUS_PORT
 work=$(mktemp -d /tmp/transcodefarm-stack-XXXXXX)
 chmod 755 "$work"
-# The engine's own client: a newer `docker` elsewhere on PATH may lack the BuildKit it would need (buildx).
-docker_cli=$(command -v /usr/bin/docker || command -v docker || echo docker)
-docker() { "$docker_cli" "$@"; }
+# The engine's own client (Debian's docker.io, installed below): a newer `docker` earlier on PATH may lack the buildx
+# plugin its BuildKit builds need, where this one uses the engine's built-in BuildKit.
+docker() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else command docker "$@"; fi; }
 compose() { docker-compose -p transcodefarm-stack -f docker/compose.farm.yaml "$@"; }
 
 # ---------- phases, timings, failures ----------
