@@ -114,6 +114,8 @@ service_images() {
   fi
   local pids=() pid status=0
   for image in postgres rgw prometheus; do build "transcodefarm-$image:latest" "docker/$image/Dockerfile" & pids+=($!); done
+  # The app image's runtime stage (ffmpeg from apt) into the build cache, so the app's own build is a copy.
+  build transcodefarm-runtime:latest docker/Dockerfile --target runtime & pids+=($!)
   for pid in "${pids[@]}"; do wait "$pid" || status=1; done
   return $status
 }
