@@ -97,10 +97,11 @@ if ! docker info >/dev/null 2>&1; then
   wait_until 60 docker info || { tail -n 30 "$work/dockerd.log" >&2; fail - "the Docker engine did not start"; }
 fi
 build() { # build TAG DOCKERFILE [ARGS...]: one image on the base image, its log in $work
-  local tag=$1 file=$2
+  local tag=$1 file=$2 start=$SECONDS
   shift 2
   DOCKER_BUILDKIT=1 docker build --network host --progress plain -f "$file" --build-arg BASE="$base_image" "$@" -t "$tag" . \
     >"$work/build-${tag%%:*}.log" 2>&1 || { tail -n 40 "$work/build-${tag%%:*}.log" >&2; echo "docker build of $tag failed" >&2; return 1; }
+  echo "built $tag ($((SECONDS - start)) s, $(grep -c ' CACHED$' "$work/build-${tag%%:*}.log") steps cached)"
 }
 # In the background: the base image (a minimal Debian from the distribution's mirror, as no image registry is reachable;
 # kept in the engine between runs), then the three service images at once. Mostly downloads and dpkg, so they overlap
@@ -123,7 +124,7 @@ service_images & services_pid=$!
 rm -rf artifacts/docker/app
 dotnet publish src/TranscodeFarm.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
   -o artifacts/docker/app -nologo -clp:ErrorsOnly -v:q >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; fail - "dotnet publish failed"; }
-echo "published the app ($((SECONDS - phase_start)) s into the phase)"
+echo "published the app ($((SECONDS - phase_start)) s)"
 until docker image inspect "$base_image" >/dev/null 2>&1; do
   kill -0 "$services_pid" 2>/dev/null || { wait "$services_pid" || true; fail - "no base image $base_image"; }
   sleep 1
