@@ -125,12 +125,9 @@ rm -rf artifacts/docker/app
 dotnet publish src/TranscodeFarm.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
   -o artifacts/docker/app -nologo -clp:ErrorsOnly -v:q >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; fail - "dotnet publish failed"; }
 echo "published the app ($((SECONDS - phase_start)) s)"
-until docker image inspect "$base_image" >/dev/null 2>&1; do
-  kill -0 "$services_pid" 2>/dev/null || { wait "$services_pid" || true; fail - "no base image $base_image"; }
-  sleep 1
-done
+# After the warmed runtime stage (else this build would install ffmpeg a second time beside it).
+wait "$services_pid" || fail - "the base image or a service image did not build"
 build transcodefarm:latest docker/Dockerfile --build-arg APP=prebuilt || fail - "the app image did not build"
-wait "$services_pid" || fail - "a service image did not build"
 
 # ---------- 2. the stack ----------
 phase "start the stack"
