@@ -157,9 +157,14 @@ compose up -d postgres rgw prometheus migrate store-init worker1 worker2 edge ed
   for service in postgres rgw migrate store-init; do compose logs --no-color --tail 20 "$service" >&2 || true; done
   fail - "docker-compose up failed"
 }
-healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")")" = healthy ]; }
 for service in worker1 worker2 edge edge-shield; do
-  wait_until 120 healthy "$service" || fail "$service" "$service is not healthy (its /healthz) after 120 s"
+  deadline=$((SECONDS + 120))
+  until [ "$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$service")")" = healthy ]; do
+    state=$(docker inspect -f '{{.State.Status}} (exit code {{.State.ExitCode}})' "$(compose ps -q "$service")")
+    [[ $state != exited* ]] || fail "$service" "$service stopped: $state"
+    [ $SECONDS -lt $deadline ] || fail "$service" "$service is not healthy (its /healthz) after 120 s"
+    sleep 1
+  done
 done
 
 tf() { compose run --rm -T cli "$@" 2>"$work/cli.err" || { cat "$work/cli.err" >&2; return 1; }; }
