@@ -152,6 +152,12 @@ cat >"$work/profiles/stack-qc-fail.json" <<'JSON'
 JSON
 chmod -R a+rX "$work/profiles" "$work/media"
 compose down -v --remove-orphans >/dev/null 2>&1 || true
+for port in "$POSTGRES_PORT" "$RGW_PORT" $((RGW_PORT + 1)) $((RGW_PORT + 2)) "$EDGE_PORT" "$SHIELD_PORT" "$WORKER1_PORT" \
+  "$WORKER2_PORT" "$PROMETHEUS_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    fail - "port $port is already in use: set FARM_STACK_PORT_BASE to a free range (BASE..BASE+40)"
+  fi
+done
 compose up -d postgres rgw prometheus migrate store-init worker1 worker2 edge edge-shield >"$work/up.log" 2>&1 || {
   cat "$work/up.log" >&2
   for service in postgres rgw migrate store-init; do compose logs --no-color --tail 20 "$service" >&2 || true; done
