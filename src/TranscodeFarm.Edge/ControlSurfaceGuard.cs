@@ -88,7 +88,7 @@ internal sealed partial class ControlSurfaceNotice(IOptions<EdgeOptions> options
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Control surfaces (/admin, /api) answer to: {Hosts}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control surfaces (/admin, /api, /console) answer to: {Hosts}")]
     private static partial void LogHosts(ILogger logger, string hosts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge:AllowedHosts=*: the control surfaces answer to any Host header (no protection against DNS rebinding)")]
