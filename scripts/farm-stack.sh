@@ -5,7 +5,9 @@
 #   1. a clip dropped into the S3 ingest prefix becomes an asset; it plays through the edge (ffprobe over HTTP, hls.js
 #      in headless Chromium); a job whose quality gate fails fails with a qc error;
 #   2. a longer job: the worker that claimed it is killed mid-encode (docker kill) and the other worker finishes it;
-#   3. edge traffic (hits, a stale manifest on the shield, a purge, then the parent edge stopped: an origin error), and
+#   3. a dead letter: a job allowed one attempt loses its worker mid-encode; the other worker dead-letters it and
+#      Prometheus counts it;
+#   4. edge traffic (hits, a stale manifest on the shield, a purge, then the parent edge stopped: an origin error), and
 #      every dashboard panel query (docker/grafana/*.json) must return series from the stack's Prometheus.
 # Tears everything down on exit and prints how long each phase took. Exit 0 only when every step passed.
 #   scripts/farm-stack.sh            FARM_STACK_PORT_BASE (41000: ports BASE..BASE+40), FARM_STACK_KEEP=1 leaves it up
@@ -240,7 +242,29 @@ long_duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$edg
 [ "${long_duration:-0}" -ge 19 ] || fail edge "the taken-over asset is ${long_duration:-?} s long, not 20"
 echo "job $long_job finished on $survivor after $victim was killed; it plays for ${long_duration} s"
 
-# ---------- 5. edge traffic and the dashboards ----------
+# ---------- 5. a dead letter: a worker dies on a job's last attempt ----------
+phase "dead letter"
+compose start "$victim" >/dev/null 2>&1 || fail "$victim" "could not start $victim again"
+healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")")" = healthy ]; }
+wait_until 90 healthy "$victim" || fail "$victim" "$victim is not healthy again after 90 s"
+clip "$work/media/doomed.mp4" 12
+# Submitted with one attempt allowed: when its worker dies, the other worker's next claim finds the lease expired on the
+# last attempt and dead-letters the job instead of running it again (and counts it: the dead-letter alert's metric).
+doomed=$(compose run --rm -T -e TRANSCODEFARM__Worker__MaxAttempts=1 cli submit /media/doomed.mp4 --profile stack-slow 2>"$work/cli.err" \
+  | sed -n 's/^submitted job //p') || true
+[ -n "$doomed" ] || { cat "$work/cli.err" >&2; fail cli "submit of the one-attempt job printed no job id"; }
+doomed_encoding() { [ "$(job_field "$doomed" '(v.job.state === "running" && v.job.progress?.stage) || ""')" = encode ]; }
+wait_until 60 doomed_encoding || fail - "job $doomed never reached its encode"
+if running_on "$WORKER1_PORT"; then doomed_on=worker1 other=worker2; elif running_on "$WORKER2_PORT"; then doomed_on=worker2 other=worker1
+else fail - "neither worker reports job $doomed running on /metrics"; fi
+docker kill "$(compose ps -q "$doomed_on")" >/dev/null
+[ "$(wait_job "$doomed" 60 dead failed succeeded)" = dead ] || { tf jobs show "$doomed" >&2; fail "$other" "job $doomed was not dead-lettered"; }
+echo "dead letter: job $doomed ($(job_field "$doomed" v.job.error)) after $doomed_on was killed on its only attempt"
+dead_counted() { curl -fsS "$prometheus/api/v1/query" --data-urlencode 'query=sum(transcodefarm_jobs_dead_lettered_total)' \
+  | json 'Number(v.data.result[0]?.value[1] ?? 0) >= 1' | grep -qx true; }
+wait_until 30 dead_counted || fail prometheus "Prometheus never saw the dead letter (transcodefarm_jobs_dead_lettered_total)"
+
+# ---------- 6. edge traffic and the dashboards ----------
 phase "edge traffic, dashboards"
 get() { curl -fsS -o /dev/null "$1"; }
 media=$(curl -fsS "$edge/vod/$arrival/master.m3u8" | grep -v '^#' | grep . | head -n 1) || fail edge "GET master.m3u8"
