@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the headless-browser playback harness (tests/browser) needs: Debian's Chromium, node/npm when
-# missing, and the harness's pinned npm packages (players and browser driver). Idempotent; no browser download.
+# missing, and the harness's pinned npm packages (players and browser driver), and the web console's players.
+# Idempotent; no browser download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -20,4 +21,6 @@ if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_mod
     npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   touch "$dir/node_modules"
 fi
+# The web console embeds the same players at build time (its own pinned package.json).
+scripts/player-deps.sh
 echo "browser harness ready: $("$chromium_path" --version 2>/dev/null | head -n 1), node $(node --version)"

@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_ffmpeg
+# The web console's preview players, when npm is here (the console works without them and says so).
+scripts/player-deps.sh || echo "the web console's preview players could not be installed; building without them" >&2
 dotnet build src/TranscodeFarm.Cli -c Release -nologo -clp:ErrorsOnly -v:q
 exec dotnet src/TranscodeFarm.Cli/bin/Release/net10.0/transcodefarm.dll --data-dir "${TRANSCODEFARM_DATA:-data}" demo "$@"

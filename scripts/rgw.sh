@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-access_key=transcodefarmtest
-secret_key=transcodefarm-test-secret-not-for-production
+# The S3 user's keys: the test defaults unless the environment sets them (docker/rgw's image always does).
+access_key=${RGW_ACCESS_KEY:-transcodefarmtest}
+secret_key=${RGW_SECRET_KEY:-transcodefarm-test-secret-not-for-production}
 
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   local deadline=$((SECONDS + $1)) what=$2

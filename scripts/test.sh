@@ -44,9 +44,19 @@ dotnet test TranscodeFarm.sln -c Release --no-build -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
+# The farm as containers (decision 034): builds the images from docker/, starts docker/compose.farm.yaml and runs the
+# README walkthrough's scenario on it (S3 ingest, playback, a worker killed mid-encode, every dashboard panel). It runs
+# after the tests, not beside them: both want both cores. Its failure fails the run.
+set +e
+scripts/farm-stack.sh
+stack_status=$?
+set -e
+
 # One closing line for humans and CI: totals over every test assembly.
 awk '/(Passed|Failed)! *- *Failed:/ {
   gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
-exit "$status"
+[ "$stack_status" -eq 0 ] || echo "farm stack (scripts/farm-stack.sh) failed" >&2
+[ "$status" -ne 0 ] && exit "$status"
+exit "$stack_status"

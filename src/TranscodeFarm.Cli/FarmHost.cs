@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using TranscodeFarm.Edge;
+using TranscodeFarm.WebConsole;
 using TranscodeFarm.Worker;
 using TranscodeFarm.Worker.Health;
 
@@ -49,6 +50,7 @@ public static class FarmHost
         if (roles.HasFlag(HostRoles.Edge))
         {
             builder.Services.AddEdge(builder.Configuration);
+            builder.Services.AddWebConsole();
         }
 
         var grace = builder.Configuration.GetValue("Worker:ShutdownGrace", TimeSpan.FromSeconds(20));
@@ -81,6 +83,7 @@ public static class FarmHost
         if (roles.HasFlag(HostRoles.Edge))
         {
             app.MapEdge();
+            app.MapWebConsole();
         }
 
         return app;

@@ -35,7 +35,12 @@ public sealed class ControlSurfaceGuard(RequestDelegate next, IOptions<EdgeOptio
                 response.Headers.Remove(header);
             }
 
-            response.Headers.CacheControl = "no-store";
+            // Nothing here is cacheable unless its endpoint said so on purpose (the console's pinned player files).
+            if (string.IsNullOrEmpty(response.Headers.CacheControl))
+            {
+                response.Headers.CacheControl = "no-store";
+            }
+
             return Task.CompletedTask;
         });
 
@@ -88,7 +93,7 @@ internal sealed partial class ControlSurfaceNotice(IOptions<EdgeOptions> options
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Control surfaces (/admin, /api) answer to: {Hosts}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control surfaces (/admin, /api, /console) answer to: {Hosts}")]
     private static partial void LogHosts(ILogger logger, string hosts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edge:AllowedHosts=*: the control surfaces answer to any Host header (no protection against DNS rebinding)")]

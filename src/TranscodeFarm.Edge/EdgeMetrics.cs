@@ -119,6 +119,10 @@ public static class EdgeMetrics
 
     public static string KindLabel(ObjectKind kind) => Kinds[(int)kind];
 
+    /// <summary>The counters behind the hit ratios, since start: the web console's traffic charts sample them.</summary>
+    public static EdgeTotals Totals() => new(
+        Interlocked.Read(ref _served), Interlocked.Read(ref _servedFromCache), Interlocked.Read(ref _bytes), Interlocked.Read(ref _bytesFromCache));
+
     /// <summary>Counts one media response; <paramref name="fromCache"/> for hit and stale.</summary>
     public static void Record(ObjectKind kind, string result, long bytes, bool? fromCache)
     {
@@ -167,3 +171,6 @@ public static class EdgeMetrics
         }
     }
 }
+
+/// <summary>Media responses that needed an object, and their body bytes: all of them, and those served from cache.</summary>
+public readonly record struct EdgeTotals(long Requests, long RequestsFromCache, long Bytes, long BytesFromCache);

@@ -10,7 +10,7 @@ namespace TranscodeFarm.Edge;
 /// <summary>
 /// Who may fetch what: the one playback token scheme (asset, expiry, optional client IP) for media and keys, read from
 /// the query (<c>token</c>), the <c>tf_token</c> cookie or <c>Authorization: Bearer</c>; the shared edge credential of a
-/// child edge; the admin token (control surfaces: /admin/*, /api/match) and the match-only token. Every comparison is
+/// child edge; the admin token (control surfaces: /admin/*, /api/match, the /console sign-in) and the match-only token. Every comparison is
 /// constant-time.
 /// </summary>
 public sealed class PlaybackAccess(DrmSecrets secrets, IOptions<EdgeOptions> options, TimeProvider time)
@@ -48,7 +48,11 @@ public sealed class PlaybackAccess(DrmSecrets secrets, IOptions<EdgeOptions> opt
         && Same(given, options.Value.ShieldCredential);
 
     /// <summary>True when an admin token is configured and the request's bearer token equals it.</summary>
-    public bool IsAdmin(HttpRequest request) => options.Value.AdminToken.Length > 0 && Same(BearerOf(request), options.Value.AdminToken);
+    public bool IsAdmin(HttpRequest request) => IsAdminToken(BearerOf(request));
+
+    /// <summary>True when an admin token is configured and <paramref name="given"/> equals it: the one admin check, for the
+    /// bearer of /admin/* and /api/match and for the web console's sign-in.</summary>
+    public bool IsAdminToken(string given) => options.Value.AdminToken.Length > 0 && Same(given, options.Value.AdminToken);
 
     /// <summary>Null when the request may use the match API (<c>Edge:OpenMatch</c>, or the admin or match token as bearer);
     /// else why not.</summary>

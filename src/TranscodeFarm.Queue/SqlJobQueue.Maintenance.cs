@@ -11,6 +11,7 @@ public partial class SqlJobQueue : IQueueMaintenance
         var now = await NowAsync(db, tx, cancellationToken);
         await using var select = Command(db, tx, "SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at < @now " + ClaimLock, ("@now", now));
         var expired = await ReadJobsAsync(select, cancellationToken);
+        var deadLettered = 0;
         foreach (var job in expired)
         {
             var why = $"lease of {job.LeaseOwner} expired: reaped by maintenance";
@@ -23,6 +24,7 @@ public partial class SqlJobQueue : IQueueMaintenance
             if (job.Attempts >= job.MaxAttempts)
             {
                 await SetTerminalAsync(db, tx, now, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);
+                deadLettered++;
                 continue;
             }
 
@@ -39,6 +41,7 @@ public partial class SqlJobQueue : IQueueMaintenance
         }
 
         await tx.CommitAsync(cancellationToken);
+        QueueMetrics.DeadLettered.Inc(deadLettered);
         return expired.Count;
     }
 

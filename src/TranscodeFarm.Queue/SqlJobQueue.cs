@@ -95,6 +95,7 @@ public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueO
         await using var db = await OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var now = await NowAsync(db, tx, cancellationToken);
+        var deadLettered = 0; // counted once the transaction that made them holds
         while (true)
         {
             var job = await QuerySingleAsync(db, tx, cancellationToken, $"""
@@ -108,6 +109,7 @@ public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueO
             if (job is null)
             {
                 await tx.CommitAsync(cancellationToken); // keeps any dead-lettering done above
+                QueueMetrics.DeadLettered.Inc(deadLettered);
                 return null;
             }
 
@@ -121,6 +123,7 @@ public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueO
             {
                 // Its worker died on the last allowed attempt: dead-letter instead of crashing another worker.
                 await SetTerminalAsync(db, tx, now, job.Id, JobState.Dead, $"worker {job.LeaseOwner} stopped responding on attempt {job.Attempts} of {job.MaxAttempts}", cancellationToken);
+                deadLettered++;
                 continue;
             }
 
@@ -134,6 +137,7 @@ public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueO
             await AddEventAsync(db, tx, now, job.Id, JobState.Running, workerId,
                 reclaimed ? $"reclaimed after the lease of {job.LeaseOwner} expired" : "claimed", cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            QueueMetrics.DeadLettered.Inc(deadLettered);
             // The row as the UPDATE left it, without reading it back (one round trip less per claim).
             return job with
             {
@@ -219,6 +223,11 @@ public partial class SqlJobQueue(FarmDatabase database, QueueClock clock, QueueO
         }
 
         await tx.CommitAsync(cancellationToken);
+        if (next == JobState.Dead)
+        {
+            QueueMetrics.DeadLettered.Inc();
+        }
+
         return next;
     }
 

@@ -66,9 +66,6 @@ public static class WorkerMetrics
     public static readonly Counter LeaseRenewalTimeouts = Metrics.CreateCounter(
         "transcodefarm_lease_renewal_timeouts_total", "Jobs this worker stopped itself because no lease renewal got through in time (database unreachable).");
 
-    public static readonly Counter DeadLettered = Metrics.CreateCounter(
-        "transcodefarm_jobs_dead_lettered_total", "Jobs this worker moved to dead letter after their last attempt failed.");
-
     public static readonly Gauge WorkersAlive = Metrics.CreateGauge(
         "transcodefarm_workers_alive", "Worker hosts with a fresh heartbeat in the queue's registry.");
 

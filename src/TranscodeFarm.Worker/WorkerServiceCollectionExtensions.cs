@@ -52,6 +52,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<FingerprintExtractor>();
         services.AddSingleton<SourceImporter>();
         services.AddSingleton<SubmittedSources>();
+        services.AddSingleton<Jobs.JobControl>();
         services.AddSingleton<CapabilityProbe>();
         services.AddOptions<DrmOptions>().Bind(configuration.GetSection(DrmOptions.Section));
         services.AddSingleton(sp =>
@@ -151,12 +152,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<AssetPublication>();
         services.AddSingleton<AssetPublishers>();
         services.TryAddSingleton(PackagedObjectInspection.None);
-        services.AddSingleton(sp =>
-        {
-            var ingest = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
-            var paths = sp.GetRequiredService<FarmPaths>();
-            return new DropFolderLayout(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
-        });
+        services.AddSingleton(sp => DropFolderLayout.For(sp.GetRequiredService<IOptions<IngestOptions>>().Value, sp.GetRequiredService<FarmPaths>()));
         services.AddSingleton<SourceDisposition>();
         services.AddSingleton<IngestSubmitter>();
         services.AddSingleton(sp =>

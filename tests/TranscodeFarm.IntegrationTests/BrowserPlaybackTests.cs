@@ -97,7 +97,7 @@ public sealed class BrowserPlaybackTests(SharedFarm shared)
         return JsonDocument.Parse(line).RootElement.Clone();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -99,6 +99,9 @@ public static class DemoCommand
             }
 
             Console.WriteLine($"  metrics: {shownUrl}/metrics   health: {shownUrl}/healthz");
+            Console.WriteLine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Edge.EdgeOptions>>().Value.AdminToken.Length > 0
+                ? $"  console: {shownUrl}/console (sign in with Edge:AdminToken)"
+                : $"  console: {shownUrl}/console opens once Edge:AdminToken is set (e.g. TRANSCODEFARM__Edge__AdminToken=$(openssl rand -hex 24))");
             if (drmSettings is null)
             {
                 Console.WriteLine($"  play it: ffplay {shownUrl}/vod/{final.Outputs!.HlsMaster}   (or any hls.js / dash.js / Shaka player page)");

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using TranscodeFarm.Core.Jobs;
-using TranscodeFarm.Worker.Ingest;
+using TranscodeFarm.Worker.Jobs;
 
 namespace TranscodeFarm.Cli.Commands;
 
@@ -13,8 +13,8 @@ public static class JobsCommands
         var cmd = new Command("jobs", "List, inspect, retry and cancel jobs");
         cmd.Subcommands.Add(List());
         cmd.Subcommands.Add(Show());
-        cmd.Subcommands.Add(Simple("retry", "Queue a failed, dead or cancelled job again", RetryAsync, "queued again", "is not failed, dead or cancelled"));
-        cmd.Subcommands.Add(Simple("cancel", "Cancel a queued job, or stop a running one", CancelAsync, "cancel requested", "is not queued or running"));
+        cmd.Subcommands.Add(Simple("retry", "Queue a failed, dead or cancelled job again", (control, id, ct) => control.RetryAsync(id, ct)));
+        cmd.Subcommands.Add(Simple("cancel", "Cancel a queued job, or stop a running one", (control, id, ct) => control.CancelAsync(id, ct)));
         return cmd;
     }
 
@@ -97,36 +97,7 @@ public static class JobsCommands
         return cmd;
     }
 
-    /// <summary>A failed or dead job kept its submitted source; a cancelled one let it go (decision 018): say so instead of
-    /// queuing a job that can only fail with "the source is gone".</summary>
-    private static async Task<bool> RetryAsync(FarmServices farm, string jobId, CancellationToken ct)
-    {
-        if (await farm.Queue.GetAsync(jobId, ct) is { Origin: JobOrigin.Submit } job && job.State.IsTerminal()
-            && !await farm.Get<SubmittedSources>().ExistsAsync(job, ct))
-        {
-            throw new CliException($"job {jobId} ({job.State.ToWire()}): its submitted source is no longer in the store (a cancelled job lets it go): submit {job.SourceName} again with --force");
-        }
-
-        return await farm.Queue.RetryAsync(jobId, ct);
-    }
-
-    /// <summary>A job cancelled before any worker took it is settled here: no worker will.</summary>
-    private static async Task<bool> CancelAsync(FarmServices farm, string jobId, CancellationToken ct)
-    {
-        if (!await farm.Queue.CancelAsync(jobId, ct))
-        {
-            return false;
-        }
-
-        if (await farm.Queue.GetAsync(jobId, ct) is { State: JobState.Cancelled } cancelled)
-        {
-            await farm.Get<SubmittedSources>().ReleaseAsync(cancelled, ct);
-        }
-
-        return true;
-    }
-
-    private static Command Simple(string name, string description, Func<FarmServices, string, CancellationToken, Task<bool>> action, string ok, string notOk)
+    private static Command Simple(string name, string description, Func<JobControl, string, CancellationToken, Task<JobControlResult>> action)
     {
         var id = new Argument<string>("id") { Description = "Job id" };
         var cmd = new Command(name, description);
@@ -134,15 +105,18 @@ public static class JobsCommands
         cmd.SetAction(async (parse, ct) =>
         {
             using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
-            var jobId = parse.GetValue(id)!;
-            if (await action(farm, jobId, ct))
+            var result = await action(farm.Get<JobControl>(), parse.GetValue(id)!, ct);
+            switch (result.Outcome)
             {
-                Console.WriteLine($"job {jobId}: {ok}");
-                return 0;
+                case JobControlOutcome.Done:
+                    Console.WriteLine(result.Message);
+                    return 0;
+                case JobControlOutcome.SourceGone:
+                    throw new CliException(result.Message);
+                default:
+                    Console.Error.WriteLine(result.Message);
+                    return 1;
             }
-
-            Console.Error.WriteLine(await farm.Queue.GetAsync(jobId, ct) is null ? $"no job '{jobId}'" : $"job {jobId} {notOk}");
-            return 1;
         });
         return cmd;
     }

@@ -10,6 +10,10 @@ public sealed class DropFolderLayout(string dropFolder)
     public const string SidecarFile = "sidecar.json";
 
     public string Drop { get; } = Path.GetFullPath(dropFolder);
+
+    /// <summary>Ingest:DropFolder, else the data directory's drop/ (the ingest and the web console read the same one).</summary>
+    public static DropFolderLayout For(IngestOptions ingest, FarmPaths paths) =>
+        new(string.IsNullOrEmpty(ingest.DropFolder) ? paths.DefaultDropFolder : ingest.DropFolder);
     public string Processing => Path.Combine(Drop, ".processing");
     public string Done => Path.Combine(Drop, "done");
     public string Failed => Path.Combine(Drop, "failed");

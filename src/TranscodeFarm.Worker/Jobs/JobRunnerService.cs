@@ -190,11 +190,6 @@ public sealed partial class JobRunnerService(
             var error = why == StopReason.Cancelled ? "cancelled by request" : result.Describe();
             var state = await queue.FailAsync(job.Id, identity.Id, error, result.Retryable, ct);
             outcome = state?.ToWire() ?? "lease_lost";
-            if (state == JobState.Dead)
-            {
-                WorkerMetrics.DeadLettered.Inc();
-            }
-
             LogFailed(logger, job.Id, outcome, error.Split('\n')[0]);
         }
 

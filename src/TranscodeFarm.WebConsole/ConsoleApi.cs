@@ -1,0 +1,223 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TranscodeFarm.Core.Drm;
+using TranscodeFarm.Core.Jobs;
+using TranscodeFarm.Keys;
+using TranscodeFarm.Queue;
+using TranscodeFarm.Queue.Assets;
+using TranscodeFarm.Worker;
+using TranscodeFarm.Worker.Ingest;
+using TranscodeFarm.Worker.Jobs;
+
+namespace TranscodeFarm.WebConsole;
+
+/// <summary>The console's JSON API (<c>/console/api/*</c>), behind a signed-in session; changes also need its CSRF token.</summary>
+internal static class ConsoleApi
+{
+    private const int JobLimit = 200;
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static async Task<IResult> JobsAsync(string? state, IJobQueue queue, CancellationToken cancellationToken)
+    {
+        JobState? filter = null;
+        if (state is { Length: > 0 })
+        {
+            if (!Enum.TryParse<JobState>(state, ignoreCase: true, out var parsed) || int.TryParse(state, out _))
+            {
+                return Results.BadRequest(new { error = $"unknown state '{state}' (queued, running, succeeded, failed, dead, cancelled)" });
+            }
+
+            filter = parsed;
+        }
+
+        var jobs = await queue.ListAsync(filter, JobLimit, cancellationToken);
+        var counts = await queue.CountByStateAsync(cancellationToken);
+        return Results.Json(new
+        {
+            counts = Enum.GetValues<JobState>().ToDictionary(s => s.ToWire(), s => counts.TryGetValue(s, out var n) ? n : 0),
+            jobs = jobs.Select(ConsoleViews.Row),
+        });
+    }
+
+    public static async Task<IResult> JobAsync(string id, IJobQueue queue, CancellationToken cancellationToken) =>
+        await queue.GetAsync(id, cancellationToken) is { } job
+            ? Results.Json(ConsoleViews.Detail(job, await queue.EventsAsync(id, cancellationToken)))
+            : Results.NotFound(new { error = $"no job '{id}'" });
+
+    public static Task<IResult> RetryAsync(string id, JobControl control, CancellationToken cancellationToken) =>
+        ControlAsync(control.RetryAsync(id, cancellationToken));
+
+    public static Task<IResult> CancelAsync(string id, JobControl control, CancellationToken cancellationToken) =>
+        ControlAsync(control.CancelAsync(id, cancellationToken));
+
+    private static async Task<IResult> ControlAsync(Task<JobControlResult> operation)
+    {
+        var result = await operation;
+        var body = new { ok = result.Outcome == JobControlOutcome.Done, message = result.Message, job = result.Job is { } j ? ConsoleViews.Row(j) : null };
+        return result.Outcome switch
+        {
+            JobControlOutcome.Done => Results.Json(body),
+            JobControlOutcome.NotFound => Results.Json(body, statusCode: StatusCodes.Status404NotFound),
+            _ => Results.Json(body, statusCode: StatusCodes.Status409Conflict),
+        };
+    }
+
+    public static async Task<IResult> WorkersAsync(IWorkerRegistry registry, IOptions<WorkerOptions> worker, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var workers = await registry.ListWorkersAsync(cancellationToken);
+        return Results.Json(new { workers = workers.Select(w => ConsoleViews.Worker(w, now, worker.Value.LeaseDuration)) });
+    }
+
+    /// <summary>Assets from the asset directory, each with the job that published it (renditions, DRM, matches) and, when
+    /// the edge asks for one, a playback token for the preview player (an hour; the signed-in operator may play anything).</summary>
+    public static async Task<IResult> AssetsAsync(IAssetDirectory directory, IJobQueue queue, DrmSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var assets = await directory.ListAsync(null, JobLimit, cancellationToken);
+        var jobs = (await queue.ListAsync(JobState.Succeeded, 1000, cancellationToken))
+            .Where(j => j.Outputs is not null)
+            .GroupBy(j => j.Outputs!.AssetId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var expires = time.GetUtcNow().AddHours(1);
+        return Results.Json(new
+        {
+            players = ConsoleStatic.Players(),
+            assets = assets.Select(a =>
+            {
+                var job = jobs.GetValueOrDefault(a.AssetId);
+                var row = ConsoleViews.Asset(a, job);
+                return new { row, token = a.RequireToken || row.Drm is not null ? TokenFor(a.AssetId, expires, secrets) : null };
+            }),
+        });
+    }
+
+    public static async Task<IResult> AssetAsync(string id, IAssetDirectory directory, IJobQueue queue, DrmSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!Core.Assets.ObjectKeys.IsValid(id + "/x") || await directory.GetAsync(id, cancellationToken) is not { } asset)
+        {
+            return Results.NotFound(new { error = $"no asset '{id}' in the job database" });
+        }
+
+        var job = (await queue.ListAsync(JobState.Succeeded, 1000, cancellationToken)).FirstOrDefault(j => j.Outputs?.AssetId == id);
+        var row = ConsoleViews.Asset(asset, job);
+        return Results.Json(new
+        {
+            players = ConsoleStatic.Players(),
+            row,
+            token = asset.RequireToken || row.Drm is not null ? TokenFor(id, time.GetUtcNow().AddHours(1), secrets) : null,
+        });
+    }
+
+    private static string? TokenFor(string asset, DateTimeOffset expires, DrmSecrets secrets)
+    {
+        try
+        {
+            return PlaybackToken.Create(asset, expires, secrets.TokenSigningKey);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // no signing key on this host: the player page says the asset needs a token
+        }
+    }
+
+    /// <summary>The drop folder's failed/ reports, newest first; read without following links, each at most 64 KiB.</summary>
+    public static async Task<IResult> DropFailuresAsync(IOptions<IngestOptions> ingest, FarmPaths paths, CancellationToken cancellationToken)
+    {
+        var layout = DropFolderLayout.For(ingest.Value, paths);
+        if (!Directory.Exists(layout.Failed))
+        {
+            return Results.Json(new { folder = layout.Failed, present = false, failures = Array.Empty<object>() });
+        }
+
+        var reports = new DirectoryInfo(layout.Failed).EnumerateFiles("*.error.json")
+            .Where(f => f.LinkTarget is null)
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .Take(JobLimit)
+            .ToList();
+        var failures = new List<object>();
+        foreach (var file in reports)
+        {
+            var name = file.Name[..^".error.json".Length];
+            var (text, refusal) = await UntrustedFile.ReadSmallTextAsync(file.FullName, 64 * 1024, cancellationToken);
+            ErrorReport? report = null;
+            try
+            {
+                report = text is null ? null : JsonSerializer.Deserialize<ErrorReport>(text, Web);
+            }
+            catch (JsonException e)
+            {
+                refusal = "unreadable report: " + e.Message;
+            }
+
+            failures.Add(new
+            {
+                file = name,
+                present = UntrustedFile.Exists(Path.Combine(layout.Failed, name)),
+                report?.JobId,
+                state = report?.State,
+                reason = report?.Reason ?? refusal,
+                report?.Detail,
+                report?.Profile,
+                attempts = report?.Attempts,
+                failedAt = report?.FailedAt ?? file.LastWriteTimeUtc,
+            });
+        }
+
+        return Results.Json(new { folder = layout.Failed, present = true, failures });
+    }
+
+    public static IResult Edge(EdgeTraffic traffic) => Results.Json(new
+    {
+        intervalSeconds = EdgeTraffic.Interval.TotalSeconds,
+        keptPoints = EdgeTraffic.Kept,
+        totals = TranscodeFarm.Edge.EdgeMetrics.Totals(),
+        points = traffic.Points(),
+    });
+
+    /// <summary>
+    /// Server-sent events: the job list (as <c>/console/api/jobs</c> gives it) whenever it changes, read from the job
+    /// database every half second, which is where workers report progress; a comment every 15 s keeps proxies from
+    /// closing the stream. Ends after an hour (the browser reconnects, and the session is checked again) or at shutdown.
+    /// </summary>
+    public static async Task JobStreamAsync(HttpContext context, IJobQueue queue, IHostApplicationLifetime lifetime, TimeProvider time)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var token = linked.Token;
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var started = time.GetUtcNow();
+        var lastSent = started;
+        var last = "";
+        try
+        {
+            await response.WriteAsync("retry: 2000\n\n", token);
+            await response.Body.FlushAsync(token);
+            while (time.GetUtcNow() - started < TimeSpan.FromHours(1))
+            {
+                var jobs = await queue.ListAsync(null, JobLimit, token);
+                var json = JsonSerializer.Serialize(jobs.Select(ConsoleViews.Row), Web);
+                if (json != last)
+                {
+                    await response.WriteAsync($"event: jobs\ndata: {json}\n\n", token);
+                    last = json;
+                    lastSent = time.GetUtcNow();
+                }
+                else if (time.GetUtcNow() - lastSent > TimeSpan.FromSeconds(15))
+                {
+                    await response.WriteAsync(": keep-alive\n\n", token);
+                    lastSent = time.GetUtcNow();
+                }
+
+                await response.Body.FlushAsync(token);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // the page went away, or the host is stopping
+        }
+    }
+}
