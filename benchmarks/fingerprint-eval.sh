@@ -6,7 +6,9 @@
 # 10,000 synthetic assets. Issue 17: hard negatives in two halves (false claims per kind, threshold sweep), picture alone
 # on muted copies. A benchmark, not a test: it prints "GOAL MISSED" lines and exits 0.
 #   benchmarks/fingerprint-eval.sh [--quick] [--corpus DIR] [--seconds 30] [--synthetic-assets 10000] [--queries 200] [--jobs 2]
-#     [--negatives-per-kind 6] [--accuracy-only] [--latency-only] [--fast-decode] [--build-only]
+#     [--negatives-per-kind 6] [--accuracy-only] [--latency-only] [--full-decode] [--build-only]
+# Copies and negatives are fingerprinted as standalone extraction does (fast decode, Media:FingerprintFastDecode);
+# --full-decode decodes them fully, as the encode does for the originals.
 # The corpus is kept (default benchmarks/TranscodeFarm.FingerprintEval/bin/corpus) and reused by the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -28,7 +28,8 @@ internal sealed record EvalOptions
     /// <summary>Only time queries over the synthetic assets, with and without mirrored hashes.</summary>
     public bool LatencyOnly { get; init; }
 
-    /// <summary>Fingerprint the copies and negatives with <c>FingerprintExtractor.FastDecode</c> (issue 17: its effect on accuracy).</summary>
+    /// <summary>Fingerprint the copies and negatives with <c>FingerprintExtractor.FastDecode</c>, as the standalone extractor
+    /// does by default since issue 17 (<c>Media:FingerprintFastDecode</c>); <c>--full-decode</c> turns it off for comparison.</summary>
     public bool FastDecode { get; init; }
 
     /// <summary>Make the corpus and stop.</summary>
@@ -51,7 +52,7 @@ internal sealed record EvalOptions
             AccuracyOnly = args.Contains("--accuracy-only"),
             BuildOnly = args.Contains("--build-only"),
             LatencyOnly = args.Contains("--latency-only"),
-            FastDecode = args.Contains("--fast-decode"),
+            FastDecode = !args.Contains("--full-decode"),
             CorpusRoot = Path.GetFullPath(corpus),
             AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
             Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room

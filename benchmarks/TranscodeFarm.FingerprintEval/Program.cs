@@ -18,23 +18,25 @@ var runner = new ProcessRunner(TimeProvider.System);
 var tool = new Tool(runner);
 var media = new MediaOptions();
 var prober = new MediaProber(media);
-var extractor = new FingerprintExtractor(runner, media, prober);
+// Originals as the farm indexes its assets (the encode's fingerprint: every frame decoded).
+var extractor = new FingerprintExtractor(runner, media, prober) { FastDecode = false };
 if (options.SpeedChild is { } child)
 {
-    return await SpeedChild.RunAsync(child.Clip, child.Warmup, tool, extractor, prober);
+    // The standalone extractor as `transcodefarm fingerprint` runs it (Media:FingerprintFastDecode, on by default).
+    return await SpeedChild.RunAsync(child.Clip, child.Warmup, tool, new FingerprintExtractor(runner, media, prober), prober);
 }
 
 var total = Stopwatch.StartNew();
 if (options.LatencyOnly)
 {
     // Only the 10,000-asset latency part, twice (mirrored hashes on, then off), for a quick comparison on a busy machine.
-    var onlyScale = new ScaleBenchmark(options.SyntheticAssets, options.ScaleQueries);
+    var onlyScale = new ScaleBenchmark(options.SyntheticAssets, options.ScaleQueries, centreViews: !args.Contains("--no-centre-views"));
     onlyScale.Build();
     foreach (var mirrored in new[] { true, false, true, false })
     {
         var (e, u, placedOnly, n, wrongOnly) = onlyScale.Query(mirrored);
         var all = e.Concat(u).ToList();
-        Console.WriteLine($"mirrored hashes {(mirrored ? "on " : "off")}: median {Report.F(Report.Median(all))} ms, p95 {Report.F(Report.Percentile(all, 0.95))} ms, max {Report.F(all.Max())} ms; placed {placedOnly}/{n}, wrong {wrongOnly}; load {Machine.LoadAverage()}");
+        Console.WriteLine($"{(args.Contains("--no-centre-views") ? "no centre views, " : "centre views, ")}{onlyScale.Index.KeyframeCount:N0} keyframes; mirrored hashes {(mirrored ? "on " : "off")}: median {Report.F(Report.Median(all))} ms, p95 {Report.F(Report.Percentile(all, 0.95))} ms, max {Report.F(all.Max())} ms; placed {placedOnly}/{n}, wrong {wrongOnly}; load {Machine.LoadAverage()}");
     }
 
     return 0;
@@ -42,7 +44,7 @@ if (options.LatencyOnly)
 
 var report = new Report();
 var ffmpegVersion = (await tool.LinesAsync("ffmpeg", ["-hide_banner", "-version"], TimeSpan.FromSeconds(30), CancellationToken.None))?.FirstOrDefault() ?? "ffmpeg ?";
-report.Line($"# Fingerprint evaluation{(options.Quick ? " (--quick)" : "")}{(options.FastDecode ? " (--fast-decode: copies and negatives decoded skipping the loop filter and non-reference frames)" : "")}: {Environment.ProcessorCount} cores, {ffmpegVersion}");
+report.Line($"# Fingerprint evaluation{(options.Quick ? " (--quick)" : "")}{(options.FastDecode ? " (copies and negatives decoded fast, as standalone extraction does: no loop filter, no non-reference frames; originals in full, as the encode does)" : " (--full-decode: copies and negatives decoded in full)")}: {Environment.ProcessorCount} cores, {ffmpegVersion}");
 report.Line($"load average at start {Machine.LoadAverage()} (timings below are only comparable on an otherwise idle machine)");
 
 // 1. Corpus.
@@ -62,9 +64,9 @@ if (options.BuildOnly)
 
 // 2. Fingerprints, index, matchers.
 Console.Error.WriteLine($"fingerprinting {originals.Count + copies.Count + negatives.Count} files...");
-// --fast-decode: queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
+// Fast decode (default; --full-decode turns it off): queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
 // originals, like the farm's assets (fingerprinted inside the encode), decoded in full.
-var queryExtractor = options.FastDecode ? new FingerprintExtractor(runner, media, prober) { FastDecode = true } : extractor;
+var queryExtractor = new FingerprintExtractor(runner, media, prober) { FastDecode = options.FastDecode };
 var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path)], options.Jobs, CancellationToken.None);
 var (queryFingerprints, queryExtractSeconds) = await CorpusFingerprints.ExtractAsync(queryExtractor, [.. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None);
 foreach (var (path, fp) in queryFingerprints)
@@ -186,7 +188,7 @@ if (options.AccuracyOnly)
 // 3. Extraction speed, one core.
 Console.Error.WriteLine("extraction speed on one core (1080p30)...");
 report.Section("Extraction speed: 1080p30, one core");
-var (speed, pinned, speedError) = await SpeedBenchmark.RunAsync(tool, builder.WorkDirectory, options.Quick ? 10 : 20);
+var (speed, pinned, speedError) = await SpeedBenchmark.RunAsync(tool, builder.WorkDirectory, options.Quick ? 10 : 60);
 if (speed is null)
 {
     report.Line("could not measure: " + speedError);

@@ -30,6 +30,19 @@ public sealed class FingerprintCatalog(IFingerprintStore store) : IDisposable
         }
     }
 
+    /// <summary>Entries whose stored video form is older than this build writes (no centre hashes: issue 17). They still
+    /// match with their whole-frame hashes; <c>transcodefarm fingerprint reindex</c> (and worker hosts at start) re-extract them.</summary>
+    public int OutdatedCount
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _entries.Values.Count(e => e.VideoVersion is > 0 and < VideoFingerprintBinary.Version);
+            }
+        }
+    }
+
     /// <summary>Loads rows added since the last refresh and drops rows deleted since.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {

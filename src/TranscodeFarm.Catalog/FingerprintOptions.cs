@@ -28,6 +28,10 @@ public sealed class FingerprintOptions
     /// <summary>How often a host's index catches up with the database when nothing queries it.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Worker hosts re-extract stored fingerprints older than the current form at start (issue 17; see
+    /// <c>transcodefarm fingerprint reindex</c>).</summary>
+    public bool ReindexAtStart { get; set; } = true;
+
     /// <summary>Matches reported per query.</summary>
     public int MaxMatches { get; set; } = 10;
 

@@ -106,14 +106,22 @@ public sealed class SqlFingerprintStore(FarmDatabase database, TimeProvider time
         return rows;
     }
 
-    private static StoredFingerprint ReadRow(DbDataReader r) => new(
-        Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture),
-        r.GetString(1),
-        r.GetString(2),
-        r.GetString(3),
-        Convert.ToDouble(r.GetValue(4), CultureInfo.InvariantCulture),
-        r.IsDBNull(5) ? null : Parse((byte[])r.GetValue(5), b => VideoFingerprint.FromBytes(b)),
-        r.IsDBNull(6) ? null : Parse((byte[])r.GetValue(6), b => AudioFingerprint.ParseChromaprintRaw(b)));
+    private static StoredFingerprint ReadRow(DbDataReader r)
+    {
+        var video = r.IsDBNull(5) ? null : (byte[])r.GetValue(5);
+        var parsed = video is null ? null : Parse(video, b => VideoFingerprint.FromBytes(b));
+        return new StoredFingerprint(
+            Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture),
+            r.GetString(1),
+            r.GetString(2),
+            r.GetString(3),
+            Convert.ToDouble(r.GetValue(4), CultureInfo.InvariantCulture),
+            parsed,
+            r.IsDBNull(6) ? null : Parse((byte[])r.GetValue(6), b => AudioFingerprint.ParseChromaprintRaw(b)))
+        {
+            VideoVersion = parsed is null ? 0 : VideoFingerprintBinary.VersionOf(video),
+        };
+    }
 
     /// <summary>One damaged row must not stop every host's index from loading: it is listed, never matched.</summary>
     private static T? Parse<T>(byte[] data, Func<byte[], T> parse) where T : class

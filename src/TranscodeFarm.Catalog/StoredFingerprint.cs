@@ -15,6 +15,12 @@ public sealed record StoredFingerprint(
     VideoFingerprint? Video,
     AudioFingerprint? Audio)
 {
+    /// <summary>The stored video form's version (<see cref="VideoFingerprintBinary"/>); 0 without video. Rows below
+    /// <see cref="VideoFingerprintBinary.Version"/> lack centre hashes until re-indexed (issue 17).</summary>
+    public int VideoVersion { get; init; }
+
+    public bool IsOutdated => Video is not null && VideoVersion < VideoFingerprintBinary.Version;
+
     /// <summary>The key the in-memory index files it under.</summary>
     public string Key => FingerprintCollections.Key(Collection, EntryId);
 }

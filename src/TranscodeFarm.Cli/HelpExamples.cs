@@ -46,6 +46,7 @@ public static class HelpExamples
         ["keys export"] = ["transcodefarm keys export 7f3a9c > 7f3a9c.cpix.xml"],
         ["token"] = ["transcodefarm token 7f3a9c", "transcodefarm token 7f3a9c --ttl 00:30:00 --client-ip 203.0.113.7"],
         ["fingerprint"] = ["transcodefarm fingerprint film.mp4 --json", "transcodefarm fingerprint copy.mp4 --against film.mp4 trailer.mp4"],
+        ["fingerprint reindex"] = ["transcodefarm fingerprint reindex", "transcodefarm fingerprint reindex --queue postgres://farm:secret@db:5432/farm --json"],
         ["match"] = ["transcodefarm match upload.mp4", "transcodefarm match --asset 7f3a9c --json"],
         ["collection"] = ["transcodefarm collection add blocked leaked.mp4", "transcodefarm collection list"],
         ["collection add"] = ["transcodefarm collection add blocked leaked.mp4 cam-copy.mp4", "transcodefarm collection add references --asset 7f3a9c"],

@@ -10,10 +10,12 @@ public sealed record MediaFingerprint(VideoFingerprint Video, AudioFingerprint? 
 /// </summary>
 public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions options, MediaProber prober)
 {
-    /// <summary>Skip the loop filter and non-reference frames while decoding (<see cref="FingerprintArguments.FastDecodeOptions"/>): for measurement only.</summary>
-    public bool FastDecode { get; init; }
+    /// <summary>Skip the loop filter and non-reference frames while decoding (<see cref="FingerprintArguments.FastDecodeOptions"/>);
+    /// null: <see cref="MediaOptions.FingerprintFastDecode"/>.</summary>
+    public bool? FastDecode { get; init; }
 
-    public async Task<(MediaFingerprint? Fingerprint, string? Error)> ExtractAsync(string path, CancellationToken cancellationToken)
+    /// <param name="fastDecode">Overrides <see cref="FastDecode"/> for this file (a re-index decodes fully, as the encode does).</param>
+    public async Task<(MediaFingerprint? Fingerprint, string? Error)> ExtractAsync(string path, CancellationToken cancellationToken, bool? fastDecode = null)
     {
         var probe = await prober.ProbeAsync(path, cancellationToken);
         if (probe.Source is not { } source)
@@ -26,7 +28,8 @@ public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions opti
         {
             var chromaprint = source.Audio is null ? null : Path.Combine(work.FullName, "audio.fp");
             var frames = new List<FingerprintFrame>();
-            var args = FingerprintArguments.Build(path, source.Video is not null, chromaprint, source.Video?.Colour is { IsHdr: true } hdr ? hdr : null, FastDecode);
+            var args = FingerprintArguments.Build(path, source.Video is not null, chromaprint, source.Video?.Colour is { IsHdr: true } hdr ? hdr : null,
+                fastDecode ?? FastDecode ?? options.FingerprintFastDecode);
             var frameBytes = FingerprintArguments.FrameSize * FingerprintArguments.FrameSize;
             var result = await runner.RunAsync(new ProcessSpec(options.FfmpegPath, args, options.EncodeTimeoutFor(source.DurationSeconds)), new ProcessIo
             {
@@ -42,7 +45,7 @@ public sealed class FingerprintExtractor(ProcessRunner runner, MediaOptions opti
                         }
 
                         var hash = FrameHash.Compute(frame, FingerprintArguments.FrameSize, FingerprintArguments.FrameSize);
-                        frames.Add(new FingerprintFrame(frames.Count / FingerprintArguments.FramesPerSecond, hash.Hash, hash.Quality) { MirroredHash = hash.Mirrored });
+                        frames.Add(FingerprintFrame.From(frames.Count / FingerprintArguments.FramesPerSecond, hash));
                     }
                 },
             }, cancellationToken);

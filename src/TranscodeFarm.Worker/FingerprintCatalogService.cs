@@ -33,6 +33,11 @@ public sealed partial class FingerprintCatalogService(
                 if (first)
                 {
                     LogBuilt(logger, catalog.Count, time.GetElapsedTime(started).TotalSeconds);
+                    if (catalog.OutdatedCount is var outdated and > 0)
+                    {
+                        LogOutdated(logger, outdated);
+                    }
+
                     first = false;
                 }
             }
@@ -47,6 +52,9 @@ public sealed partial class FingerprintCatalogService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fingerprint index built: {Entries} entries in {Seconds:0.00} s")]
     private static partial void LogBuilt(ILogger logger, int entries, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} stored fingerprints are in an older form: they match by whole-frame hashes only (no centre hashes for cropped copies) until re-indexed (worker hosts do it at start; or run `transcodefarm fingerprint reindex`)")]
+    private static partial void LogOutdated(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fingerprint index refresh failed: {Reason}")]
     private static partial void LogRefreshFailed(ILogger logger, string reason);

@@ -67,6 +67,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FingerprintOptions>, FingerprintOptionsValidator>();
         services.AddSingleton<IFingerprintStore, SqlFingerprintStore>();
         services.AddSingleton<FingerprintCatalog>();
+        services.AddSingleton<FingerprintReindexer>();
         services.AddSingleton<IAssetDirectory, SqlAssetDirectory>();
         // Registered in both modes so hosts listen the same way; on SQLite nothing is announced (see NoAssetChangeNotifications).
         services.AddSingleton<IAssetChangeNotifications>(sp =>
@@ -165,6 +166,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<QueueListenerService>();
         services.AddHostedService<JobRunnerService>();
         services.AddHostedService<QueueMetricsService>();
+        services.AddHostedService<FingerprintReindexService>();
         if (withIngest)
         {
             services.AddHostedService<DropFolderIngestService>();

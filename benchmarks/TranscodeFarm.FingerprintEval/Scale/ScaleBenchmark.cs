@@ -7,7 +7,8 @@ namespace TranscodeFarm.FingerprintEval.Scale;
 /// Query latency over a catalogue-sized index: <c>assets</c> synthetic fingerprints of 1–4 minutes at 2 fps, then
 /// noisy 10-s excerpts (14 bits a frame, some at 2.5 or 1 fps) and unrelated 10-s clips, each timed with a Stopwatch.
 /// </summary>
-internal sealed class ScaleBenchmark(int assets, int queries)
+/// <param name="centreViews">Index the assets' centre hashes as a second view, as the farm does (issue 17); false for comparison.</param>
+internal sealed class ScaleBenchmark(int assets, int queries, bool centreViews = true)
 {
     public const double LatencyGoalMs = 50;
     public const double ExcerptSeconds = 10;
@@ -36,7 +37,7 @@ internal sealed class ScaleBenchmark(int assets, int queries)
             Frames += video.Count;
             _scenes.Add((scenes, seconds));
             build.Start();
-            Index.Add(Id(a), video);
+            Index.Add(Id(a), centreViews ? video : new VideoFingerprint(video.Frames.Select(f => f with { CentreHash = default })));
             build.Stop();
         }
 

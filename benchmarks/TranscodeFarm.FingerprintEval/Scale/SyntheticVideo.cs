@@ -4,7 +4,8 @@ namespace TranscodeFarm.FingerprintEval.Scale;
 
 /// <summary>
 /// Synthetic fingerprints in the spirit of the unit tests' helper (not shared with them): random "scenes" (one random
-/// hash each, held 1–6 s, one in ten a black stretch identical in every asset), sampled every 0.5 s with bit noise.
+/// hash each, held 1–6 s, one in ten a black stretch identical in every asset), sampled every 0.5 s with bit noise. Each
+/// scene also has its own centre hash (issue 17), so the index files a second view of every asset as the farm's does.
 /// </summary>
 internal static class SyntheticVideo
 {
@@ -13,14 +14,14 @@ internal static class SyntheticVideo
     /// <summary>What every black frame hashes to: would match everything if flat frames were not ignored.</summary>
     public static readonly Hash256 Black = new(1, 0, 0, 0);
 
-    public readonly record struct Scene(double Start, Hash256 Hash, int Quality);
+    public readonly record struct Scene(double Start, Hash256 Hash, int Quality, Hash256 Centre);
 
     public static Scene[] Scenes(Random rng, double seconds)
     {
         var scenes = new List<Scene>();
         for (var t = 0.0; t < seconds; t += 1 + (rng.NextDouble() * 5))
         {
-            scenes.Add(rng.Next(10) == 0 ? new Scene(t, Black, 2) : new Scene(t, RandomHash(rng), 60 + rng.Next(41)));
+            scenes.Add(rng.Next(10) == 0 ? new Scene(t, Black, 2, Black) : new Scene(t, RandomHash(rng), 60 + rng.Next(41), RandomHash(rng)));
         }
 
         return [.. scenes];
@@ -39,8 +40,10 @@ internal static class SyntheticVideo
             }
 
             var scene = scenes[s];
-            var hash = scene.Quality < FrameHashResult.MinUsableQuality ? scene.Hash : Flip(scene.Hash, rng, rng.Next(noiseBits + 1));
-            frames.Add(new FingerprintFrame(Math.Round(t, 3), hash, scene.Quality));
+            var flat = scene.Quality < FrameHashResult.MinUsableQuality;
+            var hash = flat ? scene.Hash : Flip(scene.Hash, rng, rng.Next(noiseBits + 1));
+            var centre = flat ? scene.Centre : Flip(scene.Centre, rng, rng.Next(noiseBits + 1));
+            frames.Add(new FingerprintFrame(Math.Round(t, 3), hash, scene.Quality) { CentreHash = centre });
         }
 
         return new VideoFingerprint(frames);

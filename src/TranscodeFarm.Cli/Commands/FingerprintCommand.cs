@@ -21,6 +21,7 @@ public static class FingerprintCommand
         cmd.Arguments.Add(file);
         cmd.Options.Add(against);
         cmd.Options.Add(json);
+        cmd.Subcommands.Add(Reindex());
         cmd.SetAction(async (parse, ct) =>
         {
             using var farm = FarmServices.Create(parse);
@@ -72,6 +73,45 @@ public static class FingerprintCommand
             }
 
             return matches.Count > 0 ? 0 : 1;
+        });
+        return cmd;
+    }
+
+    /// <summary>
+    /// `fingerprint reindex`: re-extracts stored fingerprints older than this build's form (issue 17: centre hashes) from
+    /// their sources where the farm still has them; lists the rows that keep their old form and why. Worker hosts do the
+    /// same at start (Fingerprint:ReindexAtStart).
+    /// </summary>
+    private static Command Reindex()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
+        var cmd = new Command("reindex", "Re-extract stored fingerprints older than the current form (version " + VideoFingerprintBinary.Version +
+            ": centre hashes for cropped copies) from their sources; rows whose source is gone keep matching with whole-frame hashes only");
+        cmd.Options.Add(json);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var farm = await FarmServices.CreateWithQueueAsync(parse, ct);
+            var summary = await farm.Get<TranscodeFarm.Worker.FingerprintReindexer>().ReindexAsync(ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    version = (int)VideoFingerprintBinary.Version,
+                    current = summary.Current,
+                    reindexed = summary.Reindexed,
+                    kept = summary.Kept.Select(k => new { key = k.Key, reason = k.Reason }),
+                }, CliOutput.Json));
+            }
+            else
+            {
+                Console.WriteLine($"version {VideoFingerprintBinary.Version}: {summary.Reindexed.Count} re-indexed, {summary.Kept.Count} kept at an older version, {summary.Current} already current");
+                foreach (var (key, reason) in summary.Kept)
+                {
+                    Console.WriteLine($"kept {key}: {reason}");
+                }
+            }
+
+            return 0;
         });
         return cmd;
     }

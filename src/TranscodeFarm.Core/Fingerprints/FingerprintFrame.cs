@@ -15,11 +15,27 @@ public readonly record struct FingerprintFrame(double TimeSeconds, Hash256 Hash,
 
     public bool HasMirroredHash => MirroredHash != default;
 
-    public bool Equals(FingerprintFrame other) =>
-        TimeSeconds.Equals(other.TimeSeconds) && Hash.Equals(other.Hash) && Quality == other.Quality;
+    /// <summary>
+    /// The hash of the frame's centre enlarged to the full frame (<see cref="FrameHash.CentreFraction"/>): what a copy
+    /// cropped by 10% hashes to. Indexed as a second view of the asset (issue 17); stored since binary version 2, so it
+    /// is part of equality. Default when not computed (version-1 rows).
+    /// </summary>
+    public Hash256 CentreHash { get; init; }
 
-    public override int GetHashCode() => HashCode.Combine(TimeSeconds, Hash, Quality);
+    public bool HasCentreHash => CentreHash != default;
+
+    public bool Equals(FingerprintFrame other) =>
+        TimeSeconds.Equals(other.TimeSeconds) && Hash.Equals(other.Hash) && Quality == other.Quality && CentreHash.Equals(other.CentreHash);
+
+    public override int GetHashCode() => HashCode.Combine(TimeSeconds, Hash, Quality, CentreHash);
+
+    /// <summary>The frame built from a hash result: its hash, mirrored hash and centre hash.</summary>
+    public static FingerprintFrame From(double timeSeconds, FrameHashResult hash) =>
+        new(timeSeconds, hash.Hash, hash.Quality) { MirroredHash = hash.Mirrored, CentreHash = hash.Centre };
 
     /// <summary>This frame as its mirror image would be (the hashes swapped); itself when no mirrored hash was computed.</summary>
     public FingerprintFrame Mirrored() => HasMirroredHash ? this with { Hash = MirroredHash, MirroredHash = Hash } : this;
+
+    /// <summary>This frame as its centre view: the centre hash in place of the hash (no mirrored or centre hash).</summary>
+    public FingerprintFrame Centre() => new(TimeSeconds, CentreHash, Quality);
 }

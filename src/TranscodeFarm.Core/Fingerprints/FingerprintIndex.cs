@@ -17,20 +17,27 @@ public sealed class FingerprintIndex : IDisposable
     private const int ChunkValues = 1 << Hash256.ChunkBits;
 
     private readonly ReaderWriterLockSlim _gate = new();
-    private readonly List<Posting>?[][] _tables;
+    // [view][chunk][value]: view 0 = the assets' frames, view 1 = their centre views (probed differently, see Probe).
+    private readonly List<Posting>?[][][] _tables;
     private readonly List<IndexedAsset?> _slots = [];
     private readonly Stack<int> _freeSlots = new();
-    private readonly Dictionary<string, int> _slotById = new(StringComparer.Ordinal);
+    // An asset's views (its frames, and their centre hashes when it has them) each take a slot: the voting and the
+    // verification work on one view at a time, and results are merged per asset id.
+    private readonly Dictionary<string, int[]> _slotById = new(StringComparer.Ordinal);
     private int _runCount;
 
     public FingerprintIndex(FingerprintIndexOptions? options = null)
     {
         Options = options ?? new FingerprintIndexOptions();
         Options.Validate();
-        _tables = new List<Posting>?[Hash256.ChunkCount][];
-        for (var c = 0; c < Hash256.ChunkCount; c++)
+        _tables = new List<Posting>?[2][][];
+        for (var v = 0; v < _tables.Length; v++)
         {
-            _tables[c] = new List<Posting>?[ChunkValues];
+            _tables[v] = new List<Posting>?[Hash256.ChunkCount][];
+            for (var c = 0; c < Hash256.ChunkCount; c++)
+            {
+                _tables[v][c] = new List<Posting>?[ChunkValues];
+            }
         }
     }
 
@@ -69,31 +76,43 @@ public sealed class FingerprintIndex : IDisposable
         }
     }
 
-    /// <summary>Adds an asset, replacing any fingerprint already indexed under the same id.</summary>
+    /// <summary>
+    /// Adds an asset, replacing any fingerprint already indexed under the same id. Frames with centre hashes are also
+    /// filed as a second view, so a copy cropped to the centre (issue 17) finds the asset by its whole-frame hash.
+    /// </summary>
     public void Add(string assetId, VideoFingerprint fingerprint)
     {
         ArgumentException.ThrowIfNullOrEmpty(assetId);
         ArgumentNullException.ThrowIfNull(fingerprint);
         // Selecting keyframes needs no lock; only filing them does.
-        var runs = KeyframeRun.Select(fingerprint, Options).ToArray();
+        var views = (fingerprint.HasCentreHashes ? new[] { fingerprint, fingerprint.CentreView() } : [fingerprint])
+            .Select((view, v) => new IndexedAsset(assetId, view, KeyframeRun.Select(view, Options).ToArray(), v))
+            .ToArray();
         _gate.EnterWriteLock();
         try
         {
             RemoveLocked(assetId);
-            var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AppendSlot();
-            _slots[slot] = new IndexedAsset(assetId, fingerprint, runs);
-            _slotById[assetId] = slot;
-            for (var r = 0; r < runs.Length; r++)
+            var slots = new int[views.Length];
+            for (var v = 0; v < views.Length; v++)
             {
-                for (var c = 0; c < Hash256.ChunkCount; c++)
+                var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AppendSlot();
+                slots[v] = slot;
+                _slots[slot] = views[v];
+                var runs = views[v].Runs;
+                for (var r = 0; r < runs.Length; r++)
                 {
-                    var table = _tables[c];
-                    var value = runs[r].Key.Chunk(c);
-                    (table[value] ??= []).Add(new Posting(slot, r));
+                    for (var c = 0; c < Hash256.ChunkCount; c++)
+                    {
+                        var table = _tables[v][c];
+                        var value = runs[r].Key.Chunk(c);
+                        (table[value] ??= []).Add(new Posting(slot, r));
+                    }
                 }
+
+                _runCount += runs.Length;
             }
 
-            _runCount += runs.Length;
+            _slotById[assetId] = slots;
         }
         finally
         {
@@ -158,6 +177,7 @@ public sealed class FingerprintIndex : IDisposable
     /// <summary>
     /// What the asset's picture says about the query placed at <paramref name="offsetSeconds"/> (query time + offset =
     /// asset time), e.g. where its sound matched: see <see cref="PictureCheck"/>. Unknown when the asset has no picture here.
+    /// With a centre view, the picture supports when either view does and contradicts only when both do.
     /// </summary>
     public PictureEvidence PictureAt(string assetId, VideoFingerprint query, double offsetSeconds)
     {
@@ -166,8 +186,14 @@ public sealed class FingerprintIndex : IDisposable
         _gate.EnterReadLock();
         try
         {
-            return _slotById.TryGetValue(assetId, out var slot)
-                ? PictureCheck.Judge(query.Frames, _slots[slot]!.Fingerprint, offsetSeconds, Options)
+            if (!_slotById.TryGetValue(assetId, out var slots))
+            {
+                return PictureEvidence.Unknown;
+            }
+
+            var verdicts = slots.Select(slot => PictureCheck.Judge(query.Frames, _slots[slot]!.Fingerprint, offsetSeconds, Options)).ToList();
+            return verdicts.Contains(PictureEvidence.Supports) ? PictureEvidence.Supports
+                : verdicts.All(v => v == PictureEvidence.Contradicts) ? PictureEvidence.Contradicts
                 : PictureEvidence.Unknown;
         }
         finally
@@ -279,9 +305,22 @@ public sealed class FingerprintIndex : IDisposable
 
     private IEnumerable<Posting> Probe(Hash256 key)
     {
+        foreach (var posting in Probe(key, _tables[0], Options.ChunkProbeRadius))
+        {
+            yield return posting;
+        }
+
+        foreach (var posting in Probe(key, _tables[1], Options.CentreChunkProbeRadius))
+        {
+            yield return posting;
+        }
+    }
+
+    private static IEnumerable<Posting> Probe(Hash256 key, List<Posting>?[][] tables, int radius)
+    {
         for (var c = 0; c < Hash256.ChunkCount; c++)
         {
-            var table = _tables[c];
+            var table = tables[c];
             var value = key.Chunk(c);
             if (table[value] is { } exact)
             {
@@ -291,7 +330,7 @@ public sealed class FingerprintIndex : IDisposable
                 }
             }
 
-            if (Options.ChunkProbeRadius == 0)
+            if (radius == 0)
             {
                 continue;
             }
@@ -311,23 +350,27 @@ public sealed class FingerprintIndex : IDisposable
 
     private bool RemoveLocked(string assetId)
     {
-        if (!_slotById.Remove(assetId, out var slot))
+        if (!_slotById.Remove(assetId, out var slots))
         {
             return false;
         }
 
-        var asset = _slots[slot]!;
-        foreach (var run in asset.Runs)
+        foreach (var slot in slots)
         {
-            for (var c = 0; c < Hash256.ChunkCount; c++)
+            var asset = _slots[slot]!;
+            foreach (var run in asset.Runs)
             {
-                _tables[c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
+                for (var c = 0; c < Hash256.ChunkCount; c++)
+                {
+                    _tables[asset.View][c][run.Key.Chunk(c)]?.RemoveAll(p => p.Slot == slot);
+                }
             }
+
+            _runCount -= asset.Runs.Length;
+            _slots[slot] = null;
+            _freeSlots.Push(slot);
         }
 
-        _runCount -= asset.Runs.Length;
-        _slots[slot] = null;
-        _freeSlots.Push(slot);
         return true;
     }
 
@@ -340,7 +383,8 @@ public sealed class FingerprintIndex : IDisposable
     private static List<T> Spread<T>(List<T> items, int max) =>
         items.Count <= max ? items : Enumerable.Range(0, max).Select(i => items[(int)((long)i * items.Count / max)]).ToList();
 
-    private sealed record IndexedAsset(string Id, VideoFingerprint Fingerprint, KeyframeRun[] Runs);
+    /// <param name="View">0: the asset's frames; 1: its centre view.</param>
+    private sealed record IndexedAsset(string Id, VideoFingerprint Fingerprint, KeyframeRun[] Runs, int View);
 
     private readonly record struct Posting(int Slot, int Run);
 

@@ -5,7 +5,9 @@ namespace TranscodeFarm.Core.Fingerprints;
 /// (<see cref="CenterWindow"/>), take the 16×16 lowest DCT frequencies and set each bit where the coefficient is above
 /// their median. Low frequencies survive
 /// re-encoding, scaling and small crops; the median threshold makes the bits independent of brightness (DC only) and
-/// contrast (scales every coefficient). Deterministic and thread-safe.
+/// contrast (scales every coefficient). Also returns the hash of the left-right mirror image and the hash of the zoomed
+/// centre (<see cref="CentreFraction"/>), which indexed frames carry so centre-cropped copies find them (issue 17).
+/// Deterministic and thread-safe.
 /// </summary>
 public static class FrameHash
 {
@@ -17,6 +19,12 @@ public static class FrameHash
     /// quality at about the same gradient; a textured scene sits well above, a fade or title card background below.
     /// </summary>
     internal const double FullQualityGradient = 3.0;
+
+    /// <summary>
+    /// The centre hash's share of each dimension: the central 81% of the area, what a copy cropped by 10% (5% off each
+    /// side, the usual "zoom to remove the logo" edit) keeps. Measured on the evaluation corpus (issue 17, decision 012).
+    /// </summary>
+    public const double CentreFraction = 0.9;
 
     public static FrameHashResult Compute(ReadOnlySpan<byte> luma, int width, int height)
     {
@@ -32,11 +40,14 @@ public static class FrameHash
         var box = ContentBox.Find(luma, width, height);
         var image = AreaResampler.Resample(luma, width, box, LowFrequencyDct.ImageSize);
         var quality = Quality(image);
+        var centre = CentreZoom.Apply(image, LowFrequencyDct.ImageSize, CentreFraction);
         CenterWindow.Apply(image);
         var coefficients = LowFrequencyDct.Transform(image);
         var hash = Threshold(coefficients);
         Mirror(coefficients);
-        return new FrameHashResult(hash, quality) { Mirrored = Threshold(coefficients) };
+        var mirrored = Threshold(coefficients);
+        CenterWindow.Apply(centre);
+        return new FrameHashResult(hash, quality) { Mirrored = mirrored, Centre = Threshold(LowFrequencyDct.Transform(centre)) };
     }
 
     /// <summary>

@@ -13,4 +13,7 @@ public readonly record struct FrameHashResult(Hash256 Hash, int Quality)
 
     /// <summary>The hash the left-right mirrored frame would have (<see cref="FrameHash"/>); default when not computed.</summary>
     public Hash256 Mirrored { get; init; }
+
+    /// <summary>The hash of the frame's centre (<see cref="FrameHash.CentreFraction"/>) enlarged to the full frame; default when not computed.</summary>
+    public Hash256 Centre { get; init; }
 }

@@ -112,6 +112,12 @@ public sealed class VideoFingerprint
     /// <summary>The fingerprint the left-right mirrored video would have; the same frames when there are no mirrored hashes.</summary>
     public VideoFingerprint Mirrored() => new(_frames.Select(f => f.Mirrored()));
 
+    /// <summary>Whether the frames carry centre hashes (fresh fingerprints and version-2 stored ones do).</summary>
+    public bool HasCentreHashes => _frames.Any(f => f.HasCentreHash);
+
+    /// <summary>The centre view: each frame's centre hash as its hash. What the index files besides the frames themselves.</summary>
+    public VideoFingerprint CentreView() => new(_frames.Select(f => f.Centre()));
+
     public byte[] ToBytes() => VideoFingerprintBinary.Write(this);
 
     public static VideoFingerprint FromBytes(ReadOnlySpan<byte> data) => VideoFingerprintBinary.Read(data);

@@ -6,20 +6,21 @@ namespace TranscodeFarm.Core.Fingerprints;
 /// </summary>
 public sealed record VideoFingerprintJson(int Version, IReadOnlyList<VideoFingerprintJson.Frame> Frames)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2 since issue 17: frames carry their centre hash (<c>C</c>); version 1 (without) is still read.</summary>
+    public const int CurrentVersion = 2;
 
     public static VideoFingerprintJson From(VideoFingerprint fingerprint)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        return new VideoFingerprintJson(CurrentVersion, fingerprint.Frames.Select(f => new Frame(f.TimeSeconds, f.Hash.ToString(), f.Quality)).ToArray());
+        return new VideoFingerprintJson(CurrentVersion, fingerprint.Frames.Select(f => new Frame(f.TimeSeconds, f.Hash.ToString(), f.Quality) { C = f.HasCentreHash ? f.CentreHash.ToString() : null }).ToArray());
     }
 
     /// <exception cref="FormatException">Unknown version, a bad hash or an invalid frame.</exception>
     public VideoFingerprint ToFingerprint()
     {
-        if (Version != CurrentVersion)
+        if (Version is < 1 or > CurrentVersion)
         {
-            throw new FormatException($"video fingerprint JSON version {Version} is not supported (expected {CurrentVersion})");
+            throw new FormatException($"video fingerprint JSON version {Version} is not supported (expected 1..{CurrentVersion})");
         }
 
         if (Frames is null)
@@ -29,7 +30,7 @@ public sealed record VideoFingerprintJson(int Version, IReadOnlyList<VideoFinger
 
         try
         {
-            return new VideoFingerprint(Frames.Select(f => new FingerprintFrame(f.T, Hash256.Parse(f.Hash), f.Q)));
+            return new VideoFingerprint(Frames.Select(f => new FingerprintFrame(f.T, Hash256.Parse(f.Hash), f.Q) { CentreHash = f.C is null ? default : Hash256.Parse(f.C) }));
         }
         catch (ArgumentException e)
         {
@@ -40,5 +41,9 @@ public sealed record VideoFingerprintJson(int Version, IReadOnlyList<VideoFinger
     /// <param name="T">Time in seconds.</param>
     /// <param name="Hash">64 hex digits.</param>
     /// <param name="Q">Quality 0–100.</param>
-    public sealed record Frame(double T, string Hash, int Q);
+    public sealed record Frame(double T, string Hash, int Q)
+    {
+        /// <summary>The centre hash (64 hex digits), since version 2; null when not computed.</summary>
+        public string? C { get; init; }
+    }
 }

@@ -30,7 +30,7 @@ internal sealed class FingerprintTrackCollector(TrackInfo track, TimeProvider ti
         }
 
         var hash = FrameHash.Compute(frame.Pixels, frame.Width, frame.Height);
-        _frames.Add(new FingerprintFrame((double)sample.DecodeTime / track.Timescale, hash.Hash, hash.Quality) { MirroredHash = hash.Mirrored });
+        _frames.Add(FingerprintFrame.From((double)sample.DecodeTime / track.Timescale, hash));
         Elapsed += time.GetElapsedTime(started);
     }
 

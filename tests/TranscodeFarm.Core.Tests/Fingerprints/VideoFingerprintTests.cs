@@ -28,7 +28,7 @@ public class VideoFingerprintTests
         Assert.Throws<FormatException>(() => VideoFingerprint.FromBytes(badMagic));
 
         var newerVersion = (byte[])bytes.Clone();
-        newerVersion[4] = 2;
+        newerVersion[4] = 3;
         Assert.Throws<FormatException>(() => VideoFingerprint.FromBytes(newerVersion));
 
         var hugeCount = (byte[])bytes.Clone();
