@@ -7,7 +7,8 @@
 #   2. a longer job: the worker that claimed it is killed mid-encode (docker kill) and the other worker finishes it;
 #   3. a dead letter: a job allowed one attempt loses its worker mid-encode; the other worker dead-letters it and
 #      Prometheus counts it;
-#   4. edge traffic (hits, a stale manifest on the shield, a purge, then the parent edge stopped: an origin error), and
+#   4. the web console, signed in with the admin token, shows those jobs, the workers and a failed S3 upload;
+#   5. edge traffic (hits, a stale manifest on the shield, a purge, then the parent edge stopped: an origin error), and
 #      every dashboard panel query (docker/grafana/*.json) must return series from the stack's Prometheus.
 # Tears everything down on exit and prints how long each phase took. Exit 0 only when every step passed.
 #   scripts/farm-stack.sh            FARM_STACK_PORT_BASE (41000: ports BASE..BASE+40), FARM_STACK_KEEP=1 leaves it up
@@ -199,6 +200,11 @@ clip "$work/media/arrival.mp4" 4
 curl -fsS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$TRANSCODEFARM_S3_ACCESS_KEY:$TRANSCODEFARM_S3_SECRET_KEY" \
   -H "x-amz-content-sha256: $(sha256sum "$work/media/arrival.mp4" | cut -d' ' -f1)" \
   -T "$work/media/arrival.mp4" "http://127.0.0.1:$RGW_PORT/media/incoming/arrival.mp4" || fail rgw "upload to the ingest prefix failed"
+# A file that is not media, into the same prefix: it must end in incoming/failed/ with a report the console shows.
+head -c 4096 /dev/urandom >"$work/broken.mp4"
+curl -fsS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$TRANSCODEFARM_S3_ACCESS_KEY:$TRANSCODEFARM_S3_SECRET_KEY" \
+  -H "x-amz-content-sha256: $(sha256sum "$work/broken.mp4" | cut -d' ' -f1)" \
+  -T "$work/broken.mp4" "http://127.0.0.1:$RGW_PORT/media/incoming/broken.mp4" || fail rgw "upload of the broken file failed"
 clip "$work/media/negated.mp4" 3
 qc_job=$(tf submit /media/negated.mp4 --profile stack-qc-fail | sed -n 's/^submitted job //p')
 [ -n "$qc_job" ] || fail cli "submit of the quality-gate job printed no job id"
@@ -216,7 +222,8 @@ echo "ffprobe over HTTP: $master has video and audio, ${duration} s"
 played=$(node tests/browser/play.mjs --url "$master" --player hlsjs --seconds 2 --timeout 40 2>"$work/play.log" | tail -n 1) || true
 [ "$(json 'v.ok' <<<"$played")" = true ] || { cat "$work/play.log" >&2; fail edge "hls.js in Chromium did not play $master: $played"; }
 echo "hls.js in headless Chromium: $played"
-[ "$(wait_job "$qc_job" 120 failed dead succeeded)" != succeeded ] || fail worker1 "job $qc_job passed a quality gate it should fail"
+qc_state=$(wait_job "$qc_job" 120 failed dead succeeded) || fail worker1 "job $qc_job did not end"
+[ "$qc_state" != succeeded ] || fail worker1 "job $qc_job passed a quality gate it should fail"
 qc_error=$(job_field "$qc_job" v.job.error)
 [[ $qc_error == qc* ]] || fail worker1 "job $qc_job failed, but not at the quality gate: $qc_error"
 echo "quality gate: job $qc_job failed: ${qc_error%%$'\n'*}"
@@ -264,7 +271,24 @@ dead_counted() { curl -fsS "$prometheus/api/v1/query" --data-urlencode 'query=su
   | json 'Number(v.data.result[0]?.value[1] ?? 0) >= 1' | grep -qx true; }
 wait_until 30 dead_counted || fail prometheus "Prometheus never saw the dead letter (transcodefarm_jobs_dead_lettered_total)"
 
-# ---------- 6. edge traffic and the dashboards ----------
+# ---------- 6. the web console on the farm's PostgreSQL ----------
+phase "console"
+jar="$work/console.cookies"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" --data-urlencode "token=$TRANSCODEFARM_ADMIN_TOKEN" \
+  --data-urlencode next=/console/jobs "$edge/console/signin")
+[ "$code" = 302 ] || fail edge "console sign-in answered $code"
+console_api() { curl -fsS -b "$jar" "$edge/console/api/$1"; }
+states=$(console_api jobs | json "Object.fromEntries(v.jobs.map(j => [j.id, j.state]))") || fail edge "console jobs API"
+for expected in "$arrival=succeeded" "$qc_job=$qc_state" "$long_job=succeeded" "$doomed=dead"; do
+  [ "$(json "v['${expected%%=*}']" <<<"$states")" = "${expected#*=}" ] || fail edge "the console shows ${expected%%=*} as $(json "v['${expected%%=*}']" <<<"$states"), not ${expected#*=}"
+done
+workers=$(console_api workers | json 'v.workers.length') || fail edge "console workers API"
+[ "$workers" -ge 2 ] || fail edge "the console lists $workers workers, not 2"
+broken_shown() { console_api drop | json 'v.s3?.failures.some(f => f.file === "broken.mp4" && f.present && /not a media file|could not read/.test(f.reason ?? "")) === true' | grep -qx true; }
+wait_until 60 broken_shown || fail edge "the console's drop page never listed broken.mp4 in the prefix's failed/: $(console_api drop)"
+echo "console: signed in; jobs in 4 states, $workers workers and the prefix's failed broken.mp4 ($(console_api drop | json 'v.s3.failures.find(f => f.file === "broken.mp4").reason'))"
+
+# ---------- 7. edge traffic and the dashboards ----------
 phase "edge traffic, dashboards"
 get() { curl -fsS -o /dev/null "$1"; }
 media=$(curl -fsS "$edge/vod/$arrival/master.m3u8" | grep -v '^#' | grep . | head -n 1) || fail edge "GET master.m3u8"

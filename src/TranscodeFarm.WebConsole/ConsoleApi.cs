@@ -7,6 +7,7 @@ using TranscodeFarm.Core.Jobs;
 using TranscodeFarm.Keys;
 using TranscodeFarm.Queue;
 using TranscodeFarm.Queue.Assets;
+using TranscodeFarm.Storage;
 using TranscodeFarm.Worker;
 using TranscodeFarm.Worker.Ingest;
 using TranscodeFarm.Worker.Jobs;
@@ -122,13 +123,17 @@ internal static class ConsoleApi
         }
     }
 
-    /// <summary>The drop folder's failed/ reports, newest first; read without following links, each at most 64 KiB.</summary>
-    public static async Task<IResult> DropFailuresAsync(IOptions<IngestOptions> ingest, FarmPaths paths, CancellationToken cancellationToken)
+    /// <summary>
+    /// The failed reports of both ingest paths, newest first: the drop folder's failed/ (read without following links, each
+    /// at most 64 KiB) and, when Ingest:S3Url is set, the prefix's failed/.
+    /// </summary>
+    public static async Task<IResult> DropFailuresAsync(IOptions<IngestOptions> ingest, FarmPaths paths, ConsoleS3Ingest s3, CancellationToken cancellationToken)
     {
         var layout = DropFolderLayout.For(ingest.Value, paths);
+        var prefix = await S3FailuresAsync(s3, cancellationToken);
         if (!Directory.Exists(layout.Failed))
         {
-            return Results.Json(new { folder = layout.Failed, present = false, failures = Array.Empty<object>() });
+            return Results.Json(new { folder = layout.Failed, present = false, failures = Array.Empty<object>(), s3 = prefix });
         }
 
         var reports = new DirectoryInfo(layout.Failed).EnumerateFiles("*.error.json")
@@ -140,33 +145,68 @@ internal static class ConsoleApi
         foreach (var file in reports)
         {
             var name = file.Name[..^".error.json".Length];
-            var (text, refusal) = await UntrustedFile.ReadSmallTextAsync(file.FullName, 64 * 1024, cancellationToken);
-            ErrorReport? report = null;
-            try
-            {
-                report = text is null ? null : JsonSerializer.Deserialize<ErrorReport>(text, Web);
-            }
-            catch (JsonException e)
-            {
-                refusal = "unreadable report: " + e.Message;
-            }
-
-            failures.Add(new
-            {
-                file = name,
-                present = UntrustedFile.Exists(Path.Combine(layout.Failed, name)),
-                report?.JobId,
-                state = report?.State,
-                reason = report?.Reason ?? refusal,
-                report?.Detail,
-                report?.Profile,
-                attempts = report?.Attempts,
-                failedAt = report?.FailedAt ?? file.LastWriteTimeUtc,
-            });
+            var (text, unread) = await UntrustedFile.ReadSmallTextAsync(file.FullName, 64 * 1024, cancellationToken);
+            var (report, refusal) = Parse(text);
+            failures.Add(Failure(name, UntrustedFile.Exists(Path.Combine(layout.Failed, name)), report, unread ?? refusal, file.LastWriteTimeUtc));
         }
 
-        return Results.Json(new { folder = layout.Failed, present = true, failures });
+        return Results.Json(new { folder = layout.Failed, present = true, failures, s3 = prefix });
     }
+
+    /// <summary>The S3 prefix's failed/ reports; its error (the store's one line) instead when it cannot be listed.</summary>
+    private static async Task<object?> S3FailuresAsync(ConsoleS3Ingest s3, CancellationToken cancellationToken)
+    {
+        if (s3.Location is not { } location)
+        {
+            return null;
+        }
+
+        try
+        {
+            var failures = new List<object>();
+            foreach (var r in await location.FailedReportsAsync(JobLimit, 64 * 1024, cancellationToken))
+            {
+                var (report, refusal) = Parse(r.Text);
+                failures.Add(Failure(r.Name, r.SourcePresent, report, refusal, r.WrittenAt));
+            }
+
+            return new { location = location.Describe + "failed/", failures, error = (string?)null };
+        }
+        catch (Exception e) when (e is ObjectStoreException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new { location = location.Describe + "failed/", failures = Array.Empty<object>(), error = e.Message };
+        }
+    }
+
+    private static (ErrorReport? Report, string? Refusal) Parse(string? text)
+    {
+        if (text is null)
+        {
+            return (null, "report too big or gone");
+        }
+
+        try
+        {
+            return (JsonSerializer.Deserialize<ErrorReport>(text, Web), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, "unreadable report: " + e.Message);
+        }
+    }
+
+    private static object Failure(string name, bool present, ErrorReport? report, string? refusal, DateTimeOffset written) => new
+    {
+        file = name,
+        present,
+        report?.JobId,
+        state = report?.State,
+        reason = report?.Reason ?? refusal,
+        report?.Detail,
+        report?.Profile,
+        attempts = report?.Attempts,
+        failedAt = report?.FailedAt ?? written,
+    };
 
     public static IResult Edge(EdgeTraffic traffic) => Results.Json(new
     {

@@ -26,6 +26,7 @@ public static class ConsoleEndpoints
     {
         services.AddSingleton<ConsoleAuth>();
         services.AddSingleton<EdgeTraffic>();
+        services.AddSingleton<ConsoleS3Ingest>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeTraffic>());
         return services;
     }

@@ -153,6 +153,11 @@ public sealed class S3IngestTests
             Assert.Contains("ingest failed:", await new StreamReader(report.ResponseStream).ReadToEndAsync(), StringComparison.Ordinal);
         }
 
+        // What the console's drop page lists for the prefix: the report, with its object still beside it.
+        var failed = Assert.Single(await new S3IngestLocation(store, name, "incoming/").FailedReportsAsync(10, 64 * 1024, default));
+        Assert.Equal(("a poison.mp4", true), (failed.Name, failed.SourcePresent));
+        Assert.Contains("ingest failed:", failed.Text, StringComparison.Ordinal);
+
         Assert.Contains("incoming/done/big-two.bin", keys.Keys); // a duplicate by content, though its ETag differs
         var claimed = Assert.Single(keys, k => k.Key.StartsWith("incoming/.processing/", StringComparison.Ordinal) && k.Key.EndsWith("/source.bin", StringComparison.Ordinal));
         Assert.EndsWith("-3\"", claimed.Value, StringComparison.Ordinal); // claimed by UploadPartCopy in three parts

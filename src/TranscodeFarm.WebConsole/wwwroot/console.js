@@ -272,17 +272,25 @@ async function assetPage(id) {
     o ? outputsView(o) : null);
 }
 
-// ---------- drop folder ----------
+// ---------- drop folder and S3 ingest prefix ----------
+function failuresTable(failures) {
+  return failures.length === 0 ? el('p', { class: 'muted' }, 'No failed files.')
+    : table(['File', 'State', 'Reason', 'Detail', 'Profile', 'Attempts', 'Failed', 'Job'], failures.map((f) => [
+      f.file + (f.present ? '' : ' (gone)'), f.state ? stateBadge(f.state) : '', el('span', { class: 'error' }, f.reason || ''),
+      f.detail ? el('details', {}, el('summary', {}, 'more'), el('pre', {}, f.detail)) : '', f.profile || '', f.attempts ?? '',
+      when(f.failedAt), f.jobId ? el('a', { href: `/console/jobs/${encodeURIComponent(f.jobId)}` }, f.jobId) : '']),
+    (i) => ({ 'data-file': failures[i].file }));
+}
+
 async function dropPage() {
   const { body } = await api('/drop');
+  const s3 = body.s3
+    ? [el('h2', {}, 'S3 ingest prefix: failed objects'), el('p', { class: 'muted' }, body.s3.location),
+      body.s3.error ? el('p', { class: 'error' }, `cannot list it: ${body.s3.error}`) : el('div', { id: 's3-failures' }, failuresTable(body.s3.failures))]
+    : [];
   show(el('h1', {}, 'Drop folder: failed files'), el('p', { class: 'muted' }, body.folder),
-    !body.present ? el('p', { class: 'muted' }, 'There is no drop folder on this host.')
-      : body.failures.length === 0 ? el('p', { class: 'muted' }, 'No failed files.')
-        : table(['File', 'State', 'Reason', 'Detail', 'Profile', 'Attempts', 'Failed', 'Job'], body.failures.map((f) => [
-          f.file + (f.present ? '' : ' (gone)'), f.state ? stateBadge(f.state) : '', el('span', { class: 'error' }, f.reason || ''),
-          f.detail ? el('details', {}, el('summary', {}, 'more'), el('pre', {}, f.detail)) : '', f.profile || '', f.attempts ?? '',
-          when(f.failedAt), f.jobId ? el('a', { href: `/console/jobs/${encodeURIComponent(f.jobId)}` }, f.jobId) : '']),
-        (i) => ({ 'data-file': body.failures[i].file })));
+    !body.present ? el('p', { class: 'muted' }, 'There is no drop folder on this host.') : el('div', { id: 'drop-failures' }, failuresTable(body.failures)),
+    ...s3);
 }
 
 // ---------- edge ----------

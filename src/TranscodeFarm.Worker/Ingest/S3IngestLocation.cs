@@ -123,6 +123,44 @@ public sealed class S3IngestLocation(IObjectStore store, string bucket, string p
         return sourcePath.StartsWith(start, StringComparison.Ordinal) ? sourcePath[start.Length..] : throw new ArgumentException($"{sourcePath} is not in {Describe}");
     }
 
+    public string FailedPrefix => prefix + "failed/";
+
+    /// <summary>
+    /// The error reports in failed/, newest first (at most <paramref name="limit"/>): what an operator reads to tell a
+    /// producer why. A report over <paramref name="maxBytes"/> is not read (reports are small; anything bigger was not
+    /// written by the farm). <see cref="FailedReport.SourcePresent"/> says whether the object itself is still beside it.
+    /// </summary>
+    public async Task<IReadOnlyList<FailedReport>> FailedReportsAsync(int limit, int maxBytes, CancellationToken cancellationToken)
+    {
+        var objects = new List<ObjectInfo>();
+        await foreach (var o in store.ListChildrenAsync(FailedPrefix, cancellationToken))
+        {
+            objects.Add(o);
+        }
+
+        var keys = objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        var reports = new List<FailedReport>();
+        foreach (var o in objects.Where(o => o.Key.EndsWith(ErrorSuffix, StringComparison.Ordinal)).OrderByDescending(o => o.LastModified).Take(limit))
+        {
+            var source = o.Key[..^ErrorSuffix.Length];
+            string? text = null;
+            if (o.Length <= maxBytes && await store.GetAsync(o.Key, null, cancellationToken) is { } content)
+            {
+                await using (content)
+                {
+                    using var reader = new StreamReader(content.Stream, Encoding.UTF8);
+                    text = await reader.ReadToEndAsync(cancellationToken);
+                }
+            }
+
+            reports.Add(new FailedReport(source[FailedPrefix.Length..], text, o.LastModified, keys.Contains(source)));
+        }
+
+        return reports;
+    }
+
+    private const string ErrorSuffix = ".error.json";
+
     /// <summary>The same endpoint, credentials and retries as the store; keys as producers wrote them.</summary>
     public static S3IngestLocation Create(string url, StoreOptions options, Action<int, Exception>? onRetry = null)
     {
@@ -131,3 +169,6 @@ public sealed class S3IngestLocation(IObjectStore store, string bucket, string p
         return new S3IngestLocation(new ResilientObjectStore(s3, options.MaxRetries, options.RetryBaseDelay, options.RetryMaxDelay, onRetry), bucket, prefix);
     }
 }
+
+/// <summary>An error report in the ingest prefix's failed/: the object's name, the report's text (null when it was too big or gone).</summary>
+public sealed record FailedReport(string Name, string? Text, DateTimeOffset WrittenAt, bool SourcePresent);
