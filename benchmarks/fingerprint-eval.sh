@@ -7,6 +7,7 @@
 # on muted copies. A benchmark, not a test: it prints "GOAL MISSED" lines and exits 0.
 #   benchmarks/fingerprint-eval.sh [--quick] [--corpus DIR] [--seconds 30] [--synthetic-assets 10000] [--queries 200] [--jobs 2]
 #     [--negatives-per-kind 6] [--accuracy-only] [--latency-only] [--full-decode] [--build-only]
+#     [--fingerprint-cache DIR]
 # Copies and negatives are fingerprinted as standalone extraction does (fast decode, Media:FingerprintFastDecode);
 # --full-decode decodes them fully, as the encode does for the originals.
 # The corpus is kept (default benchmarks/TranscodeFarm.FingerprintEval/bin/corpus) and reused by the next run.

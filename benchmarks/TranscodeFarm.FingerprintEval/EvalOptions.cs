@@ -32,6 +32,9 @@ internal sealed record EvalOptions
     /// does by default since issue 17 (<c>Media:FingerprintFastDecode</c>); <c>--full-decode</c> turns it off for comparison.</summary>
     public bool FastDecode { get; init; }
 
+    /// <summary>Keep each file's fingerprint here between runs (<c>--fingerprint-cache DIR</c>); null: extract every run.</summary>
+    public string? FingerprintCache { get; init; }
+
     /// <summary>Make the corpus and stop.</summary>
     public bool BuildOnly { get; init; }
 
@@ -53,6 +56,7 @@ internal sealed record EvalOptions
             BuildOnly = args.Contains("--build-only"),
             LatencyOnly = args.Contains("--latency-only"),
             FastDecode = !args.Contains("--full-decode"),
+            FingerprintCache = Value(args, "--fingerprint-cache") is { } cache ? Path.GetFullPath(cache) : null,
             CorpusRoot = Path.GetFullPath(corpus),
             AssetsDir = Path.GetFullPath(Value(args, "--assets") ?? Path.Combine(corpus, "debian")),
             Seconds = Math.Max(Number(args, "--seconds", quick ? 15 : 30), 12), // the 10-s excerpt needs room

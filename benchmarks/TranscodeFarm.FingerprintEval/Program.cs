@@ -67,8 +67,8 @@ Console.Error.WriteLine($"fingerprinting {originals.Count + copies.Count + negat
 // Fast decode (default; --full-decode turns it off): queries (copies, negatives) fingerprinted skipping the loop filter and non-reference frames; the
 // originals, like the farm's assets (fingerprinted inside the encode), decoded in full.
 var queryExtractor = new FingerprintExtractor(runner, media, prober) { FastDecode = options.FastDecode };
-var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path)], options.Jobs, CancellationToken.None);
-var (queryFingerprints, queryExtractSeconds) = await CorpusFingerprints.ExtractAsync(queryExtractor, [.. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None);
+var (fingerprints, extractSeconds) = await CorpusFingerprints.ExtractAsync(extractor, [.. originals.Select(o => o.Path)], options.Jobs, CancellationToken.None, options.FingerprintCache);
+var (queryFingerprints, queryExtractSeconds) = await CorpusFingerprints.ExtractAsync(queryExtractor, [.. copies.Select(c => c.Path), .. negatives.Select(n => n.Path)], options.Jobs, CancellationToken.None, options.FingerprintCache);
 foreach (var (path, fp) in queryFingerprints)
 {
     fingerprints[path] = fp;
@@ -135,6 +135,7 @@ var negativeEvaluation = new NegativeEvaluation(originals, copies, negatives, fi
 var soundAlone = new ContentIndexMatcher(content, "ContentMatcher, sound only", soundOnly: true);
 report.Line("Calibration, half A only:");
 negativeEvaluation.Calibration(report, new AudioIndexOptions());
+negativeEvaluation.PictureCalibration(report, new FingerprintIndexOptions());
 report.Line();
 negativeEvaluation.PerKind(report, combinedMatcher, soundAlone);
 report.Line();

@@ -108,6 +108,73 @@ internal sealed class NegativeEvaluation(
         report.Line($"agreeing sound ≥ {options.MinQueryShare:0%} of the query's sound (or {options.LongMatchSeconds} s). Chosen between the half-A negatives' highest contrast and the copies' lowest.");
     }
 
+    /// <summary>
+    /// The figure the picture's near rule (<see cref="NearMatch"/>) was chosen from, half A only (half B shown, not used):
+    /// each negative's picture slid along each original's (every 0.25 s), the lowest near distance at which the rule would
+    /// accept it at some offset (the <see cref="NearMatch.RequiredFrames"/>-th smallest aligned distance); against the
+    /// same figure for the copies at their true offset.
+    /// </summary>
+    public void PictureCalibration(Report report, FingerprintIndexOptions options)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var half in new[] { "A", "B" })
+        {
+            foreach (var group in negatives.Where(n => n.Spec.Half == half).GroupBy(n => n.Spec.Kind))
+            {
+                var closest = group.SelectMany(n => originals.Select(o => (Negative: n, Original: o, Median: Lowest(fingerprints[n.Path].Video, fingerprints[o.Path].Video, options))))
+                    .Where(r => r.Median is not null)
+                    .OrderBy(r => r.Median)
+                    .ToList();
+                rows.Add([$"{half} negative: {group.Key}", closest.Count.ToString(), closest.Count == 0 ? "-" : closest[0].Median!.Value.ToString(),
+                    closest.Count == 0 ? "-" : $"{closest[0].Negative.Spec.Source.Name} × {closest[0].Original.Spec.Name}"]);
+            }
+        }
+
+        foreach (var group in copies.Where(c => c.Transformation.Name is not "audio-only").GroupBy(c => c.Transformation.Name))
+        {
+            var needed = group.Select(c => Needed(fingerprints[c.Path].Video, fingerprints[c.Original.Path].Video, c.Transformation.TrueOffset, options))
+                .Where(m => m is not null)
+                .Select(m => m!.Value)
+                .Order()
+                .ToList();
+            rows.Add([$"copy: {group.Key} (at the true offset)", needed.Count.ToString(), needed.Count == 0 ? "-" : needed[^1].ToString(),
+                $"highest; all: {string.Join(" ", needed)}"]);
+        }
+
+        report.Table(["pictures (negatives × originals, closest offset; copies at the true offset)", "n", "near bits needed", "pair"], rows);
+        report.Line($"production near rule: ≥ max({options.MinNearFrames}, {options.MinScore:0%} of the query's usable frames) within {options.NearDistance} bits at one offset;");
+        report.Line("\"near bits needed\" = the distance at which that rule would first accept; the production distance is chosen under half A's lowest.");
+    }
+
+    /// <summary>The near distance the rule needs to accept the query at this offset; null when too few frames align.</summary>
+    private static int? Needed(VideoFingerprint query, VideoFingerprint reference, double offset, FingerprintIndexOptions options)
+    {
+        var required = NearMatch.RequiredFrames(query.Frames.Count(f => f.Quality >= options.MinQuality), options);
+        var distances = PictureCheck.Measure(query.Frames, reference, offset, options).Distances.Order().ToList();
+        return distances.Count >= required ? distances[required - 1] : null;
+    }
+
+    private static int? Lowest(VideoFingerprint query, VideoFingerprint reference, FingerprintIndexOptions options)
+    {
+        if (query.Count == 0 || reference.Count == 0)
+        {
+            return null;
+        }
+
+        int? lowest = null;
+        var from = reference.Frames[0].TimeSeconds - query.Frames[^1].TimeSeconds;
+        var to = reference.Frames[^1].TimeSeconds - query.Frames[0].TimeSeconds;
+        for (var offset = from; offset <= to; offset += 0.25)
+        {
+            if (Needed(query, reference, offset, options) is { } needed && (lowest is null || needed < lowest))
+            {
+                lowest = needed;
+            }
+        }
+
+        return lowest;
+    }
+
     private static IReadOnlyList<string> Row(string label, List<(string Kind, double Ber, double Contrast, double Share)> rows) =>
         rows.Count == 0
             ? [label, "0", "-", "-", "-", "-", "-", "-"]

@@ -15,6 +15,7 @@ namespace TranscodeFarm.Core.Fingerprints;
 public sealed class FingerprintIndex : IDisposable
 {
     private const int ChunkValues = 1 << Hash256.ChunkBits;
+    private const long CloseVote = 1 << 16;
 
     private readonly ReaderWriterLockSlim _gate = new();
     // [view][chunk][value]: view 0 = the assets' frames, view 1 = their centre views (probed differently, see Probe).
@@ -241,11 +242,15 @@ public sealed class FingerprintIndex : IDisposable
     /// <summary>Per asset, the offset range with the most votes; the best-voted assets first.</summary>
     private List<Candidate> Candidates(IReadOnlyList<KeyframeRun> queryRuns)
     {
-        var votes = new Dictionary<(int Slot, int Bucket), int>();
-        var votedByThisRun = new HashSet<(int Slot, int Bucket)>();
+        // A vote's value: pairs within the 31-bit rule's reach count 2^16 each, pairs only within the near rule's reach 1
+        // (NearMatch, issue 17). An asset with any close pair is ranked and placed by those alone, as before the near rule;
+        // the looser pairs only place assets that have none (a repeating pattern's near pairs vote for many offsets).
+        var votes = new Dictionary<(int Slot, int Bucket), long>();
+        var votedByThisRun = new Dictionary<(int Slot, int Bucket), long>();
         var seenPostings = new HashSet<Posting>();
         // The keyframes of two matching runs may each sit up to KeyframeDistance from the frames that actually match.
-        var voteDistance = Options.MatchDistance + Options.KeyframeDistance;
+        var closeDistance = Options.MatchDistance + Options.KeyframeDistance;
+        var nearDistance = Math.Max(Options.MatchDistance, Options.NearDistance) + Options.KeyframeDistance;
         var bucket = Options.VoteBucketSeconds;
         foreach (var run in queryRuns)
         {
@@ -260,19 +265,24 @@ public sealed class FingerprintIndex : IDisposable
 
                 var asset = _slots[posting.Slot]!;
                 var indexed = asset.Runs[posting.Run];
-                if (indexed.Key.DistanceTo(run.Key) > voteDistance)
+                var distance = indexed.Key.DistanceTo(run.Key);
+                if (distance > nearDistance)
                 {
                     continue;
                 }
 
+                var weight = distance <= closeDistance ? CloseVote : 1;
                 // Offsets that put some frame of the query run inside the asset's run, widened by a bucket for sampling phase.
                 var first = (int)Math.Floor((indexed.StartSeconds - run.EndSeconds - bucket) / bucket);
                 var last = (int)Math.Floor((indexed.EndSeconds - run.StartSeconds + bucket) / bucket);
                 for (var b = first; b <= last; b++)
                 {
-                    if (votedByThisRun.Add((posting.Slot, b)))
+                    // One vote per query run and bin, worth its closest pair's weight.
+                    var given = votedByThisRun.GetValueOrDefault((posting.Slot, b));
+                    if (weight > given)
                     {
-                        votes[(posting.Slot, b)] = votes.GetValueOrDefault((posting.Slot, b)) + 1;
+                        votedByThisRun[(posting.Slot, b)] = weight;
+                        votes[(posting.Slot, b)] = votes.GetValueOrDefault((posting.Slot, b)) + weight - given;
                     }
                 }
             }
@@ -288,7 +298,7 @@ public sealed class FingerprintIndex : IDisposable
     }
 
     /// <summary>The run of adjacent buckets sharing the highest vote, widened by a bucket each side for verification.</summary>
-    private Candidate Peak(int slot, IEnumerable<(int Bucket, int Votes)> buckets)
+    private Candidate Peak(int slot, IEnumerable<(int Bucket, long Votes)> buckets)
     {
         var sorted = buckets.OrderBy(b => b.Bucket).ToList();
         var best = sorted.Max(b => b.Votes);
@@ -388,5 +398,5 @@ public sealed class FingerprintIndex : IDisposable
 
     private readonly record struct Posting(int Slot, int Run);
 
-    private readonly record struct Candidate(int Slot, int Votes, double MinOffset, double MaxOffset);
+    private readonly record struct Candidate(int Slot, long Votes, double MinOffset, double MaxOffset);
 }

@@ -50,6 +50,16 @@ public sealed record FingerprintIndexOptions
     public double MinScore { get; init; } = 0.5;
 
     /// <summary>
+    /// The near rule (<see cref="NearMatch"/>, issue 17): a query none of whose offsets passes the rule above still matches
+    /// where the median aligned frame is within this distance (half of chance level; unrelated frames measured ≥ 94).
+    /// Candidate keyframe pairs vote when within this plus <see cref="KeyframeDistance"/>.
+    /// </summary>
+    public int NearDistance { get; init; } = 64;
+
+    /// <summary>Fewer frames within <see cref="NearDistance"/> than this is never a near match (12 frames ≈ 6 s at 2 fps).</summary>
+    public int MinNearFrames { get; init; } = 12;
+
+    /// <summary>
     /// When sound matched, the picture at that offset contradicts it if the median distance of the aligned usable frames
     /// is at least this (unrelated frames sit near 128 and were never under 94; a 10% crop gives 32–64; issue 17).
     /// </summary>
@@ -85,6 +95,9 @@ public sealed record FingerprintIndexOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrameTimeTolerance);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinMatchedFrames);
         ArgumentOutOfRangeException.ThrowIfLessThan(ContradictDistance, MatchDistance);
+        ArgumentOutOfRangeException.ThrowIfLessThan(NearDistance, MatchDistance);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(NearDistance, Hash256.Bits / 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinNearFrames);
         ArgumentOutOfRangeException.ThrowIfNegative(MinScore);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MinScore, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxVotingRuns);

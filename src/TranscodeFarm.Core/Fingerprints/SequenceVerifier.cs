@@ -5,7 +5,9 @@ namespace TranscodeFarm.Core.Fingerprints;
 /// asset frame nearest in aligned time. The offset with the most matched frames wins; among those, the one where
 /// fewest flat query frames (black, fades) land on picture in the asset, so a cut to black places the query as well as
 /// a cut between two shots. When neighbouring offsets still tie (a static shot matches wherever it is slid), the middle
-/// of the tie is taken. An excerpt with no cut at all can only be placed to within its shot.
+/// of the tie is taken. An excerpt with no cut at all can only be placed to within its shot. When no offset passes that
+/// rule, the offset with most frames within the near distance is tried by <see cref="NearMatch"/> (issue 17: heavily
+/// re-encoded or overlaid synthetic pictures sit 38–62 bits from their original, every frame, at the true offset).
 /// </summary>
 internal static class SequenceVerifier
 {
@@ -27,35 +29,41 @@ internal static class SequenceVerifier
 
         var step = Math.Max(options.RefineStepSeconds, (maxOffset - minOffset) / MaxSteps);
         var steps = (int)Math.Floor((maxOffset - minOffset) / step) + 1;
-        var rankAt = new long[steps];
+        var trials = new Outcome[steps];
         for (var s = 0; s < steps; s++)
         {
-            var trial = Compare(queryFrames, reference, minOffset + (s * step), options);
-            rankAt[s] = Rank(trial);
+            trials[s] = Compare(queryFrames, reference, minOffset + (s * step), options);
         }
 
-        var best = rankAt.Max();
-        var low = Array.IndexOf(rankAt, best);
+        var strict = Best(trials, Rank, minOffset, step);
+        var outcome = Compare(queryFrames, reference, strict, options);
+        if (outcome.Matched >= options.MinMatchedFrames && (double)outcome.Matched / outcome.Overlap >= options.MinScore)
+        {
+            return new FingerprintMatch(assetId, (double)outcome.Matched / outcome.Overlap, strict, outcome.LastMatched - outcome.FirstMatched + queryInterval);
+        }
+
+        // The near rule (see NearMatch): the offset where most frames are within the near distance.
+        var near = Best(trials, NearRank, minOffset, step);
+        outcome = Compare(queryFrames, reference, near, options);
+        var usable = queryFrames.Count(f => f.Quality >= options.MinQuality);
+        return NearMatch.Accepts(outcome.Near, usable, options)
+            ? new FingerprintMatch(assetId, NearMatch.Score(outcome.Near, usable), near, outcome.LastNear - outcome.FirstNear + queryInterval)
+            : null;
+    }
+
+    /// <summary>The middle of the first run of neighbouring offsets sharing the best rank.</summary>
+    private static double Best(Outcome[] trials, Func<Outcome, long> rank, double minOffset, double step)
+    {
+        var ranks = Array.ConvertAll(trials, t => rank(t));
+        var best = ranks.Max();
+        var low = Array.IndexOf(ranks, best);
         var high = low;
-        while (high + 1 < steps && rankAt[high + 1] == best)
+        while (high + 1 < ranks.Length && ranks[high + 1] == best)
         {
             high++;
         }
 
-        var offset = minOffset + ((low + high) / 2 * step);
-        var outcome = Compare(queryFrames, reference, offset, options);
-        if (outcome.Matched < options.MinMatchedFrames)
-        {
-            return null;
-        }
-
-        var score = (double)outcome.Matched / outcome.Overlap;
-        if (score < options.MinScore)
-        {
-            return null;
-        }
-
-        return new FingerprintMatch(assetId, score, offset, outcome.LastMatched - outcome.FirstMatched + queryInterval);
+        return minOffset + ((low + high) / 2 * step);
     }
 
     private static Outcome Compare(IReadOnlyList<FingerprintFrame> queryFrames, VideoFingerprint reference, double offset, FingerprintIndexOptions options)
@@ -63,7 +71,7 @@ internal static class SequenceVerifier
         var frames = reference.Frames;
         var earliest = frames[0].TimeSeconds - options.FrameTimeTolerance;
         var latest = frames[^1].TimeSeconds + options.FrameTimeTolerance;
-        var outcome = new Outcome(0, 0, 0, double.NaN, double.NaN);
+        var outcome = new Outcome(0, 0, 0, double.NaN, double.NaN, 0, double.NaN, double.NaN);
         foreach (var query in queryFrames)
         {
             var aligned = query.TimeSeconds + offset;
@@ -84,9 +92,23 @@ internal static class SequenceVerifier
             }
 
             outcome = outcome with { Overlap = outcome.Overlap + 1 };
-            if (Math.Abs(candidate.TimeSeconds - aligned) <= options.FrameTimeTolerance &&
-                candidate.Quality >= options.MinQuality &&
-                candidate.Hash.DistanceTo(query.Hash) <= options.MatchDistance)
+            if (Math.Abs(candidate.TimeSeconds - aligned) > options.FrameTimeTolerance || candidate.Quality < options.MinQuality)
+            {
+                continue;
+            }
+
+            var distance = candidate.Hash.DistanceTo(query.Hash);
+            if (distance <= options.NearDistance)
+            {
+                outcome = outcome with
+                {
+                    Near = outcome.Near + 1,
+                    FirstNear = outcome.Near == 0 ? query.TimeSeconds : outcome.FirstNear,
+                    LastNear = query.TimeSeconds,
+                };
+            }
+
+            if (distance <= options.MatchDistance)
             {
                 outcome = outcome with
                 {
@@ -103,7 +125,12 @@ internal static class SequenceVerifier
     /// <summary>Most matched frames first, then fewest flat query frames on picture.</summary>
     private static long Rank(Outcome outcome) => ((long)outcome.Matched << 32) - outcome.FlatOnPicture;
 
+    /// <summary>Most frames within the near distance first, then most matched, then fewest flat query frames on picture.</summary>
+    private static long NearRank(Outcome outcome) => ((long)outcome.Near << 40) + ((long)outcome.Matched << 20) - outcome.FlatOnPicture;
+
     /// <param name="Overlap">Usable query frames that fall inside the asset.</param>
     /// <param name="FlatOnPicture">Flat query frames aligned with a usable asset frame: a sign of misalignment.</param>
-    private readonly record struct Outcome(int Overlap, int Matched, int FlatOnPicture, double FirstMatched, double LastMatched);
+    /// <param name="Near">Usable query frames within <see cref="FingerprintIndexOptions.NearDistance"/> of their asset frame.</param>
+    private readonly record struct Outcome(
+        int Overlap, int Matched, int FlatOnPicture, double FirstMatched, double LastMatched, int Near, double FirstNear, double LastNear);
 }

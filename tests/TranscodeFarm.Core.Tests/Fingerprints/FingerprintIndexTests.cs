@@ -32,6 +32,73 @@ public sealed class FingerprintIndexTests(FingerprintIndexTests.Catalogue catalo
     }
 
     [Fact]
+    public void A_copy_whose_every_frame_moved_40_to_55_bits_is_found_by_the_near_rule()
+    {
+        // Issue 17: a 300 kb/s re-encode of a synthetic picture keeps no frame within 31 bits, but every frame is far
+        // closer than chance (~128).
+        var rng = new Random(77);
+        var scenes = catalogue.Scenes[321];
+        var query = Moved(Synthetic.Sample(scenes, rng, 12.0, 20, Synthetic.Interval, jitterBits: 0), rng, 40, 55);
+
+        var best = catalogue.Index.Query(query)[0];
+
+        Assert.Equal(Catalogue.Id(321), best.AssetId);
+        Assert.InRange(best.OffsetSeconds, 11.5, 12.5);
+        Assert.InRange(best.Score, 0.25, 0.5); // a near match ranks below any match by the 31-bit rule
+    }
+
+    [Fact]
+    public void Frames_moved_past_the_near_distance_match_nothing()
+    {
+        var rng = new Random(78);
+        var query = Moved(Synthetic.Sample(catalogue.Scenes[321], rng, 12.0, 20, Synthetic.Interval, jitterBits: 0), rng, 75, 85);
+        Assert.Empty(catalogue.Index.Query(query));
+    }
+
+    [Fact]
+    public void Too_few_near_frames_match_nothing()
+    {
+        // 5 s: ten frames, under MinNearFrames (12), each ~45 bits away.
+        var rng = new Random(79);
+        var query = Moved(Synthetic.Sample(catalogue.Scenes[321], rng, 12.0, 5, Synthetic.Interval, jitterBits: 0), rng, 40, 50);
+        Assert.DoesNotContain(catalogue.Index.Query(query), m => m.AssetId == Catalogue.Id(321));
+    }
+
+    [Theory]
+    [InlineData(12, 24, true)]
+    [InlineData(11, 12, false)]  // too few frames, even if all of them
+    [InlineData(12, 25, false)]  // under half the query's usable frames: its median frame is past the near distance
+    [InlineData(13, 25, true)]
+    [InlineData(30, 60, true)]
+    [InlineData(29, 60, false)]
+    public void Near_rule_needs_enough_frames_and_the_query_median_frame(int near, int usable, bool accepted) =>
+        Assert.Equal(accepted, NearMatch.Accepts(near, usable, new FingerprintIndexOptions()));
+
+    [Fact]
+    public void A_still_picture_near_a_few_seconds_of_a_longer_query_matches_nothing()
+    {
+        // A query 30 s long whose first 8 s resemble the asset (~45 bits) and the rest is unrelated: 16 near frames of 60.
+        var rng = new Random(80);
+        var near = Moved(Synthetic.Sample(catalogue.Scenes[321], rng, 12.0, 8, Synthetic.Interval, jitterBits: 0), rng, 40, 50);
+        var unrelated = Synthetic.Sample(Synthetic.Scenes(rng, 22), rng, 0, 22, Synthetic.Interval, jitterBits: 0).Shift(8);
+        var query = new VideoFingerprint(near.Frames.Concat(unrelated.Frames));
+        Assert.DoesNotContain(catalogue.Index.Query(query), m => m.AssetId == Catalogue.Id(321));
+    }
+
+    /// <summary>Flips between <paramref name="min"/> and <paramref name="max"/> distinct bits of each usable frame.</summary>
+    private static VideoFingerprint Moved(VideoFingerprint fingerprint, Random rng, int min, int max) =>
+        new(fingerprint.Frames.Select(f =>
+        {
+            if (!f.IsUsable)
+            {
+                return f;
+            }
+
+            var bits = Enumerable.Range(0, Hash256.Bits).OrderBy(_ => rng.Next()).Take(rng.Next(min, max + 1));
+            return f with { Hash = bits.Aggregate(f.Hash, (h, b) => h.WithBitFlipped(b)) };
+        }));
+
+    [Fact]
     public void Unrelated_video_matches_nothing()
     {
         for (var seed = 0; seed < 5; seed++)
@@ -84,8 +151,12 @@ public sealed class FingerprintIndexTests(FingerprintIndexTests.Catalogue catalo
     }
 
     [Fact]
-    public void Rejects_bad_options() =>
+    public void Rejects_bad_options()
+    {
         Assert.Throws<ArgumentOutOfRangeException>(() => new FingerprintIndex(new FingerprintIndexOptions { ChunkProbeRadius = 2 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FingerprintIndex(new FingerprintIndexOptions { NearDistance = 20 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FingerprintIndex(new FingerprintIndexOptions { NearDistance = 129 }));
+    }
 
     /// <summary>Built once for the class: 1,000 assets.</summary>
     public sealed class Catalogue : IDisposable
