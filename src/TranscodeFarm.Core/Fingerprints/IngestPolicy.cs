@@ -48,13 +48,22 @@ public static class IngestPolicy
             }
         }
 
-        if (duplicates == AliasPolicy && matches.FirstOrDefault(m => m.Kind == MatchKinds.Duplicate) is { } duplicate)
+        if (duplicates == AliasPolicy && matches.FirstOrDefault(m => m.Kind == MatchKinds.Duplicate && StrongEnoughToAlias(m)) is { } duplicate)
         {
             return new IngestDecision(IngestAction.Alias, duplicate, null);
         }
 
         return new IngestDecision(IngestAction.Publish, null, null);
     }
+
+    /// <summary>
+    /// Aliasing drops the upload's own encode, so it needs more than a claim does: a picture-only match must have passed
+    /// the 31-bit rule (score above <see cref="NearMatch.MaxScore"/>), or the sound must agree. A near match alone (a
+    /// heavily re-encoded or captioned copy, or something merely close) is tagged and published: nothing is lost if it
+    /// was wrong, and a low-quality copy never stands in for itself by pointing at a better one.
+    /// </summary>
+    public static bool StrongEnoughToAlias(CatalogMatch m) =>
+        !string.Equals(m.Source, nameof(MatchSource.Video), StringComparison.OrdinalIgnoreCase) || m.Score > NearMatch.MaxScore;
 
     /// <summary>Names the reference, where in it the upload matched, and how well: what a producer needs to act on.</summary>
     public static string RejectReason(CatalogMatch m) => m.Kind == MatchKinds.AudioOnly

@@ -32,5 +32,8 @@ public static class NearMatch
     /// Half the share of near frames: a near match always ranks below a match by the first rule (whose score is ≥ 0.5),
     /// and the score still tells how much of the query agreed.
     /// </summary>
-    public static double Score(int nearFrames, int usableQueryFrames) => usableQueryFrames == 0 ? 0 : Math.Min(0.5, 0.5 * nearFrames / usableQueryFrames);
+    public static double Score(int nearFrames, int usableQueryFrames) => usableQueryFrames == 0 ? 0 : Math.Min(MaxScore, MaxScore * nearFrames / usableQueryFrames);
+
+    /// <summary>The highest score a near match gets; a picture-only match above it passed the 31-bit rule.</summary>
+    public const double MaxScore = 0.5;
 }

@@ -42,6 +42,14 @@ public sealed class IngestPolicyTests
     public void Duplicates_follow_their_policy(string duplicates, IngestAction action) =>
         Assert.Equal(action, IngestPolicy.Decide([Match("assets", MatchKinds.Duplicate)], duplicates, Policy).Action);
 
+    [Theory]
+    [InlineData("video", 0.45, IngestAction.Publish)] // only the near rule found it: tagged, encoded
+    [InlineData("video", 0.5, IngestAction.Publish)]
+    [InlineData("video", 0.51, IngestAction.Alias)]   // the 31-bit rule found it
+    [InlineData("both", 0.45, IngestAction.Alias)]    // near by picture, and the sound agrees
+    public void A_duplicate_is_aliased_only_on_strong_evidence(string source, double score, IngestAction action) =>
+        Assert.Equal(action, IngestPolicy.Decide([Match("assets", MatchKinds.Duplicate, score) with { Source = source }], IngestPolicy.AliasPolicy, Policy).Action);
+
     [Fact]
     public void An_excerpt_is_never_aliased() =>
         Assert.Equal(IngestAction.Publish, IngestPolicy.Decide([Match("assets", MatchKinds.Excerpt)], IngestPolicy.AliasPolicy, Policy).Action);
