@@ -291,7 +291,11 @@ async function main() {
         continue;
       }
       const sinceSwitch = audio.switched ? snap.currentTime - audio.at : advanced;
-      if (snap && (sinceSwitch >= opts.seconds || (snap.ended && advanced > 0))) {
+      // An asset shorter than a poll (one frame: 0.04 s) can reach its end before the 'playing' event records where it
+      // started: played through all the same when it started, stopped at its own end, at or past --seconds, with a frame.
+      const playedThrough = snap && !audio.switched && snap.startTime !== null && (snap.ended || snap.paused)
+        && snap.duration > 0 && snap.currentTime >= snap.duration - 0.05 && snap.currentTime >= opts.seconds && snap.decodedFrames > 0;
+      if (snap && (sinceSwitch >= opts.seconds || (snap.ended && advanced > 0) || playedThrough)) {
         if (audio.switched) {
           const now = await page.evaluate(() => window.harness.audioTracks());
           Object.assign(audio, { after: now.tracks[now.active] || null, bytesAfter: snap.audioDecodedBytes });
