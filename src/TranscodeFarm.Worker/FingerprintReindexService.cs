@@ -14,6 +14,7 @@ namespace TranscodeFarm.Worker;
 /// </summary>
 public sealed partial class FingerprintReindexService(
     FingerprintReindexer reindexer,
+    FingerprintCatalog catalog,
     IOptions<FingerprintOptions> options,
     ILogger<FingerprintReindexService> logger) : BackgroundService
 {
@@ -27,6 +28,14 @@ public sealed partial class FingerprintReindexService(
         try
         {
             await Task.Yield();
+            // The catalog reads every row anyway (a refresh after its first load reads only new rows) and counts the
+            // outdated ones: when none are, as on every start after the one that migrated, nothing is read twice.
+            await catalog.RefreshAsync(stoppingToken);
+            if (catalog.OutdatedCount == 0)
+            {
+                return;
+            }
+
             var summary = await reindexer.ReindexAsync(stoppingToken);
             if (summary.Reindexed.Count + summary.Kept.Count > 0)
             {
